@@ -1,0 +1,243 @@
+"""Raw scrape -> clean article text, with a map from every clean character back to the raw source.
+
+The corpus keeps the raw source byte-for-byte; cleaning happens here, in code, so that it can be
+changed and re-run, and every record stays traceable to the raw bytes. The rules, in order:
+
+1. line endings: CRLF and CR become LF;
+2. ``image-markup``: a line holding only Markdown images (``![alt](src)``) and table pipes is
+   dropped; an inline image is cut out of its line;
+3. ``caption-row``: a Markdown table row (``| ... |``) or a bare ``Foto:``/``Photo:`` credit line
+   is dropped;
+4. ``publisher-prefix``: the publisher's name glued to the first sentence
+   (``SITE.COM,In a move...``) is cut, whether it is the publisher named in the metadata or a
+   domain-like name;
+5. ``bullet``: a list marker at the start of a line (``·``, ``•``, ``*``, ``-`` ...) is cut; the
+   item stays its own paragraph;
+6. ``whitespace``: leading and trailing white space is cut, inner runs (tabs, no-break spaces)
+   become one space, zero-width characters and soft hyphens are dropped, blank lines are dropped;
+7. ``nfc``: text is put in Unicode NFC;
+8. paragraphs are joined with a single LF.
+
+Offsets are code points. ``Cleaned.segments`` lists runs copied verbatim from the raw text;
+clean characters outside every segment were written by a rule (a space, an LF, an NFC form).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+
+RULES = ("image-markup", "caption-row", "publisher-prefix", "bullet", "whitespace", "nfc")
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_IMAGE_LINE = re.compile(r"^[\s|]*(?:!\[[^\]\n]*\]\([^)\n]*\)[\s|]*)+$")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_CREDIT_LINE = re.compile(r"^\s*\(?(?:foto|photo|image|gambar|caption|credit|source)\s*:.*$", re.I)
+_BULLET = re.compile(r"^[ \t\u00a0]*[\u00b7\u2022\u2023\u25aa\u25cf\u25e6\u2043\u2219*\-][ \t\u00a0]+")
+_DOMAIN = r"[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+_PREFIX_TAIL = r"[ \t\u00a0]*(?:[,:|\u2013\u2014-][ \t\u00a0]*)+"
+_SPACE = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+_INVISIBLE = "[\u00ad\u200b\u200c\u200d\u2060\ufeff]"
+_RUNS = re.compile(rf"(?P<space>{_SPACE}+)|(?P<invisible>{_INVISIBLE}+)|(?P<text>[^\s\u00ad\u200b-\u200d\u2060\ufeff]+)|(?P<other>\s+)")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """text[clean_start:clean_start+length] == raw[raw_start:raw_start+length]."""
+
+    clean_start: int
+    raw_start: int
+    length: int
+
+
+@dataclass(frozen=True)
+class Removal:
+    """Raw text a rule removed or replaced."""
+
+    rule: str
+    raw_start: int
+    raw_end: int
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    text: str
+    segments: tuple[Segment, ...]
+    removals: tuple[Removal, ...]
+
+    def to_raw(self, start: int, end: int) -> tuple[int, int]:
+        """Map a clean span [start, end) to raw code-point offsets.
+
+        Exact inside copied segments. Text the cleaner wrote (a space, an NFC form) sits in a gap
+        between segments and maps to the raw gap between the same segments: a boundary inside it
+        widens to the whole raw text that was replaced.
+        """
+        segs = self.segments
+        starts = [s.clean_start for s in segs]
+        i = bisect.bisect_right(starts, start) - 1
+        if i >= 0 and start < segs[i].clean_start + segs[i].length:
+            raw_start = segs[i].raw_start + start - segs[i].clean_start
+        else:  # in a gap: the raw gap starts where the previous segment ends
+            raw_start = segs[i].raw_start + segs[i].length if i >= 0 else 0
+        j = bisect.bisect_left(starts, end) - 1
+        if j >= 0 and end <= segs[j].clean_start + segs[j].length:
+            raw_end = segs[j].raw_start + end - segs[j].clean_start
+        elif j + 1 < len(segs):  # in a gap: the raw gap ends where the next segment starts
+            raw_end = segs[j + 1].raw_start
+        else:
+            raw_end = segs[-1].raw_start + segs[-1].length if segs else 0
+        return raw_start, max(raw_start, raw_end)
+
+
+class _Writer:
+    """Accumulates clean text and the segments it copied from the raw text."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.pos = 0
+        self.segments: list[Segment] = []
+        self.removals: list[Removal] = []
+
+    def copy(self, raw_start: int, s: str) -> None:
+        if not s:
+            return
+        if unicodedata.is_normalized("NFC", s):
+            self._copy(raw_start, s)
+            return
+        chunks = _starter_chunks(s)
+        if "".join(unicodedata.normalize("NFC", c) for c in chunks) != unicodedata.normalize("NFC", s):
+            self.removals.append(Removal("nfc", raw_start, raw_start + len(s)))
+            self.write(unicodedata.normalize("NFC", s))
+            return
+        offset = raw_start
+        for chunk in chunks:
+            if unicodedata.is_normalized("NFC", chunk):
+                self._copy(offset, chunk)
+            else:
+                self.removals.append(Removal("nfc", offset, offset + len(chunk)))
+                self.write(unicodedata.normalize("NFC", chunk))
+            offset += len(chunk)
+
+    def _copy(self, raw_start: int, s: str) -> None:
+        last = self.segments[-1] if self.segments else None
+        if last and last.clean_start + last.length == self.pos and last.raw_start + last.length == raw_start:
+            self.segments[-1] = Segment(last.clean_start, last.raw_start, last.length + len(s))
+        else:
+            self.segments.append(Segment(self.pos, raw_start, len(s)))
+        self.parts.append(s)
+        self.pos += len(s)
+
+    def write(self, s: str) -> None:
+        self.parts.append(s)
+        self.pos += len(s)
+
+    def remove(self, rule: str, raw_start: int, raw_end: int) -> None:
+        if raw_end > raw_start:
+            self.removals.append(Removal(rule, raw_start, raw_end))
+
+
+def _starter_chunks(s: str) -> list[str]:
+    chunks: list[str] = []
+    for ch in s:
+        if chunks and unicodedata.combining(ch):
+            chunks[-1] += ch
+        else:
+            chunks.append(ch)
+    return chunks
+
+
+def _lines(raw: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for m in _LINE_BREAK.finditer(raw):
+        out.append((pos, raw[pos : m.start()]))
+        pos = m.end()
+    if pos < len(raw):
+        out.append((pos, raw[pos:]))
+    return out
+
+
+def _drop_rule(line: str) -> str | None:
+    if _IMAGE_LINE.match(line):
+        return "image-markup"
+    if _TABLE_ROW.match(line) or _TABLE_RULE.match(line) or _CREDIT_LINE.match(line):
+        return "caption-row"
+    return None
+
+
+def _prefix_pattern(publisher: str | None) -> re.Pattern[str]:
+    names = [_DOMAIN]
+    if publisher and publisher.strip():
+        names.insert(0, re.escape(publisher.strip()))
+    return re.compile(rf"^[ \t\u00a0]*(?:{'|'.join(names)}){_PREFIX_TAIL}(?=\S)", re.I)
+
+
+def clean(raw: str, publisher: str | None = None) -> Cleaned:
+    """Clean one raw article. Pure: the same raw text and publisher give the same result."""
+    w = _Writer()
+    prefix = _prefix_pattern(publisher)
+    first = True
+    for line_start, line in _lines(raw):
+        rule = _drop_rule(line)
+        if rule:
+            w.remove(rule, line_start, line_start + len(line))
+            continue
+        cut = 0
+        if first and (m := prefix.match(line)):
+            w.remove("publisher-prefix", line_start, line_start + m.end())
+            cut = m.end()
+        if m := _BULLET.match(line, cut):
+            w.remove("bullet", line_start + cut, line_start + m.end())
+            cut = m.end()
+        pieces = _inline_pieces(line, cut)
+        if not any(kind == "text" for kind, _, _ in pieces):
+            w.remove("whitespace", line_start, line_start + len(line))
+            continue
+        if not first:
+            w.write("\n")
+        first = False
+        _write_line(w, line_start, line, pieces)
+    return Cleaned("".join(w.parts), tuple(w.segments), tuple(sorted(w.removals, key=lambda r: (r.raw_start, r.rule))))
+
+
+def _inline_pieces(line: str, cut: int) -> list[tuple[str, int, int]]:
+    """Split a line into (kind, start, end) runs: text, space, invisible, image."""
+    pieces: list[tuple[str, int, int]] = []
+    pos = cut
+    for img in list(_IMAGE.finditer(line, cut)) + [None]:
+        stop = img.start() if img else len(line)
+        for m in _RUNS.finditer(line, pos, stop):
+            kind = m.lastgroup
+            pieces.append(("space" if kind == "other" else kind, m.start(), m.end()))
+        if img:
+            pieces.append(("image", img.start(), img.end()))
+            pos = img.end()
+    return pieces
+
+
+def _write_line(w: _Writer, line_start: int, line: str, pieces: list[tuple[str, int, int]]) -> None:
+    texts = [i for i, p in enumerate(pieces) if p[0] == "text"]
+    first_text, last_text = texts[0], texts[-1]
+    pending_space: tuple[int, int] | None = None
+    for i, (kind, s, e) in enumerate(pieces):
+        if kind == "text":
+            if pending_space is not None and i > first_text:
+                ps, pe = pending_space
+                if line[ps:pe] == " ":
+                    w.copy(line_start + ps, " ")
+                else:
+                    w.remove("whitespace", line_start + ps, line_start + pe)
+                    w.write(" ")
+            pending_space = None
+            w.copy(line_start + s, line[s:e])
+        elif kind == "image":
+            w.remove("image-markup", line_start + s, line_start + e)
+        elif kind == "invisible":
+            w.remove("whitespace", line_start + s, line_start + e)
+        elif i < first_text or i > last_text:
+            w.remove("whitespace", line_start + s, line_start + e)
+        else:
+            pending_space = (s, e) if pending_space is None else (pending_space[0], e)

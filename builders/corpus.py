@@ -1,0 +1,174 @@
+"""The corpus on disk: one folder per document, ``corpus/<doc_id>/``.
+
+Each folder holds ``source.txt`` (the raw source, byte-for-byte as received) and
+``annotation.yaml`` (metadata and annotations, written by people). This module is the I/O edge:
+it finds document folders and reads their files, refusing what must not be read (files that
+are too large, symlinks, bytes that are not UTF-8) with findings rather than exceptions.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from .findings import Finding, Severity
+from .schema import schemas
+
+SOURCE = "source.txt"
+ANNOTATION = "annotation.yaml"
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
+MAX_ANNOTATION_BYTES = 1024 * 1024
+CORPUS_FILES = {"README.md", ".gitattributes"}
+
+
+def doc_id_pattern() -> re.Pattern[str]:
+    return re.compile(schemas()["common"]["$defs"]["doc_id"]["pattern"])
+
+
+def display(path: Path) -> str:
+    """A path as a person would type it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+@dataclass(frozen=True)
+class DocFolder:
+    doc_id: str
+    path: Path
+
+    @property
+    def source(self) -> Path:
+        return self.path / SOURCE
+
+    @property
+    def annotation(self) -> Path:
+        return self.path / ANNOTATION
+
+
+@dataclass(frozen=True)
+class DocInput:
+    """A document's files, read and decoded."""
+
+    folder: DocFolder
+    source_bytes: bytes
+    raw_text: str
+    annotation_text: str
+
+
+def is_doc_folder(path: Path) -> bool:
+    return path.is_dir() and ((path / SOURCE).exists() or (path / ANNOTATION).exists() or (path / SOURCE).is_symlink())
+
+
+def discover(paths: list[Path]) -> tuple[list[DocFolder], list[Finding]]:
+    """Document folders named by the paths: a corpus folder, document folders, or files in them."""
+    folders: dict[Path, DocFolder] = {}
+    findings: list[Finding] = []
+    for path in paths:
+        if not path.exists() and not path.is_symlink():
+            findings.append(Finding(display(path), None, "path-missing", f"{display(path)} does not exist",
+                                    "name a corpus folder, a document folder or an annotation file", level=1))
+            continue
+        if path.is_file() and path.name in (SOURCE, ANNOTATION):
+            path = path.parent
+        if is_doc_folder(path):
+            candidates = [path]
+        elif path.is_dir():
+            candidates, extra = _corpus_children(path)
+            findings.extend(extra)
+        else:
+            findings.append(Finding(display(path), None, "path-not-corpus", f"{display(path)} is not a corpus or document folder",
+                                    f"a document folder holds {SOURCE} and {ANNOTATION}", level=1))
+            continue
+        for folder in candidates:
+            folders.setdefault(folder.resolve(), DocFolder(folder.name, folder))
+    return sorted(folders.values(), key=lambda f: (f.doc_id, str(f.path))), findings
+
+
+def _corpus_children(corpus: Path) -> tuple[list[Path], list[Finding]]:
+    findings: list[Finding] = []
+    children: list[Path] = []
+    for child in sorted(corpus.iterdir()):
+        if child.name.startswith(".") and child.name not in CORPUS_FILES:
+            continue
+        if child.is_symlink():
+            findings.append(Finding(display(child), None, "symlink", f"{display(child)} is a symbolic link",
+                                    "copy the document into the corpus; links can point outside it and are not followed", level=1))
+        elif child.is_dir():
+            children.append(child)
+        elif child.name not in CORPUS_FILES:
+            findings.append(Finding(display(child), None, "stray-file", f"{display(child)} is not inside a document folder",
+                                    f"put documents in corpus/<doc_id>/{SOURCE} and corpus/<doc_id>/{ANNOTATION}",
+                                    Severity.WARNING, level=1))
+    return children, findings
+
+
+def read(folder: DocFolder) -> tuple[DocInput | None, list[Finding]]:
+    """Level 1: the expected files exist, are regular, small enough, UTF-8 with LF."""
+    findings: list[Finding] = []
+    if not doc_id_pattern().match(folder.doc_id):
+        findings.append(Finding(display(folder.path), None, "bad-doc-id", f"{folder.doc_id!r} is not a valid document id",
+                                "name the folder with 3-64 lowercase letters, digits, '_' or '-', starting with a letter or digit",
+                                level=1))
+    for name in sorted(os.listdir(folder.path)) if folder.path.is_dir() else []:
+        if name not in (SOURCE, ANNOTATION) and not name.startswith("."):
+            findings.append(Finding(display(folder.path / name), None, "stray-file", f"unexpected file {name!r} in a document folder",
+                                    f"a document folder holds only {SOURCE} and {ANNOTATION}", Severity.WARNING, level=1))
+    source = _read_file(folder.source, MAX_SOURCE_BYTES, findings, is_source=True)
+    annotation = _read_file(folder.annotation, MAX_ANNOTATION_BYTES, findings, is_source=False)
+    if source is None or annotation is None or any(f.is_error for f in findings):
+        return None, findings
+    return DocInput(folder, source[0], source[1], annotation[1]), findings
+
+
+def _read_file(path: Path, limit: int, findings: list[Finding], is_source: bool) -> tuple[bytes, str] | None:
+    where = display(path)
+    what = "raw source" if is_source else "annotation file"
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        hint = ("add the raw article as received (`geosignal new FILE` copies it in)" if is_source
+                else "write the annotation file (`geosignal new FILE` creates a template)")
+        findings.append(Finding(where, None, "file-missing", f"the {what} {path.name} is missing", hint, level=1))
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        findings.append(Finding(where, None, "symlink", f"the {what} is a symbolic link",
+                                "store the file itself: links can point outside the corpus and are not followed", level=1))
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        findings.append(Finding(where, None, "not-a-file", f"the {what} is not a regular file", "replace it with a regular file", level=1))
+        return None
+    if info.st_size > limit:
+        findings.append(Finding(where, None, "file-too-large", f"the {what} has {info.st_size:,} bytes; the limit is {limit:,}",
+                                "split the article or check that the right file was added", level=1))
+        return None
+    if info.st_size == 0:
+        findings.append(Finding(where, None, "file-empty", f"the {what} is empty",
+                                "add the article text" if is_source else "fill in the annotation template", level=1))
+        return None
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        findings.append(Finding(where, line, "not-utf8", f"the {what} is not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})",
+                                "re-save the file as UTF-8", level=1))
+        return None
+    if text.startswith("\ufeff"):
+        if is_source:
+            findings.append(Finding(where, 1, "bom", "the raw source starts with a byte-order mark",
+                                    "the cleaner drops it; nothing to do unless the mark was added by your editor",
+                                    Severity.WARNING, level=1))
+        else:
+            findings.append(Finding(where, 1, "bom", "the annotation file starts with a byte-order mark",
+                                    "save the file as UTF-8 without BOM", level=1))
+    if "\r" in text:
+        line = text[: text.index("\r")].count("\n") + 1
+        findings.append(Finding(where, line, "line-endings", f"the {what} has CR or CRLF line endings",
+                                "convert the file to LF line endings (e.g. `dos2unix`) before adding it"
+                                + ("; say so in 'obtained'" if is_source else ""), level=1))
+    return data, text

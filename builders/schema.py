@@ -1,0 +1,172 @@
+"""The JSON Schemas in schema/ are the one source of truth.
+
+Validators, Hugging Face ``Features`` (a ``ClassLabel`` for every enum), Arrow schemas and the
+documentation tables are all derived here from those files.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+if TYPE_CHECKING:
+    import datasets
+    import pyarrow as pa
+
+# config name -> schema file stem; the order is the order of configs in the dataset card
+CONFIGS: dict[str, str] = {
+    "documents": "document",
+    "entities": "entity",
+    "events": "event",
+    "stances": "stance",
+}
+
+
+def schema_dir() -> Path:
+    """schema/ of a source checkout, or the copy packaged inside an installed wheel."""
+    packaged = Path(__file__).with_name("schema")
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "schema"
+
+
+@cache
+def schemas() -> dict[str, dict[str, Any]]:
+    """Every schema file, by stem (``entity`` for ``entity.schema.json``)."""
+    out = {}
+    for path in sorted(schema_dir().glob("*.schema.json")):
+        out[path.name.removesuffix(".schema.json")] = json.loads(path.read_text(encoding="utf-8"))
+    return out
+
+
+def schema_version() -> str:
+    versions = {s["version"] for s in schemas().values()}
+    if len(versions) != 1:
+        raise RuntimeError(f"schema files disagree on their version: {sorted(versions)}")
+    return versions.pop()
+
+
+@cache
+def registry() -> Registry:
+    resources = [(s["$id"], Resource.from_contents(s)) for s in schemas().values()]
+    return Registry().with_resources(resources)
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(schemas()[name], registry=registry())
+
+
+def _resolve(node: dict[str, Any], base: str) -> tuple[dict[str, Any], str]:
+    """Follow $ref (relative to the schema it appears in) until a concrete node."""
+    while "$ref" in node:
+        resolved = registry().resolver(base).lookup(node["$ref"])
+        node, base = resolved.contents, resolved.resolver._base_uri  # noqa: SLF001
+    return node, base
+
+
+def _nullable(node: dict[str, Any], base: str) -> tuple[dict[str, Any], str]:
+    """Strip a ``null`` alternative: Arrow columns are nullable anyway."""
+    node, base = _resolve(node, base)
+    if "anyOf" in node:
+        options = [o for o in node["anyOf"] if o.get("type") != "null"]
+        if len(options) == 1:
+            return _nullable(options[0], base)
+    return node, base
+
+
+def labels(node: dict[str, Any]) -> list[str] | None:
+    """The label names of an enum node, without null."""
+    if "enum" not in node:
+        return None
+    return [v for v in node["enum"] if v is not None]
+
+
+def _feature(node: dict[str, Any], base: str):
+    import datasets
+
+    node, base = _nullable(node, base)
+    names = labels(node)
+    if names is not None:
+        return datasets.ClassLabel(names=names)
+    kind = node.get("type", "string" if "const" in node else None)
+    if isinstance(kind, list):
+        kinds = [k for k in kind if k != "null"]
+        kind = kinds[0] if len(kinds) == 1 else None
+    if kind == "object":
+        return {name: _feature(prop, base) for name, prop in node["properties"].items()}
+    if kind == "array":
+        return datasets.List(_feature(node["items"], base))
+    scalar = {"string": "string", "integer": "int64", "number": "float64", "boolean": "bool"}
+    if kind not in scalar:
+        raise ValueError(f"cannot derive a feature from schema node {node!r}")
+    return datasets.Value(scalar[kind])
+
+
+@cache
+def features(config: str) -> "datasets.Features":
+    """Hugging Face Features of a record config, derived from its JSON Schema."""
+    import datasets
+
+    schema = schemas()[CONFIGS[config]]
+    return datasets.Features(_feature(schema, schema["$id"]))
+
+
+def arrow_schema(config: str) -> "pa.Schema":
+    return features(config).arrow_schema
+
+
+def walk_enums(name: str) -> Iterator[tuple[str, list[str]]]:
+    """(JSON pointer, labels) of every enum defined in one schema file."""
+
+    def walk(node: Any, pointer: str) -> Iterator[tuple[str, list[str]]]:
+        if isinstance(node, dict):
+            if "enum" in node:
+                yield pointer, labels(node)
+            for key, value in node.items():
+                yield from walk(value, f"{pointer}/{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                yield from walk(value, f"{pointer}/{i}")
+
+    yield from walk(schemas()[name], "")
+
+
+def columns(config: str) -> list[dict[str, str]]:
+    """One row per column (nested fields dotted) for documentation tables."""
+    schema = schemas()[CONFIGS[config]]
+    rows: list[dict[str, str]] = []
+
+    def walk(node: dict[str, Any], base: str, prefix: str, description: str) -> None:
+        site = node.get("description")
+        node, base = _nullable(node, base)
+        description = site or node.get("description") or description
+        names = labels(node)
+        kind = node.get("type")
+        if isinstance(kind, list):
+            kind = next((k for k in kind if k != "null"), None)
+        if names is not None:
+            rows.append({"column": prefix, "type": "label: " + ", ".join(names), "description": description})
+        elif kind == "object" and prefix:
+            rows.append({"column": prefix, "type": "struct", "description": description})
+            for name, prop in node["properties"].items():
+                walk(prop, base, f"{prefix}.{name}", "")
+        elif kind == "object":
+            for name, prop in node["properties"].items():
+                walk(prop, base, name, prop.get("description", ""))
+        elif kind == "array":
+            item, item_base = _nullable(node["items"], base)
+            if item.get("type") == "object":
+                rows.append({"column": prefix, "type": "list of struct", "description": description})
+                for name, prop in item["properties"].items():
+                    walk(prop, item_base, f"{prefix}[].{name}", "")
+            else:
+                rows.append({"column": prefix, "type": f"list of {item.get('type')}", "description": description})
+        else:
+            rows.append({"column": prefix, "type": str(kind), "description": description})
+
+    walk(schema, schema["$id"], "", "")
+    return rows

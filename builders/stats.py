@@ -1,0 +1,88 @@
+"""Corpus statistics, computed from records (of a corpus or a built dataset), in three formats."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from typing import Any
+
+from .schema import features
+
+_TOKEN = re.compile(r"\w+(?:[-'\u2019.]\w+)*|[^\w\s]")
+
+
+def _names(config: str, *path: str) -> list[str]:
+    feature: Any = features(config)
+    for key in path:
+        feature = feature[key] if isinstance(feature, dict) else feature.feature[key]
+    return list(feature.names)
+
+
+def _count(values, names: list[str]) -> dict[str, int]:
+    counter = Counter(values)
+    return {name: counter.get(name, 0) for name in names}
+
+
+def compute(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Counts by label, with every label of the schema listed (zeros included)."""
+    docs, ents, evs, sts = (rows.get(c, []) for c in ("documents", "entities", "events", "stances"))
+    mentions = [(e["type"], m["kind"]) for e in ents for m in e["mentions"]]
+    return {
+        "documents": len(docs),
+        "characters": sum(len(d["text"]) for d in docs),
+        "tokens": sum(len(_TOKEN.findall(d["text"])) for d in docs),
+        "entities": {"total": len(ents), "by_type": _count((e["type"] for e in ents), _names("entities", "type"))},
+        "entities_linked": sum(1 for e in ents if e["kb_id"]),
+        "mentions": {
+            "total": len(mentions),
+            "by_type": _count((t for t, _ in mentions), _names("entities", "type")),
+            "by_kind": _count((k for _, k in mentions), _names("entities", "mentions", "kind")),
+        },
+        "events": {
+            "total": len(evs),
+            "by_type": _count((e["type"] for e in evs), _names("events", "type")),
+            "by_realis": _count((e["realis"] for e in evs), _names("events", "realis")),
+            "by_modality": _count((e["modality"] for e in evs if e["modality"]), _names("events", "modality")),
+        },
+        "event_links": {
+            "total": sum(len(e["links"]) for e in evs),
+            "by_type": _count((l["type"] for e in evs for l in e["links"]), _names("events", "links", "type")),
+        },
+        "stances": {"total": len(sts), "by_polarity": _count((s["polarity"] for s in sts), _names("stances", "polarity"))},
+    }
+
+
+def to_json(stats: dict[str, Any]) -> str:
+    return json.dumps(stats, indent=2, ensure_ascii=False) + "\n"
+
+
+def tables(stats: dict[str, Any]) -> list[tuple[str, list[tuple[str, Any]]]]:
+    """(title, rows) pairs: the one layout shared by the markdown and terminal renderings."""
+    out = [("Overview", [
+        ("documents", stats["documents"]),
+        ("characters", stats["characters"]),
+        ("tokens", stats["tokens"]),
+        ("entities", stats["entities"]["total"]),
+        ("entities linked to Wikidata", stats["entities_linked"]),
+        ("mentions", stats["mentions"]["total"]),
+        ("events", stats["events"]["total"]),
+        ("event links", stats["event_links"]["total"]),
+        ("stances", stats["stances"]["total"]),
+    ])]
+    out.append(("Entities by type", list(stats["entities"]["by_type"].items())))
+    out.append(("Mentions by entity type", list(stats["mentions"]["by_type"].items())))
+    out.append(("Mentions by kind", list(stats["mentions"]["by_kind"].items())))
+    out.append(("Events by type", list(stats["events"]["by_type"].items())))
+    out.append(("Events by realis", list(stats["events"]["by_realis"].items())))
+    out.append(("Events by modality (realis other)", list(stats["events"]["by_modality"].items())))
+    out.append(("Event links by type", list(stats["event_links"]["by_type"].items())))
+    out.append(("Stances by polarity", list(stats["stances"]["by_polarity"].items())))
+    return out
+
+
+def to_markdown(stats: dict[str, Any]) -> str:
+    parts = []
+    for title, rows in tables(stats):
+        parts.append(f"**{title}**\n\n| | count |\n|---|---:|\n" + "".join(f"| {k} | {v:,} |\n" for k, v in rows))
+    return "\n".join(parts)

@@ -1,0 +1,173 @@
+"""Safe YAML for human-written annotation files, with a line number for every value.
+
+PyYAML's safe loader is used with three refusals a contributor's file needs: anchors and
+aliases (a billion-laughs file would expand exponentially), tags that name Python objects
+or anything beyond plain YAML types, and duplicate mapping keys (silently overwritten by
+PyYAML otherwise).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
+
+try:  # libyaml's C parser is several times faster; the composer stays in Python
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # pragma: no cover
+    from yaml.parser import Parser as _Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, _Parser):  # type: ignore[no-redef]
+        def __init__(self, stream):
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+
+Path_ = tuple[Any, ...]
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+_AS_WRITTEN = {"tag:yaml.org,2002:timestamp"}  # dates stay strings, exactly as written
+
+
+class YamlProblem(Exception):
+    """A YAML file that cannot be accepted; carries a 1-based line."""
+
+    def __init__(self, code: str, message: str, line: int | None, hint: str):
+        super().__init__(message)
+        self.code, self.message, self.line, self.hint = code, message, line, hint
+
+
+@dataclass
+class Parsed:
+    """A parsed YAML document and the line on which each value starts."""
+
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path_) -> int | None:
+        """The line of the deepest known ancestor of ``path``."""
+        path = tuple(path)
+        while path not in self.lines and path:
+            path = path[:-1]
+        return self.lines.get(path)
+
+
+def parse_yaml(text: str) -> Parsed:
+    """Parse one YAML document; raise YamlProblem with a line for anything refused."""
+    if "\t" in text:
+        for number, row in enumerate(text.split("\n"), 1):
+            indent = row[: len(row) - len(row.lstrip(" \t"))]
+            if "\t" in indent:
+                raise YamlProblem(
+                    "yaml-tab",
+                    "a tab character is used for indentation",
+                    number,
+                    "YAML indents with spaces only; replace the tab with spaces",
+                )
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except YamlProblem:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise YamlProblem(
+            "yaml-syntax",
+            f"YAML syntax error: {exc.problem or exc.context}",
+            mark.line + 1 if mark else None,
+            "check indentation, colons and quotes on this line and the one before it",
+        ) from None
+    except (yaml.YAMLError, ValueError) as exc:
+        raise YamlProblem("yaml-syntax", f"YAML error: {exc}", None, "fix the YAML syntax") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        return Parsed(None, {(): 1})
+    parsed = Parsed(None)
+    parsed.data = _to_python(node, (), parsed.lines)
+    return parsed
+
+
+class _Loader(_Parser, Composer, SafeConstructor, Resolver):
+    """libyaml's parser with PyYAML's composer, refusing anchors and aliases as it composes."""
+
+    def __init__(self, stream: str):
+        _Parser.__init__(self, stream)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+
+    get_single_node = Composer.get_single_node
+    compose_document = Composer.compose_document
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise YamlProblem(
+                "yaml-alias",
+                "YAML anchors and aliases (&name / *name) are not allowed in annotation files",
+                event.start_mark.line + 1,
+                "write the value out in full; anchors make files hard to review and can expand without bound",
+            )
+        return Composer.compose_node(self, parent, index)
+
+
+def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if node.tag in _AS_WRITTEN and isinstance(node, yaml.ScalarNode):
+        return node.value
+    if node.tag not in _PLAIN_TAGS:
+        raise YamlProblem(
+            "yaml-tag",
+            f"the YAML tag {node.tag!r} is not allowed",
+            node.start_mark.line + 1,
+            "remove the '!' tag: annotation files hold plain strings, numbers, lists and mappings",
+        )
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlProblem(
+                    "yaml-key", "a mapping key must be a plain word", key_node.start_mark.line + 1,
+                    "use a plain key such as 'text:'",
+                )
+            key = _scalar(key_node)
+            if key in out:
+                raise YamlProblem(
+                    "yaml-duplicate-key",
+                    f"the key {key!r} appears twice in the same mapping",
+                    key_node.start_mark.line + 1,
+                    f"keep one '{key}:' (the first is on line {lines[path + (key,)]})",
+                )
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            out[key] = _to_python(value_node, path + (key,), lines)
+            lines[path + (key,)] = key_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(item, path + (i,), lines) for i, item in enumerate(node.value)]
+    return _scalar(node)
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    try:
+        return SafeConstructor().construct_object(node, deep=True)
+    except yaml.YAMLError as exc:
+        raise YamlProblem(
+            "yaml-value", f"cannot read this value: {exc}", node.start_mark.line + 1,
+            "quote the value to make it a string",
+        ) from None

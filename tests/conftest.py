@@ -1,0 +1,71 @@
+"""Shared fixtures. Nothing here reaches the network: datasets and the Hub run offline."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ["HF_DATASETS_OFFLINE"] = "1"
+os.environ["HF_HUB_OFFLINE"] = "1"
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+SEED_ID = "000_7230f43d1c5252f7"
+SEED_RAW = REPO / "corpus" / SEED_ID / "source.txt"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _hf_cache(tmp_path_factory):
+    """A private datasets cache, so tests never read a stale cache or a user's files."""
+    cache = tmp_path_factory.mktemp("hf-cache")
+    os.environ["HF_DATASETS_CACHE"] = str(cache / "datasets")
+    os.environ["HF_HOME"] = str(cache / "home")
+    yield
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the real corpus."""
+    dst = tmp_path / "corpus"
+    shutil.copytree(CORPUS, dst)
+    return dst
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The real corpus built once with the real CLI."""
+    out = tmp_path_factory.mktemp("build") / "dist"
+    result = cli("build", "--corpus", str(CORPUS), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the real command line (the same entry point as the `geosignal` script)."""
+    return subprocess.run(
+        [sys.executable, "-m", "builders", *args],
+        capture_output=True, text=True, cwd=cwd or REPO, env={**os.environ, "GEOSIGNAL_DEBUG": ""},
+    )
+
+
+def annotation(corpus: Path, doc_id: str = SEED_ID) -> Path:
+    return corpus / doc_id / "annotation.yaml"
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> int:
+    """Replace text in a file and return the 1-based line of the first change."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+    return line
+
+
+def assert_no_traceback(result: subprocess.CompletedProcess) -> None:
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "internal error" not in result.stdout + result.stderr

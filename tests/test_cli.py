@@ -1,0 +1,102 @@
+"""The real command line, as contributors and maintainers call it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import CORPUS, SEED_ID, annotation, assert_no_traceback, cli, edit
+
+
+def test_console_script_is_installed():
+    script = Path(sys.executable).parent / "geosignal"
+    assert script.exists()
+    result = subprocess.run([str(script), "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("geosignal ")
+
+
+def test_validate_clean_corpus_exits_0():
+    result = cli("validate", str(CORPUS))
+    assert result.returncode == 0, result.stdout
+    assert "0 error(s)" in result.stdout
+
+
+def test_misspelled_quote_names_file_and_line(corpus_copy):
+    line = edit(annotation(corpus_copy), "trigger: joint patrol", "trigger: joint patorl")
+    result = cli("validate", str(corpus_copy))
+    assert result.returncode == 1
+    assert_no_traceback(result)
+    assert f"{SEED_ID}/annotation.yaml:{line}: error [quote-not-found]" in result.stdout
+    assert "did you mean 'joint patrol'" in result.stdout
+
+
+def test_unknown_label_names_file_line_and_the_labels(corpus_copy):
+    line = edit(annotation(corpus_copy), "type: LOC", "type: LOCATION")
+    result = cli("validate", str(corpus_copy))
+    assert result.returncode == 1
+    assert_no_traceback(result)
+    assert f"annotation.yaml:{line}: error [unknown-label]" in result.stdout
+    assert "did you mean 'LOC'" in result.stdout
+
+
+def test_dangling_reference_names_file_and_line(corpus_copy):
+    line = edit(annotation(corpus_copy), "{type: response_to, event: ev_patrol}", "{type: response_to, event: ev_patrl}")
+    result = cli("validate", str(corpus_copy))
+    assert result.returncode == 1
+    assert_no_traceback(result)
+    assert f"annotation.yaml:{line}: error [dangling-reference]" in result.stdout
+    assert "did you mean 'ev_patrol'" in result.stdout
+
+
+def test_all_findings_are_reported_in_one_run(corpus_copy):
+    ann = annotation(corpus_copy)
+    edit(ann, "trigger: joint patrol", "trigger: joint patorl")
+    edit(ann, "holder: china", "holder: chian")
+    result = cli("validate", str(corpus_copy), "--format", "json")
+    assert result.returncode == 1
+    payload = json.loads(result.stdout)
+    codes = sorted(f["code"] for f in payload["findings"])
+    assert codes == ["dangling-reference", "quote-not-found"]
+    for f in payload["findings"]:
+        assert f["file"].endswith("annotation.yaml") and f["line"] and f["hint"]
+
+
+def test_sha_mismatch_when_source_edited(corpus_copy):
+    src = corpus_copy / SEED_ID / "source.txt"
+    src.write_bytes(src.read_bytes().replace(b"this week", b"last week"))
+    result = cli("validate", str(corpus_copy))
+    assert result.returncode == 1
+    assert "sha256-mismatch" in result.stdout and "source_sha256:" in result.stdout
+
+
+def test_github_format(corpus_copy):
+    line = edit(annotation(corpus_copy), "trigger: joint patrol", "trigger: joint patorl")
+    result = cli("validate", str(corpus_copy), "--format", "github")
+    assert result.returncode == 1
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("::error file=") and f",line={line},title=quote-not-found::" in first
+    assert "%0Ahint: " in first
+
+
+def test_usage_error_exits_2():
+    result = cli("validate", "--format", "xml")
+    assert result.returncode == 2
+
+
+def test_stats_formats_agree(built):
+    from_corpus = json.loads(cli("stats", "--corpus", str(CORPUS), "--format", "json").stdout)
+    from_build = json.loads(cli("stats", str(built), "--format", "json").stdout)
+    assert from_corpus == from_build
+    assert from_corpus["documents"] == 1 and from_corpus["events"]["total"] >= 2
+    md = cli("stats", str(built), "--format", "markdown").stdout
+    assert "| GPE |" in md and "**Events by realis**" in md
+    table = cli("stats", str(built))
+    assert table.returncode == 0 and "Stances by polarity" in table.stdout
+
+
+def test_stats_refuses_a_folder_that_is_not_a_build(tmp_path):
+    result = cli("stats", str(tmp_path))
+    assert result.returncode == 1 and "not a dataset folder" in result.stderr

@@ -1,0 +1,81 @@
+"""The JSON Schemas are the one source of truth: everything else is derived from them."""
+
+from __future__ import annotations
+
+import json
+
+import datasets
+import pytest
+from jsonschema import Draft202012Validator
+
+from builders import schema
+
+
+@pytest.mark.parametrize("path", sorted(schema.schema_dir().glob("*.json")), ids=lambda p: p.name)
+def test_every_schema_file_is_valid_draft_2020_12_with_id_and_version(path):
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(doc)
+    assert doc["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert doc["$id"].endswith("/" + path.name)
+    assert doc["version"] == schema.schema_version()
+
+
+def enum_of(name, *path):
+    node = schema.schemas()[name]
+    for key in path:
+        node = node[key]
+    return [v for v in node["enum"] if v is not None]
+
+
+@pytest.mark.parametrize(
+    "config, feature_path, schema_path",
+    [
+        ("entities", ("type",), ("entity", "$defs", "entity_type")),
+        ("entities", ("mentions", "kind"), ("entity", "$defs", "mention_kind")),
+        ("events", ("type",), ("event", "$defs", "event_type")),
+        ("events", ("realis",), ("event", "$defs", "realis")),
+        ("events", ("modality",), ("event", "$defs", "modality")),
+        ("events", ("arguments", "role"), ("event", "$defs", "role")),
+        ("events", ("links", "type"), ("event", "$defs", "link_type")),
+        ("stances", ("polarity",), ("stance", "$defs", "polarity")),
+        ("stances", ("target_kind",), ("stance", "$defs", "target_kind")),
+    ],
+)
+def test_class_labels_equal_schema_enums(config, feature_path, schema_path):
+    feature = schema.features(config)
+    for key in feature_path:
+        feature = feature[key] if isinstance(feature, dict) else feature.feature[key]
+    assert isinstance(feature, datasets.ClassLabel)
+    assert feature.names == enum_of(*schema_path)
+
+
+def test_every_enum_of_the_record_schemas_becomes_a_class_label():
+    """No label column is left as a plain string."""
+    def class_labels(feature):
+        if isinstance(feature, datasets.ClassLabel):
+            yield feature.names
+        elif isinstance(feature, dict):
+            for f in feature.values():
+                yield from class_labels(f)
+        elif isinstance(feature, datasets.List):
+            yield from class_labels(feature.feature)
+
+    derived = sorted(names for c in schema.CONFIGS for names in class_labels(schema.features(c)))
+    defined = sorted(labels for name in schema.CONFIGS.values() for _, labels in schema.walk_enums(name))
+    assert derived == defined
+
+
+def test_record_columns_follow_schema_properties():
+    for config, name in schema.CONFIGS.items():
+        assert list(schema.features(config)) == list(schema.schemas()[name]["properties"])
+        assert schema.arrow_schema(config).names == list(schema.schemas()[name]["properties"])
+
+
+def test_annotation_schema_reuses_record_enums():
+    """The annotation file's labels are $refs into the record schemas, never a second copy."""
+    text = (schema.schema_dir() / "annotation.schema.json").read_text(encoding="utf-8")
+    assert '"enum"' not in text
+    v = schema.validator("annotation")
+    bad = {"format": "geosignal-annotation/1", "document": {}, "entities": [
+        {"id": "x", "name": "X", "type": "GEP", "kb_id": None, "mentions": ["X"]}], "events": [], "stances": []}
+    assert any(e.validator == "enum" for e in v.iter_errors(bad))
