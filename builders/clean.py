@@ -42,6 +42,8 @@ _DOMAIN = r"[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 _PREFIX_TAIL = r"[ \t\u00a0]*(?:[,:|\u2013\u2014-][ \t\u00a0]*)+"
 _SPACE = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
 _INVISIBLE = "[\u00ad\u200b\u200c\u200d\u2060\ufeff]"
+_SLOW = re.compile(rf"!\[|{_INVISIBLE}")  # lines that need the run-by-run path
+_ODD_SPACE = re.compile(r"\s{2,}|[^\S ]")  # white space that is not one plain space
 _RUNS = re.compile(rf"(?P<space>{_SPACE}+)|(?P<invisible>{_INVISIBLE}+)|(?P<text>[^\s\u00ad\u200b-\u200d\u2060\ufeff]+)|(?P<other>\s+)")
 
 
@@ -192,6 +194,10 @@ def clean(raw: str, publisher: str | None = None) -> Cleaned:
         if m := _BULLET.match(line, cut):
             w.remove("bullet", line_start + cut, line_start + m.end())
             cut = m.end()
+        if not _SLOW.search(line, cut):
+            if _write_plain_line(w, line_start, line, cut, first):
+                first = False
+            continue
         pieces = _inline_pieces(line, cut)
         if not any(kind == "text" for kind, _, _ in pieces):
             w.remove("whitespace", line_start, line_start + len(line))
@@ -201,6 +207,28 @@ def clean(raw: str, publisher: str | None = None) -> Cleaned:
         first = False
         _write_line(w, line_start, line, pieces)
     return Cleaned("".join(w.parts), tuple(w.segments), tuple(sorted(w.removals, key=lambda r: (r.raw_start, r.rule))))
+
+
+def _write_plain_line(w: _Writer, line_start: int, line: str, cut: int, first: bool) -> bool:
+    """The common case (no images, no invisible characters): copy whole runs between odd spaces."""
+    body = line[cut:]
+    start = cut + len(body) - len(body.lstrip())
+    end = len(line.rstrip())
+    if start >= end:
+        w.remove("whitespace", line_start, line_start + len(line))
+        return False
+    w.remove("whitespace", line_start + cut, line_start + start)
+    if not first:
+        w.write("\n")
+    pos = start
+    for m in _ODD_SPACE.finditer(line, start, end):
+        w.copy(line_start + pos, line[pos : m.start()])
+        w.remove("whitespace", line_start + m.start(), line_start + m.end())
+        w.write(" ")
+        pos = m.end()
+    w.copy(line_start + pos, line[pos:end])
+    w.remove("whitespace", line_start + end, line_start + len(line))
+    return True
 
 
 def _inline_pieces(line: str, cut: int) -> list[tuple[str, int, int]]:

@@ -60,6 +60,34 @@ def validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(schemas()[name], registry=registry())
 
 
+class _Checker:
+    """A yes/no answer from a compiled validator; jsonschema only explains a 'no'.
+
+    jsonschema-rs is three orders of magnitude faster on valid input, which is nearly all input,
+    while jsonschema's errors (paths, messages) are the ones a person reads.
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+        try:
+            import jsonschema_rs
+        except ImportError:  # pragma: no cover - the pure-Python path still gives the same answers
+            self._fast = None
+        else:
+            registry = jsonschema_rs.Registry([(s["$id"], s) for s in schemas().values()])
+            self._fast = jsonschema_rs.validator_for(schemas()[name], registry=registry)
+
+    def iter_errors(self, instance: Any):
+        if self._fast is not None and self._fast.is_valid(instance):
+            return iter(())
+        return validator(self.name).iter_errors(instance)
+
+
+@cache
+def checker(name: str) -> _Checker:
+    return _Checker(name)
+
+
 def _resolve(node: dict[str, Any], base: str) -> tuple[dict[str, Any], str]:
     """Follow $ref (relative to the schema it appears in) until a concrete node."""
     while "$ref" in node:

@@ -18,7 +18,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from . import corpus as corpus_io
 from .findings import Finding, sort_findings
 from .records import DocRecords, make_records, sha256
-from .schema import CONFIGS, validator
+from .schema import CONFIGS, checker
 from .yamlio import Parsed, YamlProblem, parse_yaml
 
 LEVELS = (1, 2, 3, 4)
@@ -120,7 +120,7 @@ def schema_findings_for(parsed: Parsed, file: str) -> list[Finding]:
         return [Finding(file, 1, "schema", "the annotation file must be a mapping with 'format', 'document', 'entities', 'events' and 'stances'",
                         "start from the template that `geosignal new` writes", level=2)]
     out = []
-    for error in validator("annotation").iter_errors(parsed.data):
+    for error in checker("annotation").iter_errors(parsed.data):
         leaf = _leaf(error)
         out.append(Finding(file, parsed.line_of(tuple(leaf.absolute_path)), _code(leaf), _message(leaf), _hint(leaf), level=2))
     return out
@@ -131,7 +131,7 @@ def record_schema_findings(records: DocRecords, file: str) -> list[Finding]:
     out = []
     for config, name in CONFIGS.items():
         for record in records.config(config):
-            for error in validator(name).iter_errors(record):
+            for error in checker(name).iter_errors(record):
                 where = "/".join(str(p) for p in error.absolute_path)
                 out.append(Finding(file, None, "record-schema", f"{config} record {where or '(root)'}: {error.message}",
                                    "this record breaks schema/" + name + ".schema.json; fix the annotation it comes from", level=3))

@@ -13,22 +13,13 @@ from typing import Any
 
 import yaml
 
-from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
-from yaml.resolver import Resolver
 
-try:  # libyaml's C parser is several times faster; the composer stays in Python
-    from yaml.cyaml import CParser as _Parser
-except ImportError:  # pragma: no cover
-    from yaml.parser import Parser as _Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-
-    class _Parser(Reader, Scanner, _Parser):  # type: ignore[no-redef]
-        def __init__(self, stream):
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            yaml.parser.Parser.__init__(self)
+# libyaml's C parser and composer when present (several times faster), PyYAML's otherwise. Both
+# compose an alias as the very node of its anchor, so nothing is expanded while composing.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CONSTRUCTORS = SafeConstructor.yaml_constructors
+_SCALARS = SafeConstructor()
 
 Path_ = tuple[Any, ...]
 
@@ -82,8 +73,6 @@ def parse_yaml(text: str) -> Parsed:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-    except YamlProblem:
-        raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise YamlProblem(
@@ -99,36 +88,20 @@ def parse_yaml(text: str) -> Parsed:
     if node is None:
         return Parsed(None, {(): 1})
     parsed = Parsed(None)
-    parsed.data = _to_python(node, (), parsed.lines)
+    parsed.data = _to_python(node, (), parsed.lines, set())
     return parsed
 
 
-class _Loader(_Parser, Composer, SafeConstructor, Resolver):
-    """libyaml's parser with PyYAML's composer, refusing anchors and aliases as it composes."""
-
-    def __init__(self, stream: str):
-        _Parser.__init__(self, stream)
-        Composer.__init__(self)
-        SafeConstructor.__init__(self)
-        Resolver.__init__(self)
-
-    get_single_node = Composer.get_single_node
-    compose_document = Composer.compose_document
-
-    def compose_node(self, parent, index):
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise YamlProblem(
-                "yaml-alias",
-                "YAML anchors and aliases (&name / *name) are not allowed in annotation files",
-                event.start_mark.line + 1,
-                "write the value out in full; anchors make files hard to review and can expand without bound",
-            )
-        return Composer.compose_node(self, parent, index)
-
-
-def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Any:
+def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int]) -> Any:
     lines[path] = node.start_mark.line + 1
+    if id(node) in seen:  # an alias: the composer handed back its anchor's node
+        raise YamlProblem(
+            "yaml-alias",
+            f"the value anchored on line {node.start_mark.line + 1} is reused through an alias (*name)",
+            node.start_mark.line + 1,
+            "write the value out in full; anchors and aliases make files hard to review and can expand without bound",
+        )
+    seen.add(id(node))
     if node.tag in _AS_WRITTEN and isinstance(node, yaml.ScalarNode):
         return node.value
     if node.tag not in _PLAIN_TAGS:
@@ -155,18 +128,20 @@ def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Any:
                     f"keep one '{key}:' (the first is on line {lines[path + (key,)]})",
                 )
             lines[path + (key,)] = key_node.start_mark.line + 1
-            out[key] = _to_python(value_node, path + (key,), lines)
+            out[key] = _to_python(value_node, path + (key,), lines, seen)
             lines[path + (key,)] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(item, path + (i,), lines) for i, item in enumerate(node.value)]
+        return [_to_python(item, path + (i,), lines, seen) for i, item in enumerate(node.value)]
     return _scalar(node)
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
+    if node.tag == "tag:yaml.org,2002:str":
+        return node.value
     try:
-        return SafeConstructor().construct_object(node, deep=True)
-    except yaml.YAMLError as exc:
+        return _CONSTRUCTORS[node.tag](_SCALARS, node)
+    except (yaml.YAMLError, ValueError) as exc:
         raise YamlProblem(
             "yaml-value", f"cannot read this value: {exc}", node.start_mark.line + 1,
             "quote the value to make it a string",

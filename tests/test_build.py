@@ -138,3 +138,14 @@ def test_card_yaml_lists_every_config(built):
     assert [i["config_name"] for i in meta["dataset_info"]] == list(CONFIGS)
     for info in meta["dataset_info"]:
         assert info["splits"][0]["num_examples"] == load(built, info["config_name"]).num_rows
+
+
+@pytest.mark.parametrize("config", list(CONFIGS))
+def test_fast_encoder_agrees_with_datasets(config):
+    from builders.build import rows_by_config
+    from builders.validate import validate
+    from builders.write import encode_rows
+
+    rows = rows_by_config(validate([CORPUS]))[config]
+    assert rows
+    assert encode_rows(config, rows) == [features(config).encode_example(r) for r in rows]
