@@ -1,15 +1,20 @@
-"""corpus/ -> dist/: validate everything first, write only a corpus without errors."""
+"""corpus/ -> dist/: check and convert every document, stream it to Parquet, keep it only if all is well.
+
+Documents are processed on worker processes and written in corpus order as they arrive, so
+memory stays flat; the output goes to a temporary folder that replaces ``out`` only when the
+whole corpus had no error. Nothing of a failed build is left behind.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from .findings import Finding
-from .schema import CONFIGS
-from .stats import compute
-from .validate import Report, validate
+from . import corpus as corpus_io
+from .findings import Finding, sort_findings
+from .validate import Checked, Report, _corpus_findings
+
+SPLIT = "train"
 
 
 @dataclass
@@ -17,28 +22,44 @@ class BuildResult:
     report: Report
     counts: dict[str, int] = field(default_factory=dict)
     written: bool = False
+    from_cache: int = 0  # documents served from the cache
 
 
-def rows_by_config(report: Report) -> dict[str, list[dict[str, Any]]]:
-    return {config: [row for doc in report.documents for row in doc.config(config)] for config in CONFIGS}
+def build(
+    corpus: Path,
+    out: Path,
+    workers: int | None = None,
+    cache: Path | None = None,
+    shard_bytes: int | None = None,
+) -> BuildResult:
+    """Validate and convert ``corpus``; write the dataset folder ``out`` only if there is no error."""
+    from . import card, stats, write
+    from .pipeline import process
 
-
-def build(corpus: Path, out: Path) -> BuildResult:
-    """Validate ``corpus`` and, when it has no errors, write the dataset folder ``out``."""
-    from . import card, write
-
-    report = validate([corpus])
+    folders, findings = corpus_io.discover([corpus])
+    report = Report(findings=list(findings))
     result = BuildResult(report)
-    if not report.ok:
-        return result
-    if not report.documents:
-        report.findings.append(Finding(str(corpus), None, "empty-corpus", "the corpus has no documents",
-                                       "add a document with `geosignal new SOURCE_FILE`", level=1))
-        return result
-    write.check_output(out)
-    rows = rows_by_config(report)
-    result.counts = {c: len(r) for c, r in rows.items()}
-    stats = compute(rows)
-    write.write_dataset(rows, out, lambda num_bytes: card.render(result.counts, num_bytes, stats))
+    total = stats.empty()
+    checked: list[Checked] = []
+    options = {"shard_bytes": shard_bytes} if shard_bytes else {}
+    with write.DatasetWriter(out, **options) as writer:
+        for doc in process(folders, 4, workers, cache):
+            report.findings.extend(doc.findings)
+            checked.append(Checked(doc.doc_id, None, [], doc.source_sha256))
+            result.from_cache += doc.cached
+            if doc.tables is not None and report.ok:
+                writer.add(SPLIT, doc.tables)
+                total = stats.merge(total, doc.stats)
+        report.checked = len(checked)
+        report.findings.extend(_corpus_findings(folders, checked))
+        report.findings = sort_findings(report.findings)
+        if not report.ok:
+            return result
+        if not folders:
+            report.findings.append(Finding(str(corpus), None, "empty-corpus", "the corpus has no documents",
+                                           "add a document with `geosignal new SOURCE_FILE`", level=1))
+            return result
+        splits = writer.commit(lambda splits: card.render(splits, total))
+    result.counts = {config: sum(f.num_examples for f in by_split.values()) for config, by_split in splits.items()}
     result.written = True
     return result

@@ -13,17 +13,18 @@ import yaml
 from . import __version__
 from .schema import CONFIGS, columns, features, schema_version
 from .stats import to_markdown
-from .write import MARKER, SPLIT, data_path
+from .write import MARKER, SplitFiles, data_glob
 
 
-def metadata(counts: dict[str, int], num_bytes: dict[str, int]) -> dict[str, Any]:
+def metadata(splits: dict[str, dict[str, SplitFiles]]) -> dict[str, Any]:
     import datasets
 
     infos = []
     for config in CONFIGS:
         info = datasets.DatasetInfo(features=features(config), config_name=config)
         entry = info._to_yaml_dict()  # noqa: SLF001 - the documented way the Hub writes dataset_info
-        entry["splits"] = [{"name": SPLIT, "num_bytes": num_bytes[config], "num_examples": counts[config]}]
+        entry["splits"] = [{"name": split, "num_bytes": f.num_bytes, "num_examples": f.num_examples}
+                           for split, f in splits[config].items()]
         infos.append(entry)
     return {
         "pretty_name": "GeoSignal",
@@ -32,15 +33,16 @@ def metadata(counts: dict[str, int], num_bytes: dict[str, int]) -> dict[str, Any
         "tags": ["geosignal", "event-extraction", "stance-detection", "entity-linking", "geopolitics", "news"],
         "configs": [
             {"config_name": c, **({"default": True} if c == "documents" else {}),
-             "data_files": [{"split": SPLIT, "path": data_path(c)}]}
+             "data_files": [{"split": split, "path": data_glob(c, split)} for split in splits[c]]}
             for c in CONFIGS
         ],
         "dataset_info": infos,
     }
 
 
-def render(counts: dict[str, int], num_bytes: dict[str, int], stats: dict[str, Any]) -> str:
-    meta = yaml.safe_dump(metadata(counts, num_bytes), sort_keys=False, allow_unicode=True, width=120)
+def render(splits: dict[str, dict[str, SplitFiles]], stats: dict[str, Any]) -> str:
+    counts = {config: sum(f.num_examples for f in by_split.values()) for config, by_split in splits.items()}
+    meta = yaml.safe_dump(metadata(splits), sort_keys=False, allow_unicode=True, width=120)
     body = [
         MARKER,
         "# GeoSignal",

@@ -50,12 +50,13 @@ def validate(
     paths: list[Path] = typer.Argument(None, help="Corpus folders, document folders or annotation files [default: corpus]."),
     format: FindingFormat = typer.Option(FindingFormat.text, "--format", "-f", help="text for people, json for tools, github for Actions."),
     level: int = typer.Option(4, "--level", min=1, max=4, help="1 files/YAML, 2 schema, 3 spans/references, 4 lints."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes [default: the machine's cores]."),
 ) -> None:
     """Check annotation files; exit 1 when there is an error."""
     from .report import render
     from .validate import validate as run
 
-    report = run(list(paths) if paths else [Path("corpus")], level)
+    report = run(list(paths) if paths else [Path("corpus")], level, workers)
     typer.echo(render(report.findings, report.checked, format.value), nl=False)
     raise typer.Exit(0 if report.ok else 1)
 
@@ -64,14 +65,21 @@ def validate(
 def build(
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder."),
     out: Path = typer.Option(Path("dist"), "--out", help="The dataset folder to (re)write."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes [default: the machine's cores]."),
+    cache: Optional[Path] = typer.Option(None, "--cache", help="Cache of built documents [default: $XDG_CACHE_HOME/geosignal]."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Rebuild every document; read and write no cache."),
 ) -> None:
-    """Validate the corpus and write the Hugging Face dataset folder (atomically)."""
+    """Validate the corpus and write the Hugging Face dataset folder (atomically).
+
+    Unchanged documents (same source, annotation, schemas and builder) come from the cache.
+    """
     from .build import build as run
+    from .pipeline import default_cache_dir
     from .report import render
     from .write import OutputRefused
 
     try:
-        result = run(corpus, out)
+        result = run(corpus, out, workers, None if no_cache else (cache or default_cache_dir()))
     except OutputRefused as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1)
@@ -91,6 +99,7 @@ def stats(
     dataset_dir: Optional[Path] = typer.Argument(None, help="A built dataset folder; without it, the corpus is read."),
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder, when no DATASET_DIR is given."),
     format: StatsFormat = typer.Option(StatsFormat.table, "--format", "-f"),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes [default: the machine's cores]."),
 ) -> None:
     """Documents, tokens, entities and mentions by type, events by type and realis, stances by polarity."""
     from .stats import compute, tables, to_json, to_markdown
@@ -102,18 +111,22 @@ def stats(
         if not is_previous_build(dataset_dir):
             typer.echo(f"error: {dataset_dir} is not a dataset folder written by `geosignal build`", err=True)
             raise typer.Exit(1)
-        rows = read_dataset(dataset_dir)
+        result = compute(read_dataset(dataset_dir))
     else:
-        from .build import rows_by_config
+        from . import corpus as corpus_io
+        from .pipeline import process
         from .report import render
-        from .validate import validate as run
+        from .stats import empty, merge
 
-        report = run([corpus])
-        if not report.ok:
-            typer.echo(render(report.findings, report.checked, "text"), nl=False, err=True)
+        folders, findings = corpus_io.discover([corpus])
+        result = empty()
+        for doc in process(folders, 3, workers):
+            findings.extend(f for f in doc.findings if f.is_error)
+            if doc.stats is not None:
+                result = merge(result, doc.stats)
+        if findings:
+            typer.echo(render(findings, len(folders), "text"), nl=False, err=True)
             raise typer.Exit(1)
-        rows = rows_by_config(report)
-    result = compute(rows)
     if format is StatsFormat.json:
         typer.echo(to_json(result), nl=False)
     elif format is StatsFormat.markdown:

@@ -86,3 +86,16 @@ def to_markdown(stats: dict[str, Any]) -> str:
     for title, rows in tables(stats):
         parts.append(f"**{title}**\n\n| | count |\n|---|---:|\n" + "".join(f"| {k} | {v:,} |\n" for k, v in rows))
     return "\n".join(parts)
+
+
+def merge(total: dict[str, Any] | None, part: dict[str, Any]) -> dict[str, Any]:
+    """Add one document's counts to a running total (same shape, numbers summed)."""
+    if total is None:
+        return json.loads(json.dumps(part))  # a deep copy the caller may keep adding to
+    for key, value in part.items():
+        total[key] = merge(total[key], value) if isinstance(value, dict) else total[key] + value
+    return total
+
+
+def empty() -> dict[str, Any]:
+    return compute({})

@@ -26,7 +26,6 @@ LEVELS = (1, 2, 3, 4)
 
 @dataclass
 class Report:
-    documents: list[DocRecords] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     checked: int = 0
 
@@ -74,20 +73,31 @@ def check_document(folder: corpus_io.DocFolder, level: int = 4) -> Checked:
     return Checked(folder.doc_id, records if ok else None, findings, sha256(doc.source_bytes))
 
 
-def validate(paths: list[Path], level: int = 4) -> Report:
-    """Validate every document under the paths; never raises for bad input."""
+def validate(paths: list[Path], level: int = 4, workers: int | None = None) -> Report:
+    """Validate every document under the paths; never raises for bad input.
+
+    Documents are checked on ``workers`` processes (default: the machine's cores); the report
+    keeps findings only, so memory stays flat however large the corpus.
+    """
+    from .pipeline import process
+
     folders, findings = corpus_io.discover(paths)
     report = Report(findings=list(findings))
-    checked = [check_document(folder, level) for folder in folders]
+    checked = []
+    for result in process(folders, level, workers):
+        report.findings.extend(result.findings)
+        checked.append(Checked(result.doc_id, None, [], result.source_sha256))
     report.checked = len(checked)
-    for item in checked:
-        report.findings.extend(item.findings)
-        if item.records is not None:
-            report.documents.append(item.records)
     if level >= 3:
         report.findings.extend(_corpus_findings(folders, checked))
     report.findings = sort_findings(report.findings)
     return report
+
+
+def load_records(paths: list[Path]) -> list[DocRecords]:
+    """The records of every valid document, in memory: for one document or a small corpus."""
+    folders, _ = corpus_io.discover(paths)
+    return [c.records for c in (check_document(f) for f in folders) if c.records is not None]
 
 
 def _corpus_findings(folders: list[corpus_io.DocFolder], checked: list[Checked]) -> list[Finding]:

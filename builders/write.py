@@ -1,13 +1,15 @@
-"""Records -> a Hugging Face dataset folder, written atomically and deterministically.
+"""Arrow tables -> a Hugging Face dataset folder, streamed, sharded, atomic and deterministic.
 
 Layout (what ``datasets.load_dataset(folder, config)`` reads offline)::
 
     README.md                                   dataset card: YAML configs + dataset_info
-    data/<config>/train-00000-of-00001.parquet  one file per config and split
+    data/<config>/<split>-00000-of-00002.parquet  Hub shard naming, shards cut by size
 
-Everything is written to a temporary sibling folder first and swapped in at the end, so a
-failed build leaves the previous output as it was. Parquet files carry no timestamps and rows
-keep corpus order, so the same corpus gives byte-identical files.
+Rows arrive document by document and are written in row groups as they come, so memory stays
+flat. Everything goes to a temporary sibling folder first and is swapped in at the end, so a
+failed build leaves the previous output as it was. Parquet files carry no timestamps, rows keep
+corpus order, and row groups and shards are cut at the same rows every time, so the same
+corpus gives byte-identical files whatever the number of workers or the state of the cache.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import os
 import shutil
 from functools import cache
 from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from .schema import CONFIGS, features
@@ -28,8 +31,8 @@ class OutputRefused(Exception):
     """The output folder exists and is not a previous build: refuse to replace it."""
 
 
-def data_path(config: str, split: str = SPLIT, shard: int = 0, shards: int = 1) -> str:
-    return f"data/{config}/{split}-{shard:05d}-of-{shards:05d}.parquet"
+def data_glob(config: str, split: str) -> str:
+    return f"data/{config}/{split}-*.parquet"
 
 
 def is_previous_build(out: Path) -> bool:
@@ -81,36 +84,112 @@ def encode_rows(config: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, A
     return [encode(row) for row in rows]
 
 
-def write_parquet(config: str, rows: list[dict[str, Any]], path: Path) -> int:
-    """Write one config's rows; return their Arrow size in bytes (the card's num_bytes)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    table = pa.Table.from_pylist(encode_rows(config, rows), schema=features(config).arrow_schema)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path, compression="zstd", write_statistics=True)
-    return table.nbytes
+SHARD_BYTES = 256 * 1024 * 1024  # Arrow bytes per Parquet file, as the Hub recommends (<= ~500 MB)
+ROW_GROUP_BYTES = 32 * 1024 * 1024
 
 
-def write_dataset(
-    rows_by_config: dict[str, list[dict[str, Any]]], out: Path, render_card: Callable[[dict[str, int]], str]
-) -> None:
-    """Write all configs, then the card (given each config's Arrow size), to ``out``.
+@dataclass
+class SplitFiles:
+    files: list[str] = field(default_factory=list)
+    num_examples: int = 0
+    num_bytes: int = 0
 
-    A previous build is replaced only once everything has been written.
-    """
-    check_output(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    try:
-        num_bytes = {
-            config: write_parquet(config, rows_by_config.get(config, []), tmp / data_path(config)) for config in CONFIGS
-        }
-        (tmp / "README.md").write_text(render_card(num_bytes), encoding="utf-8", newline="\n")
-        _swap(tmp, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+
+class _ShardWriter:
+    """One config and split: buffers tables, writes row groups, rolls over to a new shard by size."""
+
+    def __init__(self, root: Path, config: str, split: str, shard_bytes: int, row_group_bytes: int):
+        self.root, self.config, self.split = root, config, split
+        self.shard_bytes, self.row_group_bytes = shard_bytes, min(row_group_bytes, shard_bytes)
+        self.schema = features(config).arrow_schema
+        self.buffer: list[Any] = []
+        self.buffered = 0
+        self.writer = None
+        self.shard_size = 0
+        self.partials: list[Path] = []
+        self.info = SplitFiles()
+
+    def add(self, table: Any) -> None:
+        if table.num_rows == 0:
+            return
+        self.buffer.append(table)
+        self.buffered += table.nbytes
+        self.info.num_examples += table.num_rows
+        self.info.num_bytes += table.nbytes
+        if self.buffered >= self.row_group_bytes:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if not self.buffer and self.writer is not None:
+            return
+        table = pa.concat_tables(self.buffer).combine_chunks() if self.buffer else self.schema.empty_table()
+        if self.writer is None:
+            path = self.root / "data" / self.config / f"{self.split}-{len(self.partials):05d}.partial"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.writer = pq.ParquetWriter(path, self.schema, compression="zstd", write_statistics=True)
+            self.partials.append(path)
+        self.writer.write_table(table, row_group_size=max(1, table.num_rows))
+        self.shard_size += self.buffered
+        self.buffer, self.buffered = [], 0
+        if self.shard_size >= self.shard_bytes:
+            self.writer.close()
+            self.writer, self.shard_size = None, 0
+
+    def close(self) -> SplitFiles:
+        self._flush()
+        if self.writer is not None:
+            self.writer.close()
+        n = len(self.partials)
+        for i, path in enumerate(self.partials):
+            name = f"{self.split}-{i:05d}-of-{n:05d}.parquet"
+            os.replace(path, path.with_name(name))
+            self.info.files.append(f"data/{self.config}/{name}")
+        return self.info
+
+
+class DatasetWriter:
+    """Writes a dataset folder into a temporary sibling; ``commit`` swaps it in, anything else discards it."""
+
+    def __init__(self, out: Path, shard_bytes: int = SHARD_BYTES, row_group_bytes: int = ROW_GROUP_BYTES):
+        check_output(out)
+        self.out = out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.tmp.mkdir()
+        self.shard_bytes, self.row_group_bytes = shard_bytes, row_group_bytes
+        self.writers: dict[tuple[str, str], _ShardWriter] = {}
+
+    def add(self, split: str, tables: dict[str, Any]) -> None:
+        for config, table in tables.items():
+            key = (config, split)
+            if key not in self.writers:
+                self.writers[key] = _ShardWriter(self.tmp, config, split, self.shard_bytes, self.row_group_bytes)
+            self.writers[key].add(table)
+
+    def commit(self, render_card: Callable[[dict[str, dict[str, SplitFiles]]], str]) -> dict[str, dict[str, SplitFiles]]:
+        """Close every file, write the card from what was written, and swap the folder in."""
+        splits: dict[str, dict[str, SplitFiles]] = {config: {} for config in CONFIGS}
+        for (config, split), writer in sorted(self.writers.items(), key=lambda kv: (list(CONFIGS).index(kv[0][0]), kv[0][1])):
+            splits[config][split] = writer.close()
+        (self.tmp / "README.md").write_text(render_card(splits), encoding="utf-8", newline="\n")
+        _swap(self.tmp, self.out)
+        return splits
+
+    def discard(self) -> None:
+        for writer in self.writers.values():
+            if writer.writer is not None:
+                writer.writer.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self) -> "DatasetWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()  # after a commit the folder has moved and nothing is left to remove
 
 
 def _swap(tmp: Path, out: Path) -> None:

@@ -25,6 +25,7 @@ def _hf_cache(tmp_path_factory):
     cache = tmp_path_factory.mktemp("hf-cache")
     os.environ["HF_DATASETS_CACHE"] = str(cache / "datasets")
     os.environ["HF_HOME"] = str(cache / "home")
+    os.environ["XDG_CACHE_HOME"] = str(cache / "xdg")  # the build cache of CLI runs
     yield
 
 

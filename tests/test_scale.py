@@ -1,0 +1,110 @@
+"""Workers, shards and the incremental cache give the same bytes as a plain build (issue: scale).
+
+Run on a small generated corpus in the real format (benchmarks/generate.py); timings live in
+benchmarks/, not here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+
+import datasets
+import pytest
+
+import builders.pipeline as pipeline
+from builders.build import build
+
+from conftest import REPO, edit
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import generate  # noqa: E402
+
+DOCS = 40
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    return generate(tmp_path_factory.mktemp("generated") / "corpus", DOCS, seed=7)
+
+
+@pytest.fixture(scope="module")
+def plain(corpus, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("plain") / "dist"
+    result = build(corpus, out, workers=1, cache=None, shard_bytes=64 * 1024)
+    assert result.written, result.report.findings[:3]
+    return out
+
+
+def test_generated_corpus_is_valid_and_sharded(plain):
+    files = sorted(p.name for p in (plain / "data" / "documents").glob("*.parquet"))
+    assert len(files) > 1 and all(f.endswith(f"-of-{len(files):05d}.parquet") for f in files)
+    docs = datasets.load_dataset(str(plain), "documents", split="train")
+    assert docs.num_rows == DOCS
+    assert docs["doc_id"] == sorted(docs["doc_id"])  # corpus order across shards
+
+
+def test_two_workers_write_the_same_bytes_as_one(corpus, plain, tmp_path):
+    out = tmp_path / "dist"
+    assert build(corpus, out, workers=2, cache=None, shard_bytes=64 * 1024).written
+    assert digest(out) == digest(plain)
+
+
+def test_cache_serves_unchanged_documents_and_keeps_the_bytes(corpus, plain, tmp_path):
+    cache, out = tmp_path / "cache", tmp_path / "dist"
+    first = build(corpus, out, workers=2, cache=cache, shard_bytes=64 * 1024)
+    assert first.written and first.from_cache == 0
+    second = build(corpus, out, workers=2, cache=cache, shard_bytes=64 * 1024)
+    assert second.written and second.from_cache == DOCS
+    assert digest(out) == digest(plain)
+
+
+def test_editing_one_document_rebuilds_only_it(corpus, tmp_path):
+    import shutil
+
+    work = tmp_path / "corpus"
+    shutil.copytree(corpus, work)
+    cache = tmp_path / "cache"
+    assert build(work, tmp_path / "a", workers=1, cache=cache, shard_bytes=64 * 1024).written
+    edit(work / "gen_000003" / "annotation.yaml", "realis: actual", "realis: generic")
+    again = build(work, tmp_path / "a", workers=1, cache=cache, shard_bytes=64 * 1024)
+    assert again.written and again.from_cache == DOCS - 1
+    fresh = build(work, tmp_path / "b", workers=1, cache=None, shard_bytes=64 * 1024)
+    assert digest(tmp_path / "a") == digest(tmp_path / "b")
+
+
+@pytest.mark.parametrize("change", ["builder version", "schema"])
+def test_a_new_builder_or_schema_version_rebuilds_everything(corpus, tmp_path, monkeypatch, change):
+    import shutil
+
+    cache = tmp_path / "cache"
+    assert build(corpus, tmp_path / "a", workers=1, cache=cache).from_cache == 0
+    assert build(corpus, tmp_path / "a", workers=1, cache=cache).from_cache == DOCS
+    if change == "builder version":
+        monkeypatch.setattr(pipeline, "__version__", "999.0.0")
+    else:
+        schema_copy = tmp_path / "schema"
+        shutil.copytree(pipeline.schema_dir(), schema_copy)
+        path = schema_copy / "entity.schema.json"
+        path.write_text(path.read_text().replace('"version": "1.0.0"', '"version": "1.0.1"'))
+        monkeypatch.setattr(pipeline, "schema_dir", lambda: schema_copy)
+    pipeline.code_fingerprint.cache_clear()
+    try:
+        assert build(corpus, tmp_path / "a", workers=1, cache=cache).from_cache == 0
+    finally:
+        pipeline.code_fingerprint.cache_clear()
+
+
+def test_a_damaged_cache_entry_is_rebuilt(corpus, tmp_path):
+    cache = tmp_path / "cache"
+    assert build(corpus, tmp_path / "a", workers=1, cache=cache).written
+    for entry in list(cache.rglob("*.pickle"))[:3]:
+        entry.write_bytes(b"not a pickle")
+    again = build(corpus, tmp_path / "a", workers=1, cache=cache)
+    assert again.written and again.from_cache == DOCS - 3
