@@ -43,13 +43,14 @@ def build(
     checked: list[Checked] = []
     options = {"shard_bytes": shard_bytes} if shard_bytes else {}
     with write.DatasetWriter(out, **options) as writer:
-        for doc in process(folders, 4, workers, cache):
-            report.findings.extend(doc.findings)
-            checked.append(Checked(doc.doc_id, None, [], doc.source_sha256))
-            result.from_cache += doc.cached
-            if doc.tables is not None and report.ok:
-                writer.add(SPLIT, doc.tables)
-                total = stats.merge(total, doc.stats)
+        for chunk in process(folders, 4, workers, cache):
+            for doc in chunk.docs:
+                report.findings.extend(doc.findings)
+                checked.append(Checked(doc.doc_id, None, [], doc.source_sha256))
+            result.from_cache += len(chunk.docs) if chunk.cached else 0
+            if chunk.tables is not None and report.ok:
+                writer.add(SPLIT, chunk.tables)
+                total = stats.merge(total, chunk.stats)
         report.checked = len(checked)
         report.findings.extend(_corpus_findings(folders, checked))
         report.findings = sort_findings(report.findings)

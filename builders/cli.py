@@ -120,10 +120,10 @@ def stats(
 
         folders, findings = corpus_io.discover([corpus])
         result = empty()
-        for doc in process(folders, 3, workers):
-            findings.extend(f for f in doc.findings if f.is_error)
-            if doc.stats is not None:
-                result = merge(result, doc.stats)
+        for chunk in process(folders, 3, workers):
+            findings.extend(f for doc in chunk.docs for f in doc.findings if f.is_error)
+            if chunk.stats is not None:
+                result = merge(result, chunk.stats)
         if findings:
             typer.echo(render(findings, len(folders), "text"), nl=False, err=True)
             raise typer.Exit(1)

@@ -1,9 +1,11 @@
-"""Document folders -> per-document results, in corpus order, on N worker processes, cached.
+"""Document folders -> results in corpus order, on N worker processes, with an incremental cache.
 
-Each document is checked and turned into Arrow tables (one per config) on its own, so the work
-spreads over processes and nothing holds the whole corpus in memory: the caller consumes
-results in corpus order and writes them as they come. A document whose source, annotation,
-schemas and builder code are unchanged is served from the cache instead of being rebuilt.
+Documents travel in small chunks whose boundaries depend only on the doc ids (content-defined,
+like rsync's rolling boundaries), so adding or editing a document changes one chunk and no
+other. A chunk is the unit of work for a worker and the unit of the cache: its key covers the
+builder's code, the schemas and every byte of its documents, so an unchanged chunk is read back
+instead of being rebuilt. Results come back in corpus order, a bounded number at a time, so
+memory stays flat however large the corpus.
 """
 
 from __future__ import annotations
@@ -29,16 +31,22 @@ from .validate import check_document
 if TYPE_CHECKING:
     import pyarrow as pa
 
-BATCH = 8  # documents per task sent to a worker
-WINDOW = 8  # tasks in flight per worker: bounds memory whatever the corpus size
+AVERAGE_CHUNK = 8  # documents per chunk on average
+MAX_CHUNK = 64
+WINDOW = 8  # chunks in flight per worker: bounds memory whatever the corpus size
 
 
 @dataclass
-class DocResult:
+class DocOutcome:
     doc_id: str
     findings: list[Finding]
     source_sha256: str | None
-    tables: dict[str, "pa.Table"] | None  # config -> this document's rows; None when it has errors
+
+
+@dataclass
+class ChunkResult:
+    docs: list[DocOutcome]
+    tables: dict[str, "pa.Table"] | None  # config -> the chunk's rows; None when a document has errors
     stats: dict[str, Any] | None
     cached: bool = False
 
@@ -60,31 +68,50 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def doc_key(folder: DocFolder, level: int) -> str | None:
-    """Content key of one document; None when its files cannot be read (never cached)."""
-    h = hashlib.sha256(f"{code_fingerprint()}\0{level}\0{folder.doc_id}\0".encode())
-    for path in (folder.source, folder.annotation):
-        try:
-            if path.is_symlink() or path.stat().st_size > 64 * 1024 * 1024:
+def chunks(folders: list[DocFolder]) -> Iterator[list[DocFolder]]:
+    """Cut after a document whose id hashes to 0 mod AVERAGE_CHUNK: edits stay local."""
+    chunk: list[DocFolder] = []
+    for folder in folders:
+        chunk.append(folder)
+        ends = int.from_bytes(hashlib.sha256(folder.doc_id.encode()).digest()[:4], "big") % AVERAGE_CHUNK == 0
+        if ends or len(chunk) >= MAX_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def chunk_key(folders: list[DocFolder], level: int) -> str | None:
+    """Content key of a chunk; None when a file cannot be read plainly (never cached)."""
+    h = hashlib.sha256(f"{code_fingerprint()}\0{level}\0".encode())
+    for folder in folders:
+        h.update(folder.doc_id.encode() + b"\0")
+        for path in (folder.source, folder.annotation):
+            try:
+                if path.is_symlink() or path.stat().st_size > 64 * 1024 * 1024:
+                    return None
+                h.update(hashlib.sha256(path.read_bytes()).digest())
+            except OSError:
                 return None
-            h.update(path.read_bytes() + b"\0")
-        except OSError:
-            return None
     return h.hexdigest()
 
 
-def tables_of(records: DocRecords) -> dict[str, "pa.Table"]:
-    """One document's rows of every config, encoded as Arrow tables."""
+def tables_of(records: list[DocRecords]) -> dict[str, "pa.Table"]:
+    """Rows of every config of some documents, as Arrow tables (no schema metadata: the writer adds it)."""
     import pyarrow as pa
 
-    from .write import encode_rows
     from .schema import arrow_schema
+    from .write import encode_rows
 
-    return {c: pa.Table.from_pylist(encode_rows(c, records.config(c)), schema=arrow_schema(c)) for c in CONFIGS}
+    return {
+        c: pa.Table.from_pylist(encode_rows(c, [r for doc in records for r in doc.config(c)]),
+                                schema=arrow_schema(c).remove_metadata())
+        for c in CONFIGS
+    }
 
 
-def process_one(folder: DocFolder, level: int, cache_dir: Path | None) -> DocResult:
-    key = doc_key(folder, level) if cache_dir is not None else None
+def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None) -> ChunkResult:
+    key = chunk_key(folders, level) if cache_dir is not None else None
     path = cache_dir / key[:2] / f"{key}.pickle" if key else None
     if path is not None and path.exists():
         try:
@@ -94,14 +121,17 @@ def process_one(folder: DocFolder, level: int, cache_dir: Path | None) -> DocRes
             return result
         except Exception:  # noqa: BLE001 - a damaged cache entry is rebuilt, never trusted
             path.unlink(missing_ok=True)
-    checked = check_document(folder, level)
-    tables = stats = None
-    if checked.records is not None:
-        from .stats import compute
+    from .stats import compute, merge
 
-        tables = tables_of(checked.records)
-        stats = compute({c: checked.records.config(c) for c in CONFIGS})
-    result = DocResult(folder.doc_id, checked.findings, checked.source_sha256, tables, stats)
+    docs, records, stats = [], [], None
+    for folder in folders:
+        checked = check_document(folder, level)
+        docs.append(DocOutcome(folder.doc_id, checked.findings, checked.source_sha256))
+        if checked.records is not None:
+            records.append(checked.records)
+            stats = merge(stats, compute({c: checked.records.config(c) for c in CONFIGS}))
+    ok = len(records) == len(folders)
+    result = ChunkResult(docs, tables_of(records) if ok else None, stats if ok else None)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -111,25 +141,21 @@ def process_one(folder: DocFolder, level: int, cache_dir: Path | None) -> DocRes
     return result
 
 
-def _process_batch(folders: list[DocFolder], level: int, cache_dir: Path | None) -> list[DocResult]:
-    return [process_one(folder, level, cache_dir) for folder in folders]
-
-
 def process(
     folders: list[DocFolder], level: int = 4, workers: int | None = None, cache_dir: Path | None = None
-) -> Iterator[DocResult]:
-    """Results in the order of ``folders``; with workers > 1, computed on that many processes."""
+) -> Iterator[ChunkResult]:
+    """Chunk results in the order of ``folders``; with workers > 1, computed on that many processes."""
     workers = workers or default_workers()
-    batches = [folders[i : i + BATCH] for i in range(0, len(folders), BATCH)]
-    if workers <= 1 or len(batches) <= 1:
-        for batch in batches:
-            yield from _process_batch(batch, level, cache_dir)
+    work = list(chunks(folders))
+    if workers <= 1 or len(work) <= 1:
+        for chunk in work:
+            yield process_chunk(chunk, level, cache_dir)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: deque = deque()
-        for batch in batches:
-            pending.append(pool.submit(_process_batch, batch, level, cache_dir))
+        for chunk in work:
+            pending.append(pool.submit(process_chunk, chunk, level, cache_dir))
             if len(pending) >= workers * WINDOW:
-                yield from pending.popleft().result()
+                yield pending.popleft().result()
         while pending:
-            yield from pending.popleft().result()
+            yield pending.popleft().result()

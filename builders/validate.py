@@ -84,9 +84,10 @@ def validate(paths: list[Path], level: int = 4, workers: int | None = None) -> R
     folders, findings = corpus_io.discover(paths)
     report = Report(findings=list(findings))
     checked = []
-    for result in process(folders, level, workers):
-        report.findings.extend(result.findings)
-        checked.append(Checked(result.doc_id, None, [], result.source_sha256))
+    for chunk in process(folders, level, workers):
+        for doc in chunk.docs:
+            report.findings.extend(doc.findings)
+            checked.append(Checked(doc.doc_id, None, [], doc.source_sha256))
     report.checked = len(checked)
     if level >= 3:
         report.findings.extend(_corpus_findings(folders, checked))

@@ -123,8 +123,8 @@ class _ShardWriter:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        if not self.buffer and self.writer is not None:
-            return
+        if not self.buffer and (self.writer is not None or self.partials):
+            return  # nothing new; an empty file is written only when the split has no file at all
         table = pa.concat_tables(self.buffer).combine_chunks() if self.buffer else self.schema.empty_table()
         if self.writer is None:
             path = self.root / "data" / self.config / f"{self.split}-{len(self.partials):05d}.partial"

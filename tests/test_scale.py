@@ -65,7 +65,7 @@ def test_cache_serves_unchanged_documents_and_keeps_the_bytes(corpus, plain, tmp
     assert digest(out) == digest(plain)
 
 
-def test_editing_one_document_rebuilds_only_it(corpus, tmp_path):
+def test_editing_one_document_rebuilds_only_its_chunk(corpus, tmp_path):
     import shutil
 
     work = tmp_path / "corpus"
@@ -74,7 +74,8 @@ def test_editing_one_document_rebuilds_only_it(corpus, tmp_path):
     assert build(work, tmp_path / "a", workers=1, cache=cache, shard_bytes=64 * 1024).written
     edit(work / "gen_000003" / "annotation.yaml", "realis: actual", "realis: generic")
     again = build(work, tmp_path / "a", workers=1, cache=cache, shard_bytes=64 * 1024)
-    assert again.written and again.from_cache == DOCS - 1
+    chunk = next(c for c in pipeline.chunks(sorted_folders(work)) if "gen_000003" in [f.doc_id for f in c])
+    assert again.written and again.from_cache == DOCS - len(chunk) and len(chunk) < DOCS / 2
     fresh = build(work, tmp_path / "b", workers=1, cache=None, shard_bytes=64 * 1024)
     assert digest(tmp_path / "a") == digest(tmp_path / "b")
 
@@ -104,7 +105,23 @@ def test_a_new_builder_or_schema_version_rebuilds_everything(corpus, tmp_path, m
 def test_a_damaged_cache_entry_is_rebuilt(corpus, tmp_path):
     cache = tmp_path / "cache"
     assert build(corpus, tmp_path / "a", workers=1, cache=cache).written
-    for entry in list(cache.rglob("*.pickle"))[:3]:
-        entry.write_bytes(b"not a pickle")
+    entries = sorted(cache.rglob("*.pickle"))
+    assert len(entries) == len(list(pipeline.chunks(sorted_folders(corpus))))
+    entries[0].write_bytes(b"not a pickle")
     again = build(corpus, tmp_path / "a", workers=1, cache=cache)
-    assert again.written and again.from_cache == DOCS - 3
+    assert again.written and DOCS - pipeline.MAX_CHUNK <= again.from_cache < DOCS
+
+
+def sorted_folders(corpus: Path):
+    from builders.corpus import discover
+
+    return discover([corpus])[0]
+
+
+def test_chunk_boundaries_depend_only_on_doc_ids(corpus):
+    folders = sorted_folders(corpus)
+    cut = [[f.doc_id for f in c] for c in pipeline.chunks(folders)]
+    assert sum(map(len, cut)) == DOCS and len(cut) > 2
+    # dropping a document changes only the chunk it was in
+    fewer = [[f.doc_id for f in c] for c in pipeline.chunks(folders[:5] + folders[6:])]
+    assert sum(1 for c in fewer if c not in cut) == 1
