@@ -116,3 +116,31 @@ def test_prefix_only_on_the_first_line_and_not_on_ordinary_sentences():
 def test_cleaning_is_deterministic(seed):
     raw, c = seed
     assert clean(raw, "VISTORBELITUNG.COM") == c
+
+
+def test_plain_line_fast_path_equals_the_general_path():
+    """The cleaner's fast path for ordinary lines gives the same text and map as the general one."""
+    import re
+
+    from hypothesis import given, settings, strategies as st
+
+    import builders.clean as module
+
+    pieces = st.sampled_from(["a", "Bb", " ", "  ", "\t", "\u00a0", "\u2003", "x.", "\u00e9", "e\u0301", "\x0b", "-", "|"])
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(st.lists(st.lists(pieces, max_size=10).map("".join), min_size=1, max_size=4))
+    def check(lines):
+        raw = "\n".join(lines)
+        fast = module.clean(raw)
+        saved = module._SLOW
+        module._SLOW = re.compile("")  # matches everywhere: every line takes the general path
+        try:
+            general = module.clean(raw)
+        finally:
+            module._SLOW = saved
+        assert fast.text == general.text
+        for s in fast.segments:
+            assert fast.text[s.clean_start : s.clean_start + s.length] == raw[s.raw_start : s.raw_start + s.length]
+
+    check()
