@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from referencing import Registry, Resource
 
 if TYPE_CHECKING:
@@ -55,9 +55,18 @@ def registry() -> Registry:
     return Registry().with_resources(resources)
 
 
+# JSON Schema counts 1.0 as an integer; an offset or an occurrence number must be a real int
+_StrictValidator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    ),
+)
+
+
 @cache
 def validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator(schemas()[name], registry=registry())
+    return _StrictValidator(schemas()[name], registry=registry())
 
 
 def _resolve(node: dict[str, Any], base: str) -> tuple[dict[str, Any], str]:

@@ -92,6 +92,13 @@ def parse_yaml(text: str) -> Parsed:
             mark.line + 1 if mark else None,
             "check indentation, colons and quotes on this line and the one before it",
         ) from None
+    except yaml.reader.ReaderError as exc:  # a control character; it has a position, not a mark
+        raise YamlProblem(
+            "yaml-syntax",
+            f"YAML error: character {exc.character!r} is not allowed ({exc.reason})",
+            text[: exc.position].count("\n") + 1,
+            "remove the control character (often pasted from a PDF or a word processor)",
+        ) from None
     except (yaml.YAMLError, ValueError) as exc:
         raise YamlProblem("yaml-syntax", f"YAML error: {exc}", None, "fix the YAML syntax") from None
     finally:
@@ -147,6 +154,11 @@ def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Any:
                     "use a plain key such as 'text:'",
                 )
             key = _scalar(key_node)
+            if not isinstance(key, str):  # `on:` is a bool and `1:` an int in YAML; a key names a field
+                raise YamlProblem(
+                    "yaml-key", f"the key {key_node.value!r} is read as a {type(key).__name__}, not a field name",
+                    key_node.start_mark.line + 1, "use a field name such as 'text:', or quote the key",
+                )
             if key in out:
                 raise YamlProblem(
                     "yaml-duplicate-key",
