@@ -89,7 +89,7 @@ def parse_yaml(text: str) -> Parsed:
         raise YamlProblem(
             "yaml-syntax",
             f"YAML syntax error: {exc.problem or exc.context}",
-            mark.line + 1 if mark else None,
+            min(mark.line + 1, text.count("\n") + 1) if mark else None,  # an error at the end of the file: its last line
             "check indentation, colons and quotes on this line and the one before it",
         ) from None
     except yaml.reader.ReaderError as exc:  # a control character; it has a position, not a mark

@@ -82,6 +82,7 @@ STORED: dict[str, Case] = {
     "duplicate-id": Case("duplicate-id", "annotation.yaml", 54),
     "quote-not-found": Case("quote-not-found", "annotation.yaml", 47),
     "quote-ambiguous": Case("quote-ambiguous", "annotation.yaml", 29),
+    "span-path-quote": Case("quote-not-found", "annotation.yaml", 42),  # a quote is text, never a path
     "offsets-out-of-range": Case("offsets-out-of-range", "annotation.yaml", 23),
     "offsets-mismatch": Case("offsets-mismatch", "annotation.yaml", 23),
     "occurrence-out-of-range": Case("occurrence-out-of-range", "annotation.yaml", 30),
