@@ -85,7 +85,7 @@ def validate(
 @app.command()
 def new(
     source_file: Path = typer.Argument(..., help="The raw article, as received (UTF-8, LF line ends)."),
-    doc_id: Optional[str] = typer.Option(None, "--doc-id", help="The document id (default: the file's stem if valid, else a sha256 prefix)."),
+    doc_id: Optional[str] = typer.Option(None, "--doc-id", help="The document id (default: the file's stem if valid, else its slug, else a sha256 prefix)."),
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder."),
     publisher: Optional[str] = typer.Option(None, "--publisher", help="Publisher or site name."),
     url: Optional[str] = typer.Option(None, "--url", help="Where the article was published."),
@@ -111,7 +111,7 @@ def new(
         typer.echo(f"new refused: nothing was written to {corpus}", err=True)
         raise typer.Exit(1)
     typer.echo(f"created {result.folder}/source.txt and {result.folder}/annotation.yaml\n"
-               f"next: fill in the TODOs and annotate (ANNOTATION.md), look at it with `geosignal show {result.doc_id}`,\n"
+               f"next: replace any TODO, annotate (ANNOTATION.md), look at it with `geosignal show {result.doc_id}`,\n"
                f"      then `geosignal validate {result.folder}`")
 
 

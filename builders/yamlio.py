@@ -89,14 +89,16 @@ def parse_yaml(text: str) -> Parsed:
         raise YamlProblem(
             "yaml-syntax",
             f"YAML syntax error: {exc.problem or exc.context}",
-            min(mark.line + 1, text.count("\n") + 1) if mark else None,  # an error at the end of the file: its last line
+            min(mark.line + 1, max(1, text.count("\n") + (not text.endswith("\n")))) if mark else None,  # at the end: the last line
             "check indentation, colons and quotes on this line and the one before it",
         ) from None
-    except yaml.reader.ReaderError as exc:  # a control character; it has a position, not a mark
+    except yaml.reader.ReaderError as exc:  # a control character; the reader scans in order, so its first one
+        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        at = text.find(char)
         raise YamlProblem(
             "yaml-syntax",
-            f"YAML error: character {exc.character!r} is not allowed ({exc.reason})",
-            text[: exc.position].count("\n") + 1,
+            f"YAML error: the character U+{ord(char[:1] or ' '):04X} is not allowed ({exc.reason})",
+            text[:at].count("\n") + 1 if at >= 0 else None,
             "remove the control character (often pasted from a PDF or a word processor)",
         ) from None
     except (yaml.YAMLError, ValueError) as exc:

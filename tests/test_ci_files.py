@@ -107,7 +107,7 @@ def test_the_pre_commit_hook_runs_for_real(clone):
     assert cli(*argv[1:], *files, cwd=clone).returncode == 0
     (clone / "corpus" / "good_doc" / "annotation.yaml").write_text("format: [\n")
     result = cli(*argv[1:], *files, cwd=clone)
-    assert result.returncode == 1 and "corpus/good_doc/annotation.yaml:2: error [yaml-syntax]" in result.stdout
+    assert result.returncode == 1 and "corpus/good_doc/annotation.yaml:1: error [yaml-syntax]" in result.stdout
 
 
 def test_github_annotations_escape_what_workflow_commands_reserve():
