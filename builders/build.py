@@ -46,7 +46,7 @@ def build(
         for chunk in process(folders, 4, workers, cache):
             for doc in chunk.docs:
                 report.findings.extend(doc.findings)
-                checked.append(Checked(doc.doc_id, None, [], doc.source_sha256))
+                checked.append(Checked(doc.doc_id, None, [], doc.source_sha256, doc.fingerprint))
             result.from_cache += len(chunk.docs) if chunk.cached else 0
             if chunk.tables is not None and report.ok:
                 writer.add(SPLIT, chunk.tables)

@@ -47,18 +47,73 @@ def main(
 
 @app.command()
 def validate(
-    paths: list[Path] = typer.Argument(None, help="Corpus folders, document folders or annotation files [default: corpus]."),
+    paths: list[Path] = typer.Argument(None, help="Corpus folders, document folders or files in them (default: corpus)."),
     format: FindingFormat = typer.Option(FindingFormat.text, "--format", "-f", help="text for people, json for tools, github for Actions."),
     level: int = typer.Option(4, "--level", min=1, max=4, help="1 files/YAML, 2 schema, 3 spans/references, 4 lints."),
+    changed_since: Optional[str] = typer.Option(
+        None, "--changed-since", metavar="REF",
+        help="Only the documents changed, added or renamed since this git ref, and untracked ones (for pull requests)."),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes [default: the machine's cores]."),
 ) -> None:
-    """Check annotation files; exit 1 when there is an error."""
+    """Check corpus documents: every finding names a file, a line where there is one, a code and a hint.
+
+    Levels (each builds on the one before; --level N stops after N):
+    1  files: both present, size limits, UTF-8, no BOM, LF; YAML syntax
+    2  the annotation schema
+    3  spans, offsets, references, source sha256, duplicate ids and articles
+    4  guideline lints (warnings)
+
+    Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error (a bad option; for --changed-since, not a git repository or an unknown ref).
+    """
     from .report import render
     from .validate import validate as run
 
-    report = run(list(paths) if paths else [Path("corpus")], level, workers)
+    targets = list(paths) if paths else [Path("corpus")]
+    if changed_since is not None:
+        from .changes import GitError, select
+
+        try:
+            targets, note = select(targets, changed_since)
+        except GitError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2)
+        typer.echo(note, err=True)
+    report = run(targets, level, workers)
     typer.echo(render(report.findings, report.checked, format.value), nl=False)
     raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
+def new(
+    source_file: Path = typer.Argument(..., help="The raw article, as received (UTF-8, LF line ends)."),
+    doc_id: Optional[str] = typer.Option(None, "--doc-id", help="The document id (default: the file's stem if valid, else its slug, else a sha256 prefix)."),
+    corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder."),
+    publisher: Optional[str] = typer.Option(None, "--publisher", help="Publisher or site name."),
+    url: Optional[str] = typer.Option(None, "--url", help="Where the article was published."),
+    title: Optional[str] = typer.Option(None, "--title", help="The headline."),
+    language: Optional[str] = typer.Option(None, "--language", help="BCP-47 language tag (default: en)."),
+    published: Optional[str] = typer.Option(None, "--published", help="Publication date, YYYY-MM-DD."),
+    obtained: Optional[str] = typer.Option(None, "--obtained", help="How the raw source was obtained."),
+    license: Optional[str] = typer.Option(None, "--license", help="Licence or rights note of the source text."),
+) -> None:
+    """Start a document: copy SOURCE_FILE byte-for-byte into CORPUS/<doc_id>/ with a template.
+
+    The annotation template validates as it is (levels 1-3); level 4 warns about the metadata still marked TODO. Exit 1 and nothing written when the doc id exists, the same article is already in the corpus, or the file breaks the level-1 rules (size, UTF-8, LF).
+    """
+    from .new import create
+    from .report import text_lines
+
+    meta = {"publisher": publisher, "url": url, "title": title, "language": language, "published": published,
+            "obtained": obtained, "license": license}
+    result = create(source_file, corpus, doc_id, meta)
+    for line in text_lines(result.findings):
+        typer.echo(line, err=True)
+    if result.folder is None:
+        typer.echo(f"new refused: nothing was written to {corpus}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"created {result.folder}/source.txt and {result.folder}/annotation.yaml\n"
+               f"next: replace any TODO, annotate (ANNOTATION.md), look at it with `geosignal show {result.doc_id}`,\n"
+               f"      then `geosignal validate {result.folder}`")
 
 
 @app.command()

@@ -73,8 +73,8 @@ def discover(paths: list[Path]) -> tuple[list[DocFolder], list[Finding]]:
             findings.append(Finding(display(path), None, "path-missing", f"{display(path)} does not exist",
                                     "name a corpus folder, a document folder or an annotation file", level=1))
             continue
-        if path.is_file() and path.name in (SOURCE, ANNOTATION):
-            path = path.parent
+        if path.is_file() and (path.name in (SOURCE, ANNOTATION) or is_doc_folder(path.parent)):
+            path = path.parent  # any file of a document (a pre-commit hook passes the files it saw change)
         if is_doc_folder(path):
             candidates = [path]
         elif path.is_dir():
@@ -109,7 +109,19 @@ def _corpus_children(corpus: Path) -> tuple[list[Path], list[Finding]]:
 
 def read(folder: DocFolder) -> tuple[DocInput | None, list[Finding]]:
     """Level 1: the expected files exist, are regular, small enough, UTF-8 with LF."""
+    source, annotation, findings = read_parts(folder)
+    if source is None or annotation is None or any(f.is_error for f in findings):
+        return None, findings
+    return DocInput(folder, source[0], source[1], annotation), findings
+
+
+def read_parts(folder: DocFolder) -> tuple[tuple[bytes, str] | None, str | None, list[Finding]]:
+    """Level 1 for each file on its own: a broken source does not stop the annotation's checks."""
     findings: list[Finding] = []
+    if folder.path.is_symlink():
+        findings.append(Finding(display(folder.path), None, "symlink", f"the document folder {display(folder.path)} is a symbolic link",
+                                "copy the document into the corpus; links can point outside it and are not followed", level=1))
+        return None, None, findings
     if not doc_id_pattern().match(folder.doc_id):
         findings.append(Finding(display(folder.path), None, "bad-doc-id", f"{folder.doc_id!r} is not a valid document id",
                                 "name the folder with 3-64 lowercase letters, digits, '_' or '-', starting with a letter or digit",
@@ -120,9 +132,13 @@ def read(folder: DocFolder) -> tuple[DocInput | None, list[Finding]]:
                                     f"a document folder holds only {SOURCE} and {ANNOTATION}", Severity.WARNING, level=1))
     source = _read_file(folder.source, MAX_SOURCE_BYTES, findings, is_source=True)
     annotation = _read_file(folder.annotation, MAX_ANNOTATION_BYTES, findings, is_source=False)
-    if source is None or annotation is None or any(f.is_error for f in findings):
-        return None, findings
-    return DocInput(folder, source[0], source[1], annotation[1]), findings
+    return source, annotation[1] if annotation else None, findings
+
+
+def read_source_file(path: Path) -> tuple[tuple[bytes, str] | None, list[Finding]]:
+    """A raw source outside the corpus (``geosignal new``), under the same level-1 rules."""
+    findings: list[Finding] = []
+    return _read_file(path, MAX_SOURCE_BYTES, findings, is_source=True), findings
 
 
 def _read_file(path: Path, limit: int, findings: list[Finding], is_source: bool) -> tuple[bytes, str] | None:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .corpus import DocFolder
+from .duplicates import Fingerprint
 from .findings import Finding
 from .records import DocRecords
 from .schema import CONFIGS, schema_dir
@@ -41,6 +42,8 @@ class DocOutcome:
     doc_id: str
     findings: list[Finding]
     source_sha256: str | None
+    fingerprint: Fingerprint | None
+    valid: bool  # every check passed and the records were built
 
 
 @dataclass
@@ -126,7 +129,8 @@ def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None) 
     docs, records, stats = [], [], None
     for folder in folders:
         checked = check_document(folder, level)
-        docs.append(DocOutcome(folder.doc_id, checked.findings, checked.source_sha256))
+        docs.append(DocOutcome(folder.doc_id, checked.findings, checked.source_sha256, checked.fingerprint,
+                               checked.records is not None))
         if checked.records is not None:
             records.append(checked.records)
             stats = merge(stats, compute({c: checked.records.config(c) for c in CONFIGS}))

@@ -16,14 +16,18 @@ def summary(findings: Sequence[Finding], checked: int) -> str:
     return f"checked {checked} document(s): {n_err} error(s), {n_warn} warning(s)"
 
 
-def as_text(findings: Sequence[Finding], checked: int) -> str:
+def text_lines(findings: Sequence[Finding]) -> list[str]:
+    """Two lines a finding: where, severity, code and message; then the hint."""
     lines = []
     for f in findings:
         where = f"{f.file}:{f.line}" if f.line else f.file
         lines.append(f"{where}: {f.severity.value} [{f.code}] {f.message}")
         lines.append(f"    hint: {f.hint}")
-    lines.append(summary(findings, checked))
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def as_text(findings: Sequence[Finding], checked: int) -> str:
+    return "\n".join([*text_lines(findings), summary(findings, checked)]) + "\n"
 
 
 def as_json(findings: Sequence[Finding], checked: int) -> str:

@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from referencing import Registry, Resource
 
 if TYPE_CHECKING:
@@ -55,9 +55,18 @@ def registry() -> Registry:
     return Registry().with_resources(resources)
 
 
+# JSON Schema counts 1.0 as an integer; an offset or an occurrence number must be a real int
+_StrictValidator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    ),
+)
+
+
 @cache
 def validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator(schemas()[name], registry=registry())
+    return _StrictValidator(schemas()[name], registry=registry())
 
 
 class _Checker:
@@ -77,8 +86,10 @@ class _Checker:
             registry = jsonschema_rs.Registry([(s["$id"], s) for s in schemas().values()])
             self._fast = jsonschema_rs.validator_for(schemas()[name], registry=registry)
 
-    def iter_errors(self, instance: Any):
-        if self._fast is not None and self._fast.is_valid(instance):
+    def iter_errors(self, instance: Any, floats: bool = False):
+        """``floats``: the instance may hold floats; jsonschema-rs, true to the spec, takes 1.0 for
+        an integer where our validator does not, so such an instance always gets the full check."""
+        if self._fast is not None and not floats and self._fast.is_valid(instance):
             return iter(())
         return validator(self.name).iter_errors(instance)
 

@@ -16,8 +16,10 @@ from typing import Any
 from jsonschema.exceptions import ValidationError, best_match
 
 from . import corpus as corpus_io
+from . import duplicates
+from .duplicates import Fingerprint, fingerprint
 from .findings import Finding, sort_findings
-from .records import DocRecords, make_records, sha256
+from .records import DocRecords, make_records
 from .schema import CONFIGS, checker
 from .yamlio import Parsed, YamlProblem, parse_yaml
 
@@ -28,6 +30,7 @@ LEVELS = (1, 2, 3, 4)
 class Report:
     findings: list[Finding] = field(default_factory=list)
     checked: int = 0
+    valid: list[str] = field(default_factory=list)  # ids of the documents that passed every check
 
     @property
     def ok(self) -> bool:
@@ -42,42 +45,54 @@ class Checked:
     records: DocRecords | None
     findings: list[Finding]
     source_sha256: str | None = None
+    fingerprint: Fingerprint | None = None
 
 
 def check_document(folder: corpus_io.DocFolder, level: int = 4) -> Checked:
-    """All checks of one document folder up to ``level``."""
-    doc, findings = corpus_io.read(folder)
-    if doc is None:
-        return Checked(folder.doc_id, None, findings)
+    """All checks of one document folder up to ``level``.
+
+    A check runs when the file it reads passed the levels below it: a missing source does not
+    hide a YAML or schema error in the annotation, but spans are resolved only when both files
+    and the schema are clean.
+    """
+    source, annotation_text, findings = corpus_io.read_parts(folder)
+    fp = fingerprint(*source) if source else None
+    done = Checked(folder.doc_id, None, findings, fp.sha256 if fp else None, fp)
+    if annotation_text is None:
+        return done
     file = corpus_io.display(folder.annotation)
     try:
-        parsed = parse_yaml(doc.annotation_text)
+        parsed = parse_yaml(annotation_text)
     except YamlProblem as exc:
         findings.append(Finding(file, exc.line, exc.code, exc.message, exc.hint, level=1))
-        return Checked(folder.doc_id, None, findings)
+        return done
     if level < 2:
-        return Checked(folder.doc_id, None, findings)
-    schema_findings = schema_findings_for(parsed, file)
-    findings.extend(schema_findings)
-    if schema_findings or level < 3:
-        return Checked(folder.doc_id, None, findings)
-    records, record_findings, _ = make_records(folder.doc_id, doc.source_bytes, doc.raw_text, parsed.data, parsed, file)
+        return done
+    findings.extend(schema_findings_for(parsed, file))
+    if level < 3 or source is None or any(f.is_error for f in findings):
+        return done
+    records, record_findings, _ = make_records(folder.doc_id, source[0], source[1], parsed.data, parsed, file)
     findings.extend(record_findings)
     if records is not None:
         findings.extend(record_schema_findings(records, file))
     if level >= 4 and records is not None:
         from .lint import lint
+        from .new import unfilled
 
         findings.extend(lint(records, parsed, file))
+        findings.extend(unfilled(parsed, file))
     ok = records is not None and not any(f.is_error for f in findings)
-    return Checked(folder.doc_id, records if ok else None, findings, sha256(doc.source_bytes))
+    done.records = records if ok else None
+    return done
 
 
 def validate(paths: list[Path], level: int = 4, workers: int | None = None) -> Report:
     """Validate every document under the paths; never raises for bad input.
 
     Documents are checked on ``workers`` processes (default: the machine's cores); the report
-    keeps findings only, so memory stays flat however large the corpus.
+    keeps findings only, so memory stays flat however large the corpus. Documents named one by
+    one are still compared with every document of their corpus for duplicates (their sources
+    are hashed, not validated).
     """
     from .pipeline import process
 
@@ -87,7 +102,9 @@ def validate(paths: list[Path], level: int = 4, workers: int | None = None) -> R
     for chunk in process(folders, level, workers):
         for doc in chunk.docs:
             report.findings.extend(doc.findings)
-            checked.append(Checked(doc.doc_id, None, [], doc.source_sha256))
+            checked.append(Checked(doc.doc_id, None, [], doc.source_sha256, doc.fingerprint))
+            if doc.valid:
+                report.valid.append(doc.doc_id)
     report.checked = len(checked)
     if level >= 3:
         report.findings.extend(_corpus_findings(folders, checked))
@@ -111,17 +128,8 @@ def _corpus_findings(folders: list[corpus_io.DocFolder], checked: list[Checked])
                                f"document id {folder.doc_id!r} is used by two folders (also {corpus_io.display(by_id[folder.doc_id].path)})",
                                "validate one corpus at a time, or rename one folder", level=3))
         by_id.setdefault(folder.doc_id, folder)
-    by_sha: dict[str, str] = {}
-    for folder, item in zip(folders, checked):
-        if item.source_sha256 is None:
-            continue
-        if item.source_sha256 in by_sha:
-            out.append(Finding(corpus_io.display(folder.source), None, "duplicate-document",
-                               f"this source is byte-identical to the source of {by_sha[item.source_sha256]!r}",
-                               "the article is already in the corpus: remove this copy and add annotations to the existing document",
-                               level=3))
-        else:
-            by_sha[item.source_sha256] = folder.doc_id
+    others = [(f, duplicates.fingerprint_folder(f)) for f in duplicates.siblings(folders)]
+    out.extend(duplicates.findings([(f, c.fingerprint) for f, c in zip(folders, checked)], others))
     return out
 
 
@@ -131,7 +139,7 @@ def schema_findings_for(parsed: Parsed, file: str) -> list[Finding]:
         return [Finding(file, 1, "schema", "the annotation file must be a mapping with 'format', 'document', 'entities', 'events' and 'stances'",
                         "start from the template that `geosignal new` writes", level=2)]
     out = []
-    for error in checker("annotation").iter_errors(parsed.data):
+    for error in checker("annotation").iter_errors(parsed.data, floats=parsed.has_floats):
         leaf = _leaf(error)
         out.append(Finding(file, parsed.line_of(tuple(leaf.absolute_path)), _code(leaf), _message(leaf), _hint(leaf), level=2))
     return out

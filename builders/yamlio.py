@@ -50,6 +50,11 @@ class Parsed:
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
 
+    @property
+    def has_floats(self) -> bool:
+        """Whether any value is a float (JSON Schema would count 1.0 as an integer)."""
+        return _has_float(self.data)
+
     def line_of(self, path: Path_) -> int | None:
         """The line of the deepest known ancestor of ``path``."""
         path = tuple(path)
@@ -78,8 +83,17 @@ def parse_yaml(text: str) -> Parsed:
         raise YamlProblem(
             "yaml-syntax",
             f"YAML syntax error: {exc.problem or exc.context}",
-            mark.line + 1 if mark else None,
+            min(mark.line + 1, max(1, text.count("\n") + (not text.endswith("\n")))) if mark else None,  # at the end: the last line
             "check indentation, colons and quotes on this line and the one before it",
+        ) from None
+    except yaml.reader.ReaderError as exc:  # a control character; the reader scans in order, so its first one
+        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        at = text.find(char)
+        raise YamlProblem(
+            "yaml-syntax",
+            f"YAML error: the character U+{ord(char[:1] or ' '):04X} is not allowed ({exc.reason})",
+            text[:at].count("\n") + 1 if at >= 0 else None,
+            "remove the control character (often pasted from a PDF or a word processor)",
         ) from None
     except (yaml.YAMLError, ValueError) as exc:
         raise YamlProblem("yaml-syntax", f"YAML error: {exc}", None, "fix the YAML syntax") from None
@@ -90,6 +104,16 @@ def parse_yaml(text: str) -> Parsed:
     parsed = Parsed(None)
     parsed.data = _to_python(node, (), parsed.lines, set())
     return parsed
+
+
+def _has_float(value: Any) -> bool:
+    if isinstance(value, float):
+        return True
+    if isinstance(value, dict):
+        return any(_has_float(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_float(v) for v in value)
+    return False
 
 
 def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int]) -> Any:
@@ -120,6 +144,11 @@ def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[
                     "use a plain key such as 'text:'",
                 )
             key = _scalar(key_node)
+            if not isinstance(key, str):  # `on:` is a bool and `1:` an int in YAML; a key names a field
+                raise YamlProblem(
+                    "yaml-key", f"the key {key_node.value!r} is read as a {type(key).__name__}, not a field name",
+                    key_node.start_mark.line + 1, "use a field name such as 'text:', or quote the key",
+                )
             if key in out:
                 raise YamlProblem(
                     "yaml-duplicate-key",

@@ -79,3 +79,25 @@ def test_annotation_schema_reuses_record_enums():
     bad = {"format": "geosignal-annotation/1", "document": {}, "entities": [
         {"id": "x", "name": "X", "type": "GEP", "kb_id": None, "mentions": ["X"]}], "events": [], "stances": []}
     assert any(e.validator == "enum" for e in v.iter_errors(bad))
+
+
+def test_compiled_validator_agrees_with_jsonschema_on_every_annotation_in_the_repo():
+    """The fast yes/no (jsonschema-rs) may skip jsonschema only where both give the same answer."""
+    from pathlib import Path
+
+    from builders.yamlio import YamlProblem, parse_yaml
+
+    repo = Path(__file__).resolve().parent.parent
+    checked = 0
+    for path in sorted(repo.glob("corpus/*/annotation.yaml")) + sorted(repo.glob("tests/**/annotation.yaml")):
+        try:
+            parsed = parse_yaml(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, YamlProblem):
+            continue
+        fast = schema.checker("annotation")._fast  # noqa: SLF001
+        slow_ok = not list(schema.validator("annotation").iter_errors(parsed.data))
+        if not parsed.has_floats:
+            assert fast.is_valid(parsed.data) == slow_ok, path
+        assert (not list(schema.checker("annotation").iter_errors(parsed.data, floats=parsed.has_floats))) == slow_ok, path
+        checked += 1
+    assert checked >= 30

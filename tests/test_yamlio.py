@@ -33,6 +33,10 @@ def test_dates_stay_strings_as_written():
         ("a:\n\t- 1\n", "yaml-tab", 2),
         ("a: [1, 2\nb: 3\n", "yaml-syntax", 2),
         ("a: 1\n---\nb: 2\n", "yaml-syntax", 2),
+        ("é日本: 1\n" * 3 + "a: b\x07c\n", "yaml-syntax", 4),  # a control character, after multi-byte ones
+        ("a: 1\nb: [1, 2\n", "yaml-syntax", 2),  # an error at the end of the file names its last line
+        ("a:\n  on: 2\n", "yaml-key", 2),  # YAML 1.1 reads `on` as true
+        ("1: x\n", "yaml-key", 1),
     ],
 )
 def test_refusals_name_a_line(text, code, line):

@@ -1,0 +1,200 @@
+"""``geosignal new``: a raw article -> ``corpus/<doc_id>/`` with an annotation template that validates.
+
+The source is copied byte-for-byte and refused under the same level-1 rules as the corpus
+(size, UTF-8, LF), before anything is written. The template holds the document metadata, the
+source's sha256 and empty ``entities``/``events``/``stances`` lists: it passes levels 1-3 as it
+is, and level 4 warns about the metadata still marked ``TODO``. The template is validated in
+memory first, and the folder appears atomically (written under a hidden name, then renamed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import corpus as corpus_io
+from . import duplicates
+from .findings import Finding, Severity, errors
+from .yamlio import Parsed
+
+TODO = "TODO"
+FORMAT = "geosignal-annotation/1"
+
+# document fields, in template order, with what the template writes when nothing is given
+DEFAULTS: dict[str, Any] = {
+    "title": None,
+    "publisher": f"{TODO}: the publisher or site name",
+    "url": None,
+    "language": "en",
+    "published": None,
+    "obtained": f"{TODO}: how the raw source was obtained (scrape, feed, e-mail; when, by whom, what was changed)",
+    "license": f"{TODO}: the licence or rights note of the source text (see DATASHEET.md)",
+}
+
+
+@dataclass
+class Created:
+    """What ``new`` did: the folder it created, or the findings that stopped it."""
+
+    doc_id: str | None
+    folder: Path | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def default_doc_id(file_name: str, data: bytes) -> str:
+    """Deterministic: the file's stem if it is a valid id, else its slug, else a sha256 prefix."""
+    stem = Path(file_name).stem
+    pattern = corpus_io.doc_id_pattern()
+    slug = re.sub(r"[^a-z0-9_-]+", "-", stem.lower()).strip("-_")
+    for candidate in (stem, slug):
+        if pattern.fullmatch(candidate):
+            return candidate
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _scalar(value: Any) -> str:
+    """One YAML scalar, quoted as YAML needs it (a publisher may hold ': ' or '#')."""
+    if value is None:
+        return "null"
+    out = yaml.safe_dump([value], default_flow_style=True, allow_unicode=True, width=10**9).strip()
+    if "\n" in out or not out.isprintable():  # line breaks and controls as escapes, on one line
+        out = yaml.safe_dump([value], default_flow_style=True, default_style='"', allow_unicode=True, width=10**9).strip()
+    return out[1:-1]
+
+
+def render_template(doc_id: str, source_name: str, source_sha256: str, meta: dict[str, Any] | None = None) -> str:
+    """The annotation file a new document starts from. Pure."""
+    values = {**DEFAULTS, **{k: v for k, v in (meta or {}).items() if v is not None}}
+    doc = "\n".join(f"  {key}: {_scalar(values[key])}" for key in DEFAULTS)
+    return f"""\
+# GeoSignal annotation of corpus/{doc_id}/source.txt, started by `geosignal new`.
+# Spans are quoted text from the clean text (`geosignal show {doc_id}` prints it); add
+# `occurrence: N` or a `context:` when a quote occurs more than once. See ANNOTATION.md.
+# Replace every {TODO} below, then add entities, events and stances.
+format: {FORMAT}
+
+document:
+  source_name: {_scalar(source_name)}
+  source_sha256: {source_sha256}  # never edit source.txt
+{doc}
+
+entities: []
+# entities:
+#   - id: usa
+#     name: United States
+#     type: GPE
+#     kb_id: Q30                     # a Wikidata QID only when certain, else null
+#     mentions:
+#       - United States
+#       - {{text: U.S., occurrence: 2}}
+
+events: []
+# events:
+#   - id: ev_patrol
+#     type: MOBILIZE
+#     trigger: joint patrol
+#     realis: actual
+#     arguments:
+#       - {{role: actor, entity: usa}}
+
+stances: []
+# stances:
+#   - id: st_support
+#     holder: usa
+#     target: ev_patrol
+#     polarity: support
+#     evidence: welcomed the patrol
+"""
+
+
+def unfilled(parsed: Parsed, file: str) -> list[Finding]:
+    """Level 4: template metadata still marked TODO (a warning: the reviewer decides)."""
+    meta = parsed.data.get("document") if isinstance(parsed.data, dict) else None
+    if not isinstance(meta, dict):
+        return []
+    return [
+        Finding(file, parsed.line_of(("document", key)), "template-unfilled",
+                f"document.{key} is still the template's placeholder",
+                f"write the document's real {key} in place of the {TODO} text", Severity.WARNING, level=4)
+        for key, value in meta.items() if isinstance(value, str) and value.startswith(TODO)
+    ]
+
+
+def _check_template(doc_id: str, data: bytes, text: str, template: str, file: str) -> list[Finding]:
+    """Levels 1-3 on the template in memory, so a folder that would not validate is never written."""
+    from .records import make_records
+    from .validate import schema_findings_for
+    from .yamlio import YamlProblem, parse_yaml
+
+    try:
+        parsed = parse_yaml(template)
+    except YamlProblem as exc:
+        return [Finding(file, exc.line, exc.code, exc.message, exc.hint, level=1)]
+    found = schema_findings_for(parsed, file)
+    if found:
+        return found
+    _, found, _ = make_records(doc_id, data, text, parsed.data, parsed, file)
+    return found
+
+
+def create(source_file: Path, corpus: Path, doc_id: str | None = None, meta: dict[str, Any] | None = None) -> Created:
+    """Copy a raw article into ``corpus/<doc_id>/`` with a template; refuse with findings instead."""
+    where = corpus_io.display(source_file)
+    if not source_file.exists():
+        return Created(doc_id, findings=[Finding(where, None, "path-missing", f"{where} does not exist",
+                                                 "name the raw article file as received", level=1)])
+    source, found = corpus_io.read_source_file(source_file.resolve())  # the user's own link is fine
+    found = [Finding(where, f.line, f.code, f.message, f.hint, f.severity, f.level) for f in found]
+    if source is None or errors(found):
+        return Created(doc_id, findings=found)
+    data, text = source
+    doc_id = doc_id if doc_id is not None else default_doc_id(source_file.name, data)
+    target = corpus / doc_id
+    if not corpus_io.doc_id_pattern().fullmatch(doc_id):
+        return Created(doc_id, findings=found + [Finding(
+            corpus_io.display(target), None, "bad-doc-id", f"{doc_id!r} is not a valid document id",
+            "use 3-64 lowercase letters, digits, '_' or '-', starting with a letter or digit (--doc-id)", level=1)])
+    if corpus.exists() and not corpus.is_dir():
+        return Created(doc_id, findings=found + [Finding(corpus_io.display(corpus), None, "path-not-corpus",
+                                                         f"{corpus_io.display(corpus)} is not a folder", "name the corpus folder with --corpus", level=1)])
+    if target.exists() or target.is_symlink():
+        return Created(doc_id, findings=found + [Finding(
+            corpus_io.display(target), None, "doc-exists", f"the document {doc_id!r} already exists",
+            "choose another id with --doc-id; never overwrite a document that is already annotated", level=1)])
+    dup = _duplicate_of(corpus, data, text, target)
+    if dup:  # said of the file the contributor named, not of a folder that was never written
+        hint = "the article is already in the corpus: annotate that document instead"
+        return Created(doc_id, findings=found + [Finding(where, None, f.code, f.message, hint, level=f.level) for f in dup])
+    template = render_template(doc_id, source_file.name, duplicates.fingerprint(data, text).sha256, meta)
+    problems = _check_template(doc_id, data, text, template, corpus_io.display(target / corpus_io.ANNOTATION))
+    if errors(problems):
+        return Created(doc_id, findings=found + problems)
+    _write(corpus, target, data, template)
+    return Created(doc_id, target, found)
+
+
+def _duplicate_of(corpus: Path, data: bytes, text: str, target: Path) -> list[Finding]:
+    new = corpus_io.DocFolder(target.name, target)
+    others = [(f, duplicates.fingerprint_folder(f)) for f in duplicates.siblings([new])]
+    return duplicates.findings([(new, duplicates.fingerprint(data, text))], others)
+
+
+def _write(corpus: Path, target: Path, data: bytes, template: str) -> None:
+    """Write under a hidden name, then rename: the document appears whole or not at all."""
+    corpus.mkdir(parents=True, exist_ok=True)
+    tmp = corpus / f".{target.name}.new-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        (tmp / corpus_io.SOURCE).write_bytes(data)
+        (tmp / corpus_io.ANNOTATION).write_text(template, encoding="utf-8", newline="\n")
+        os.rename(tmp, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
