@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ def rows_by_config(report: Report) -> dict[str, list[dict[str, Any]]]:
 
 def build(corpus: Path, out: Path) -> BuildResult:
     """Validate ``corpus`` and, when it has no errors, write the dataset folder ``out``."""
-    from . import card, write
+    from . import card, croissant, provenance, write
 
     report = validate([corpus])
     result = BuildResult(report)
@@ -39,6 +40,13 @@ def build(corpus: Path, out: Path) -> BuildResult:
     rows = rows_by_config(report)
     result.counts = {c: len(r) for c, r in rows.items()}
     stats = compute(rows)
-    write.write_dataset(rows, out, lambda num_bytes: card.render(result.counts, num_bytes, stats))
+    info = provenance.build_info(corpus)
+    languages = sorted({d["language"].split("-")[0] for d in rows["documents"]})
+    write.write_dataset(
+        rows, out, lambda num_bytes: card.render(result.counts, num_bytes, stats, info, languages),
+        parquet_metadata={write.PARQUET_METADATA_KEY: json.dumps(
+            {"dataset_version": info.dataset_version, "schema_version": info.schema_version}, sort_keys=True)},
+        render_extra=lambda folder: {croissant.FILE: croissant.render(folder, info, languages)},
+    )
     result.written = True
     return result
