@@ -7,6 +7,7 @@ whole corpus had no error. Nothing of a failed build is left behind.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,16 +34,20 @@ def build(
     shard_bytes: int | None = None,
 ) -> BuildResult:
     """Validate and convert ``corpus``; write the dataset folder ``out`` only if there is no error."""
-    from . import card, stats, write
+    from . import card, croissant, provenance, stats, write
     from .pipeline import process
 
     folders, findings = corpus_io.discover([corpus])
     report = Report(findings=list(findings))
     result = BuildResult(report)
     total = stats.empty()
+    languages: set[str] = set()
     checked: list[Checked] = []
+    info = provenance.build_info(corpus)
     options = {"shard_bytes": shard_bytes} if shard_bytes else {}
-    with write.DatasetWriter(out, **options) as writer:
+    parquet_metadata = {write.PARQUET_METADATA_KEY: json.dumps(
+        {"dataset_version": info.dataset_version, "schema_version": info.schema_version}, sort_keys=True)}
+    with write.DatasetWriter(out, parquet_metadata=parquet_metadata, **options) as writer:
         for chunk in process(folders, 4, workers, cache):
             for doc in chunk.docs:
                 report.findings.extend(doc.findings)
@@ -51,6 +56,7 @@ def build(
             if chunk.tables is not None and report.ok:
                 writer.add(SPLIT, chunk.tables)
                 total = stats.merge(total, chunk.stats)
+                languages.update(lang.split("-")[0] for lang in chunk.tables["documents"].column("language").to_pylist())
         report.checked = len(checked)
         report.findings.extend(_corpus_findings(folders, checked))
         report.findings = sort_findings(report.findings)
@@ -60,7 +66,11 @@ def build(
             report.findings.append(Finding(str(corpus), None, "empty-corpus", "the corpus has no documents",
                                            "add a document with `geosignal new SOURCE_FILE`", level=1))
             return result
-        splits = writer.commit(lambda splits: card.render(splits, total))
-    result.counts = {config: sum(f.num_examples for f in by_split.values()) for config, by_split in splits.items()}
+        langs = sorted(languages)
+        splits = writer.commit(
+            lambda splits: card.render(splits, total, info, langs),
+            render_extra=lambda folder: {croissant.FILE: croissant.render(folder, info, langs)},
+        )
+    result.counts = card.counts_of(splits)
     result.written = True
     return result

@@ -200,6 +200,84 @@ def stats(
             console.print(table)
 
 
+@app.command()
+def publish(
+    dist_dir: Path = typer.Argument(Path("dist"), help="The built dataset folder."),
+    repo_id: str = typer.Option(..., "--repo-id", help="The Hub dataset repository, OWNER/NAME."),
+    revision: Optional[str] = typer.Option(None, "--revision", help="Branch to commit to (created if missing) [default: main]."),
+    create_pr: bool = typer.Option(False, "--create-pr", help="Open a pull request against main instead of committing."),
+    private: bool = typer.Option(False, "--private", help="Create the repository private (an existing one keeps its visibility)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan and stop; nothing is sent."),
+) -> None:
+    """Upload a checked build to the Hugging Face Hub; the token comes from HF_TOKEN or the saved login."""
+    from .publish import DEFAULT_REVISION, REPO_ID, check, inventory, make_plan, redact, upload
+    from .report import render
+
+    if not REPO_ID.match(repo_id):
+        raise typer.BadParameter(f"{repo_id!r} is not OWNER/NAME", param_hint="--repo-id")
+    if create_pr and revision not in (None, DEFAULT_REVISION):
+        raise typer.BadParameter("the Hub opens pull requests against main; drop --revision", param_hint="--create-pr")
+    findings, build = check(dist_dir)
+    if findings or build is None:
+        lines = render(findings, 0, "text").splitlines()[:-1]  # without the per-document summary line
+        typer.echo("\n".join(lines), err=True)
+        typer.echo(f"publish refused: {dist_dir} cannot be released as it is", err=True)
+        raise typer.Exit(1)
+    plan = make_plan(inventory(dist_dir), build, dist_dir, repo_id, revision, create_pr, private)
+    typer.echo(("publish plan (dry run: nothing is sent)\n" if dry_run else "publish plan\n") + plan.to_text(), nl=False)
+    if dry_run:
+        raise typer.Exit(0)
+    from huggingface_hub import get_token
+
+    token = get_token()
+    if not token:
+        typer.echo("error: no Hugging Face token; set HF_TOKEN or run `hf auth login`", err=True)
+        raise typer.Exit(1)
+    try:
+        url, hub_warnings = upload(plan, token)
+    except Exception as exc:  # noqa: BLE001 - any failure of the Hub or the network, reported without the token
+        typer.echo(redact(f"error: publish failed: {type(exc).__name__}: {exc}", token), err=True)
+        raise typer.Exit(1)
+    for warning in hub_warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    typer.echo(f"published: {url}")
+
+
+version_app = typer.Typer(no_args_is_help=True, help="The dataset's semantic version (geosignal.toml).")
+app.add_typer(version_app, name="version")
+
+
+class VersionPart(str, Enum):
+    major = "major"
+    minor = "minor"
+    patch = "patch"
+
+
+@version_app.command("show")
+def version_show() -> None:
+    """Print the dataset version the next build will carry."""
+    from .release import dataset_version
+    from .schema import schema_version
+
+    typer.echo(f"dataset {dataset_version()} (builder {__version__}, schema {schema_version()})")
+
+
+@version_app.command("bump")
+def version_bump(
+    part: VersionPart = typer.Argument(..., help="major: existing data changed; minor: data added; patch: same data."),
+    project: Path = typer.Option(Path("."), "--project", help="The folder holding geosignal.toml and CHANGELOG.md."),
+) -> None:
+    """Raise the dataset version in geosignal.toml and add a CHANGELOG.md entry to fill in."""
+    from .release import CHANGELOG, ReleaseError, bump
+
+    try:
+        old, new = bump(project, part.value)
+    except ReleaseError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"dataset version {old} -> {new}; describe the release in {project / CHANGELOG}")
+
+
 def run() -> None:
     """Console entry point: a contributor's mistake never ends in a traceback."""
     try:

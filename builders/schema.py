@@ -209,3 +209,31 @@ def columns(config: str) -> list[dict[str, str]]:
 
     walk(schema, schema["$id"], "", "")
     return rows
+
+
+def class_labels(config: str) -> list[tuple[tuple[str, ...], "datasets.ClassLabel"]]:
+    """(path of keys, ClassLabel) of every label column of a config, nested ones included."""
+    import datasets
+
+    out: list[tuple[tuple[str, ...], datasets.ClassLabel]] = []
+
+    def walk(feature: Any, path: tuple[str, ...]) -> None:
+        if isinstance(feature, datasets.ClassLabel):
+            out.append((path, feature))
+        elif isinstance(feature, dict):
+            for name, sub in feature.items():
+                walk(sub, (*path, name))
+        elif isinstance(feature, datasets.List):
+            walk(feature.feature, path)
+
+    walk(dict(features(config)), ())
+    return out
+
+
+def label_descriptions(names: list[str]) -> dict[str, str]:
+    """The ``x-label-descriptions`` of the enum with exactly these labels, if a schema gives them."""
+    for schema in schemas().values():
+        for node in schema.get("$defs", {}).values():
+            if labels(node) == list(names) and "x-label-descriptions" in node:
+                return dict(node["x-label-descriptions"])
+    return {}

@@ -70,3 +70,23 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> int:
 def assert_no_traceback(result: subprocess.CompletedProcess) -> None:
     assert "Traceback" not in result.stdout + result.stderr
     assert "internal error" not in result.stdout + result.stderr
+
+
+def commit_corpus(root: Path) -> Path:
+    """A copy of the real corpus committed in a fresh git repository under ``root``: a clean build source."""
+    corpus = root / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    git = ["git", "-C", str(root), "-c", "user.name=GeoSignal tests", "-c", "user.email=tests@geosignal.invalid"]
+    for args in (["init", "-q"], ["add", "corpus"], ["commit", "-q", "-m", "corpus"]):
+        subprocess.run([*git, *args], check=True, capture_output=True)
+    return corpus
+
+
+@pytest.fixture(scope="session")
+def released(tmp_path_factory) -> Path:
+    """A build of a committed corpus: what a maintainer may publish."""
+    root = tmp_path_factory.mktemp("release")
+    out = root / "dist"
+    result = cli("build", "--corpus", str(commit_corpus(root)), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out

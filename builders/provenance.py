@@ -1,0 +1,71 @@
+"""Where a build came from: versions, a hash of the corpus files, and whether git had them committed.
+
+Recorded in the dataset card so that ``publish`` can refuse a build of uncommitted work. No dates
+and no commit ids: two builds of the same corpus files stay byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from . import __version__
+from .release import dataset_version
+from .schema import schema_version
+
+CLEAN = "clean"
+DIRTY = "dirty"
+NOT_IN_GIT = "not-in-git"
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    dataset_version: str
+    schema_version: str
+    builder_version: str
+    corpus_sha256: str
+    corpus_git: str  # clean | dirty | not-in-git
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    """Every file of the corpus, hidden files and folders aside, in a stable order."""
+    return sorted(
+        p for p in corpus.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(corpus).parts)
+    )
+
+
+def corpus_sha256(corpus: Path) -> str:
+    """sha256 over (relative path, sha256 of contents) of every corpus file: contents only, no mtimes."""
+    lines = "".join(
+        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(corpus).as_posix()}\n"
+        for p in corpus_files(corpus)
+    )
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+
+def git_state(corpus: Path) -> str:
+    """``clean`` when git tracks the corpus with no change and no untracked file in it."""
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "-C", str(corpus), *args], capture_output=True, text=True)
+
+    try:
+        inside = git("rev-parse", "--is-inside-work-tree")
+        if inside.returncode != 0 or inside.stdout.strip() != "true":
+            return NOT_IN_GIT
+        tracked = git("ls-files", "--", ".")
+        status = git("status", "--porcelain", "--untracked-files=all", "--", ".")
+    except OSError:  # no git on this machine
+        return NOT_IN_GIT
+    if tracked.returncode != 0 or status.returncode != 0 or not tracked.stdout.strip():
+        return NOT_IN_GIT
+    return CLEAN if not status.stdout.strip() else DIRTY
+
+
+def build_info(corpus: Path) -> BuildInfo:
+    return BuildInfo(dataset_version(), schema_version(), __version__, corpus_sha256(corpus), git_state(corpus))

@@ -1,0 +1,91 @@
+"""The dataset card as the Hub reads it: huggingface_hub's DatasetCard / DatasetCardData, offline."""
+
+from __future__ import annotations
+
+import re
+
+import datasets
+import pytest
+from huggingface_hub import DatasetCard, DatasetCardData
+
+from builders.card import BUILD_KEY, datasheet_body, size_category
+from builders.release import DATASHEET, project_file
+from builders.schema import CONFIGS
+
+# Values the Hub accepts (huggingface_hub's DatasetCardData docstring; the Hub's task list).
+CREATORS = {"found", "crowdsourced", "expert-generated", "machine-generated", "no-annotation", "other"}
+SIZES = {"n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M", "10M<n<100M", "100M<n<1B", "1B<n<10B", "other"}
+TASK_IDS = {
+    "token-classification": {"named-entity-recognition", "part-of-speech", "parsing", "lemmatization",
+                             "word-sense-disambiguation", "coreference-resolution"},
+    "text-classification": {"acceptability-classification", "entity-linking-classification", "fact-checking",
+                            "intent-classification", "language-identification", "multi-class-classification",
+                            "multi-label-classification", "multi-input-text-classification",
+                            "natural-language-inference", "semantic-similarity-classification",
+                            "sentiment-classification", "topic-classification", "semantic-similarity-scoring",
+                            "sentiment-scoring", "sentiment-analysis", "hate-speech-detection", "text-scoring"},
+}
+FIELDS = ("license", "language", "task_categories", "task_ids", "pretty_name", "size_categories",
+          "annotations_creators", "language_creators", "source_datasets", "multilinguality", "tags", "configs",
+          "dataset_info")
+
+
+@pytest.fixture(scope="module")
+def card(built) -> DatasetCard:
+    return DatasetCard.load(built / "README.md")
+
+
+def test_card_metadata_parses_with_dataset_card_data_and_has_every_field(card):
+    assert isinstance(card.data, DatasetCardData)
+    meta = card.data.to_dict()
+    missing = [f for f in FIELDS if not meta.get(f)]
+    assert missing == []
+    # and the same YAML read back through DatasetCardData's own constructor
+    again = DatasetCardData(**meta)
+    assert again.pretty_name == "GeoSignal" and again.task_ids == meta["task_ids"]
+
+
+def test_card_metadata_uses_values_the_hub_accepts(card, built):
+    meta = card.data.to_dict()
+    assert set(meta["annotations_creators"]) <= CREATORS and set(meta["language_creators"]) <= CREATORS - {"no-annotation"}
+    assert set(meta["task_categories"]) <= set(TASK_IDS)
+    allowed = set().union(*(TASK_IDS[c] for c in meta["task_categories"]))
+    assert set(meta["task_ids"]) <= allowed
+    assert meta["source_datasets"] == ["original"]
+    assert meta["license"] == "other" and meta["license_name"] and "third-party" in meta["license_details"]
+    assert all(re.fullmatch(r"[a-z]{2,3}", lang) for lang in meta["language"])
+    rows = {c: datasets.load_dataset(str(built), c, split="train").num_rows for c in CONFIGS}
+    assert meta["size_categories"] == [size_category(max(rows.values()))] and set(meta["size_categories"]) <= SIZES
+    languages = set(datasets.load_dataset(str(built), "documents", split="train")["language"])
+    assert meta["multilinguality"] == ["monolingual" if len(languages) == 1 else "multilingual"]
+    assert [c["config_name"] for c in meta["configs"]] == list(CONFIGS)
+
+
+def test_size_category_buckets():
+    assert [size_category(n) for n in (0, 999, 1_000, 9_999, 10_000, 2_500_000)] == [
+        "n<1K", "n<1K", "1K<n<10K", "1K<n<10K", "10K<n<100K", "1M<n<10M"]
+
+
+def test_card_records_the_build(card):
+    build = card.data.to_dict()[BUILD_KEY]
+    assert re.fullmatch(r"[0-9a-f]{64}", build["corpus_sha256"])
+    assert build["corpus_git"] in {"clean", "dirty", "not-in-git"}
+
+
+def test_card_body_has_datasheet_sections_labels_and_citation(card):
+    body = card.text
+    lines = project_file(DATASHEET).read_text(encoding="utf-8").splitlines()
+    headings = [line for line in lines if re.match(r"#{2,5} ", line)]
+    assert "\n## Datasheet\n" in body
+    assert next(line for line in lines[1:] if line.strip() and not line.startswith("#")) in body
+    for heading in headings:
+        assert "\n#" + heading + "\n" in body  # every section of the datasheet, one level deeper
+    assert "| 0 | `PER` | person or group of people |" in body  # label tables with the schema's meanings
+    assert "**Events by realis**" in body  # statistics
+    citation = re.search(r"```bibtex\n(@misc\{.*?\n\})\n```", body, re.S)
+    assert citation and "version = {" in citation.group(1)
+
+
+def test_datasheet_body_demotes_headings_but_not_code():
+    text = "# Title\n\n## Motivation\n\ntext\n\n```\n## not a heading\n```\n### Sub\n"
+    assert datasheet_body(text) == "### Motivation\n\ntext\n\n```\n## not a heading\n```\n#### Sub"
