@@ -89,7 +89,8 @@ def test_html_page_shows_every_mention_trigger_and_evidence(tmp_path):
     doc = seed_records()
     assert "".join(page.doc_text) == doc.documents[0]["text"]  # labels are CSS, not text
     expected = expected_marks(doc)
-    assert len(expected) == 69 + 42 + 7
+    spans = sum(len(e["mentions"]) for e in doc.entities) + len(doc.events) + len(doc.stances)
+    assert len(expected) == spans > 100  # no two marks share a key
     assert page.marks() == expected
     legend = [a for t, a in page.tags if a.get("class") == "legend"]
     assert legend, "the page has a legend"
