@@ -162,9 +162,9 @@ def html_body(text: str, doc_marks: list[Mark]) -> str:
         closed[-1] += 1
     out: list[str] = []
     for i, (a, b, _) in enumerate(segments):
-        for mark, first in opened[i]:
-            out.append(_open(mark, first=segments[first][0] == mark.start,
-                             last=segments[last_segment[(mark, first)]][1] == mark.end))
+        for mark, since in opened[i]:
+            out.append(_open(mark, first=segments[since][0] == mark.start,
+                             last=segments[last_segment[(mark, since)]][1] == mark.end))
         out.append(_html.escape(text[a:b], quote=False))
         out.append("</span>" * closed[i])
     return "".join(out)
