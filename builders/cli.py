@@ -155,9 +155,14 @@ def stats(
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder, when no DATASET_DIR is given."),
     format: StatsFormat = typer.Option(StatsFormat.table, "--format", "-f"),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes [default: the machine's cores]."),
+    update: Optional[Path] = typer.Option(None, "--update", help="With --format markdown: rewrite the <!-- stats:begin/end --> block of this file (DATASHEET.md)."),
 ) -> None:
     """Documents, tokens, entities and mentions by type, events by type and realis, stances by polarity."""
     from .stats import compute, tables, to_json, to_markdown
+
+    if update is not None and format is not StatsFormat.markdown:
+        typer.echo("error: --update writes markdown; add --format markdown", err=True)
+        raise typer.Exit(2)
 
     if dataset_dir is not None:
         from .read import read_dataset
@@ -184,6 +189,15 @@ def stats(
             raise typer.Exit(1)
     if format is StatsFormat.json:
         typer.echo(to_json(result), nl=False)
+    elif format is StatsFormat.markdown and update is not None:
+        from .stats import embed
+
+        try:
+            update.write_text(embed(update.read_text(encoding="utf-8"), to_markdown(result)), encoding="utf-8")
+        except (OSError, ValueError) as exc:
+            typer.echo(f"error: cannot update {update}: {getattr(exc, 'strerror', None) or exc}", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"updated the statistics in {update}")
     elif format is StatsFormat.markdown:
         typer.echo(to_markdown(result), nl=False)
     else:
@@ -276,6 +290,49 @@ def version_bump(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1)
     typer.echo(f"dataset version {old} -> {new}; describe the release in {project / CHANGELOG}")
+
+
+@app.command()
+def show(
+    doc_id: str = typer.Argument(..., help="The document id (its folder name in the corpus)."),
+    corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder."),
+    html: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML page here instead of printing."),
+) -> None:
+    """Show a document's clean text with its mentions, event triggers and stance evidence highlighted."""
+    from rich.console import Console
+
+    from . import corpus as corpus_io
+    from . import show as view
+    from .report import render
+
+    folder = corpus / doc_id
+    if not (corpus_io.doc_id_pattern().match(doc_id) and corpus_io.is_doc_folder(folder)):
+        known = [f.doc_id for f in corpus_io.discover([corpus])[0]] if corpus.is_dir() else []
+        hint = f"documents in {corpus}: {', '.join(known[:10])}{' ...' if len(known) > 10 else ''}" if known else \
+            f"{corpus} has no documents; name the corpus with --corpus"
+        typer.echo(f"error: no document {doc_id!r} in {corpus} ({hint})", err=True)
+        raise typer.Exit(1)
+    shown = view.load(corpus_io.DocFolder(doc_id, folder))
+    if shown.findings:
+        typer.echo(render(shown.findings, 1, "text"), nl=False, err=True)
+    if shown.text is None:
+        raise typer.Exit(1)
+    if shown.records is None:
+        typer.echo("the annotation has errors (above): showing the clean text without highlights", err=True)
+    marks = view.marks(shown.records) if shown.records is not None else []
+    if html is not None:
+        try:
+            html.write_text(view.html(doc_id, shown.text, shown.records, marks), encoding="utf-8")
+        except OSError as exc:
+            typer.echo(f"error: cannot write {html}: {exc.strerror or exc}", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"wrote {html}")
+    else:
+        console = Console(soft_wrap=True, highlight=False)
+        console.print(view.terminal(shown.text, marks))
+        console.print()
+        console.print(view.terminal_legend())
+    raise typer.Exit(0 if shown.records is not None else 1)
 
 
 def run() -> None:

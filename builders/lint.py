@@ -33,23 +33,30 @@ def lint(records: DocRecords, parsed: Parsed, file: str) -> list[Finding]:
 
 
 def missed_mentions(records: DocRecords, parsed: Parsed, file: str) -> list[tuple[Finding, str]]:
-    """A name or alias of an entity that occurs in the text with no mention covering it."""
+    """A name or alias of an entity that occurs in the text with no mention covering it.
+
+    An occurrence is covered by a mention of the entity itself, or by a longer *name* of any
+    entity ("Japan" in "Sea of Japan": ANNOTATION.md 3.5). A nominal mention of another entity
+    does not cover it: "United States" in "the United States military" is a mention of its own.
+    """
     text = records.documents[0]["text"]
-    covered = sorted((m["start"], m["end"]) for e in records.entities for m in e["mentions"])
+    names_spans = [(m["start"], m["end"]) for e in records.entities for m in e["mentions"] if m["kind"] == "NAM"]
     entities = {e["id"]: e for e in parsed.data["entities"]}
     out = []
     for i, record in enumerate(records.entities):
+        covered = names_spans + [(m["start"], m["end"]) for m in record["mentions"]]
         names = {record["name"], *entities[record["entity_id"]].get("aliases", [])}
         names |= {m["text"] for m in record["mentions"] if m["kind"] == "NAM"}
         for name in sorted(names):
-            for start in occurrences(text, name):
+            found = occurrences(text, name)
+            for n, start in enumerate(found, 1):
                 end = start + len(name)
                 if any(s <= start and end <= e for s, e in covered):
                     continue
-                n = occurrences(text, name).index(start) + 1
                 out.append((Finding(
                     file, parsed.line_of(("entities", i, "mentions")), "missed-mention",
                     f"{name!r} (occurrence {n}, offset {start}) names {record['entity_id']!r} but no mention covers it",
-                    f"add {{text: {name!r}, occurrence: {n}}} to its mentions, or acknowledge it with a reason",
+                    f"add {{text: {name!r}, occurrence: {n}}} to its mentions; if it rightly is not a mention, "
+                    f"acknowledge it: `acknowledged: [{{code: missed-mention, text: {name!r}, reason: ...}}]`",
                     Severity.WARNING, level=4), name))
     return out

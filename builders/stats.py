@@ -99,3 +99,26 @@ def merge(total: dict[str, Any] | None, part: dict[str, Any]) -> dict[str, Any]:
 
 def empty() -> dict[str, Any]:
     return compute({})
+
+
+# The markdown tables embedded in a document (DATASHEET.md) between these markers, kept equal to
+# the build's by `geosignal stats --format markdown --update FILE` and checked by a test.
+BLOCK_BEGIN = "<!-- stats:begin -->"
+BLOCK_END = "<!-- stats:end -->"
+
+
+def embedded(document: str) -> str | None:
+    """The statistics block of a document, or None when it has no (well-ordered) markers."""
+    start, end = document.find(BLOCK_BEGIN), document.find(BLOCK_END)
+    if start == -1 or end < start:
+        return None
+    return document[start + len(BLOCK_BEGIN):end].strip("\n") + "\n"
+
+
+def embed(document: str, markdown: str) -> str:
+    """The document with its statistics block replaced by ``markdown``."""
+    if embedded(document) is None:
+        raise ValueError(f"no {BLOCK_BEGIN} ... {BLOCK_END} block")
+    head, rest = document.split(BLOCK_BEGIN, 1)
+    tail = rest.split(BLOCK_END, 1)[1]
+    return f"{head}{BLOCK_BEGIN}\n{markdown.rstrip()}\n{BLOCK_END}{tail}"

@@ -1,0 +1,54 @@
+"""DATASHEET.md has Gebru et al.'s seven sections, and its figures are the build's."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from builders.read import read_dataset
+from builders.stats import BLOCK_BEGIN, BLOCK_END, compute, embed, embedded, to_markdown
+
+from conftest import CORPUS, REPO, cli
+
+DATASHEET = REPO / "DATASHEET.md"
+REFRESH = "geosignal stats --format markdown --update DATASHEET.md"
+SECTIONS = ("Motivation", "Composition", "Collection process", "Preprocessing, cleaning and labelling",
+            "Uses", "Distribution", "Maintenance")
+
+
+def test_the_seven_sections_in_order():
+    headings = re.findall(r"^## (?:\d\. )?(.+)$", DATASHEET.read_text(encoding="utf-8"), flags=re.M)
+    assert headings == list(SECTIONS)
+
+
+def test_figures_equal_the_build(built):
+    block = embedded(DATASHEET.read_text(encoding="utf-8"))
+    assert block is not None, f"DATASHEET.md has no {BLOCK_BEGIN} ... {BLOCK_END} block"
+    expected = to_markdown(compute(read_dataset(built)))
+    assert "| documents | 1 |" in expected  # the build is really read
+    assert block == expected, f"DATASHEET.md's figures differ from the build: run `{REFRESH}`"
+
+
+def test_update_rewrites_only_the_block(tmp_path):
+    sheet = tmp_path / "DATASHEET.md"
+    original = DATASHEET.read_text(encoding="utf-8")
+    sheet.write_text(embed(original, "| stale | 0 |\n"), encoding="utf-8")
+    assert embedded(sheet.read_text(encoding="utf-8")) == "| stale | 0 |\n"
+    result = cli("stats", "--corpus", str(CORPUS), "--format", "markdown", "--update", str(sheet))
+    assert result.returncode == 0, result.stderr
+    assert sheet.read_text(encoding="utf-8") == original
+
+
+def test_update_needs_markdown_and_markers(tmp_path):
+    assert cli("stats", "--corpus", str(CORPUS), "--format", "json", "--update", str(DATASHEET)).returncode == 2
+    plain = tmp_path / "notes.md"
+    plain.write_text("no markers here\n", encoding="utf-8")
+    result = cli("stats", "--corpus", str(CORPUS), "--format", "markdown", "--update", str(plain))
+    assert result.returncode == 1 and "stats:begin" in result.stderr
+    assert plain.read_text(encoding="utf-8") == "no markers here\n"
+
+
+def test_embed_refuses_a_document_without_markers():
+    with pytest.raises(ValueError):
+        embed("nothing to replace", "| x | 1 |\n")

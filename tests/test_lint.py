@@ -1,0 +1,84 @@
+"""Level 4: the missed-mention lint warns (file, line, hint), acknowledgements silence it, stale ones are reported."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from builders.validate import validate
+
+from conftest import CORPUS, SEED_ID, annotation, cli, edit
+
+
+def line_of(path: Path, needle: str, after: str) -> int:
+    """1-based line of the first ``needle`` after the first ``after``."""
+    text = path.read_text(encoding="utf-8")
+    return text[: text.index(needle, text.index(after))].count("\n") + 1
+
+
+def acknowledge(path: Path, text: str) -> int:
+    """Append an acknowledgement, as ANNOTATION.md 7 shows it; return its line."""
+    body = path.read_text(encoding="utf-8")
+    block = f"\nacknowledged:\n  - code: missed-mention\n    text: {text}\n    reason: checked by hand, not a mention here\n"
+    path.write_text(body + block, encoding="utf-8")
+    return body.count("\n") + 3
+
+
+def warnings(corpus: Path) -> list:
+    return [f for f in validate([corpus]).findings if not f.is_error]
+
+
+def test_the_seed_has_no_warnings():
+    assert warnings(CORPUS) == []
+
+
+def test_missed_alias_warns_with_file_line_and_hint(corpus_copy):
+    ann = annotation(corpus_copy)
+    edit(ann, "      - East Sea\n", "")
+    line = line_of(ann, "mentions:", "id: sea_of_japan")
+    result = cli("validate", str(corpus_copy))
+    assert result.returncode == 0, result.stdout  # a warning, not an error
+    assert f"{SEED_ID}/annotation.yaml:{line}: warning [missed-mention] 'East Sea' (occurrence 1" in result.stdout
+    assert "hint: add {text: 'East Sea', occurrence: 1} to its mentions" in result.stdout
+    assert "acknowledged:" in result.stdout and "1 warning(s)" in result.stdout
+    payload = json.loads(cli("validate", str(corpus_copy), "--format", "json").stdout)
+    [finding] = payload["findings"]
+    assert (finding["severity"], finding["level"], finding["line"]) == ("warning", 4, line)
+
+
+def test_a_name_inside_a_nominal_mention_is_not_covered_by_it(corpus_copy):
+    """'United States' in 'the United States military' is a mention of the country (ANNOTATION.md 3.5)."""
+    ann = annotation(corpus_copy)
+    edit(ann, '      - {text: United States, context: "the United States military"}\n', "")
+    [finding] = warnings(corpus_copy)
+    assert finding.code == "missed-mention" and "'United States'" in finding.message and "'usa'" in finding.message
+
+
+def test_a_name_inside_a_longer_name_is_covered(corpus_copy):
+    """'Japan' in 'Sea of Japan' is not a mention, and not a warning either."""
+    ann = annotation(corpus_copy)
+    edit(ann, "    aliases: [Tokyo, Japanese]\n", "    aliases: [Tokyo, Japanese, Japan]\n")
+    assert warnings(corpus_copy) == []
+
+
+def test_acknowledgement_silences_the_warning(corpus_copy):
+    ann = annotation(corpus_copy)
+    edit(ann, "      - East Sea\n", "")
+    assert [f.code for f in warnings(corpus_copy)] == ["missed-mention"]
+    acknowledge(ann, "East Sea")
+    result = cli("validate", str(corpus_copy))
+    assert result.returncode == 0 and "0 error(s), 0 warning(s)" in result.stdout, result.stdout
+
+
+def test_stale_acknowledgement_is_reported_at_its_line(corpus_copy):
+    ann = annotation(corpus_copy)
+    line = acknowledge(ann, "East Sea")  # the seed annotates "East Sea": nothing to silence
+    [finding] = warnings(corpus_copy)
+    assert finding.code == "stale-acknowledgement" and finding.line == line
+    assert "'East Sea'" in finding.message and finding.hint.startswith("remove it")
+
+
+def test_lints_run_only_at_level_4(corpus_copy):
+    edit(annotation(corpus_copy), "      - East Sea\n", "")
+    assert [f.code for f in validate([corpus_copy], level=4).findings] == ["missed-mention"]
+    assert validate([corpus_copy], level=3).findings == []
