@@ -2,7 +2,8 @@
 
 Documents are processed on worker processes and written in corpus order as they arrive, so
 memory stays flat; the output goes to a temporary folder that replaces ``out`` only when the
-whole corpus had no error. Nothing of a failed build is left behind.
+whole corpus had no error. Nothing of a failed build is left behind. Every document lands in
+the split its id hashes to (splits.py), the same in every config.
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ from . import corpus as corpus_io
 from .findings import Finding, sort_findings
 from .validate import Checked, Report, _corpus_findings
 
-SPLIT = "train"
-
 
 @dataclass
 class BuildResult:
     report: Report
     counts: dict[str, int] = field(default_factory=dict)
+    splits: dict[str, str] = field(default_factory=dict)  # doc id -> split
     written: bool = False
     from_cache: int = 0  # documents served from the cache
 
@@ -34,10 +34,12 @@ def build(
     shard_bytes: int | None = None,
 ) -> BuildResult:
     """Validate and convert ``corpus``; write the dataset folder ``out`` only if there is no error."""
-    from . import card, croissant, provenance, stats, write
+    from . import card, croissant, provenance, splits, stats, write
     from .pipeline import process
 
     folders, findings = corpus_io.discover([corpus])
+    split_config = splits.load_config()
+    assignment = splits.assign((f.doc_id for f in folders), split_config)
     report = Report(findings=list(findings))
     result = BuildResult(report)
     total = stats.empty()
@@ -48,15 +50,16 @@ def build(
     parquet_metadata = {write.PARQUET_METADATA_KEY: json.dumps(
         {"dataset_version": info.dataset_version, "schema_version": info.schema_version}, sort_keys=True)}
     with write.DatasetWriter(out, parquet_metadata=parquet_metadata, **options) as writer:
-        for chunk in process(folders, 4, workers, cache):
+        for chunk in process(folders, 4, workers, cache, assignment):
             for doc in chunk.docs:
                 report.findings.extend(doc.findings)
                 checked.append(Checked(doc.doc_id, None, [], doc.source_sha256, doc.fingerprint))
             result.from_cache += len(chunk.docs) if chunk.cached else 0
             if chunk.tables is not None and report.ok:
-                writer.add(SPLIT, chunk.tables)
+                for split, tables in chunk.tables.items():
+                    writer.add(split, tables)
+                    languages.update(lang.split("-")[0] for lang in tables["documents"].column("language").to_pylist())
                 total = stats.merge(total, chunk.stats)
-                languages.update(lang.split("-")[0] for lang in chunk.tables["documents"].column("language").to_pylist())
         report.checked = len(checked)
         report.findings.extend(_corpus_findings(folders, checked))
         report.findings = sort_findings(report.findings)
@@ -67,10 +70,11 @@ def build(
                                            "add a document with `geosignal new SOURCE_FILE`", level=1))
             return result
         langs = sorted(languages)
-        splits = writer.commit(
-            lambda splits: card.render(splits, total, info, langs),
+        written = writer.commit(
+            lambda files: card.render(files, total, split_config, info, langs),
             render_extra=lambda folder: {croissant.FILE: croissant.render(folder, info, langs)},
         )
-    result.counts = card.counts_of(splits)
+    result.counts = card.counts_of(written)
+    result.splits = assignment
     result.written = True
     return result

@@ -15,7 +15,8 @@ import yaml
 
 from . import __version__
 from .release import DATASHEET, bibtex, current_release_date, metadata as release_metadata, project_file
-from .schema import CONFIGS, class_labels, columns, features, label_descriptions, schema_version
+from .schema import ALL_CONFIGS, VIEWS, class_labels, columns, features, label_descriptions, schema_version
+from .splits import SplitConfig
 from .stats import to_markdown
 from .write import MARKER, SplitFiles, data_glob
 
@@ -58,12 +59,13 @@ def metadata(splits: dict[str, dict[str, SplitFiles]], build_info: "BuildInfo | 
              languages: list[str] | None = None) -> dict[str, Any]:
     import datasets
 
+    written = [c for c in ALL_CONFIGS if any(f.num_examples for f in splits.get(c, {}).values())]
     infos = []
-    for config in CONFIGS:
+    for config in written:
         info = datasets.DatasetInfo(features=features(config), config_name=config)
         entry = info._to_yaml_dict()  # noqa: SLF001 - the documented way the Hub writes dataset_info
         entry["splits"] = [{"name": split, "num_bytes": f.num_bytes, "num_examples": f.num_examples}
-                           for split, f in splits[config].items()]
+                           for split, f in splits[config].items() if f.num_examples]
         infos.append(entry)
     described = hub_metadata(counts_of(splits), languages) if languages is not None else {}
     return {
@@ -71,11 +73,51 @@ def metadata(splits: dict[str, dict[str, SplitFiles]], build_info: "BuildInfo | 
         **({BUILD_KEY: build_info.as_dict()} if build_info is not None else {}),
         "configs": [
             {"config_name": c, **({"default": True} if c == "documents" else {}),
-             "data_files": [{"split": split, "path": data_glob(c, split)} for split in splits[c]]}
-            for c in CONFIGS
+             "data_files": [{"split": split, "path": data_glob(c, split)} for split, f in splits[c].items() if f.num_examples]}
+            for c in written
         ],
         "dataset_info": infos,
     }
+
+
+def splits_section(splits: dict[str, dict[str, SplitFiles]], config: SplitConfig) -> list[str]:
+    """How documents are split, with this build's figures."""
+    ratios = ", ".join(f"{name} {ratio:g}" for name, ratio in config.ratios)
+    docs = {split: f.num_examples for split, f in splits["documents"].items() if f.num_examples}
+    total = sum(docs.values())
+    rule = (f"This build has {total} document(s), fewer than {config.min_documents}: every document is in `train`."
+            if total < config.min_documents else "")
+    return [
+        "## Splits",
+        "",
+        "Splits are by document, so no article is in two splits, and every config uses the same assignment:",
+        f"a document's split is decided by the sha256 of its `doc_id` alone (ratios {ratios}; see",
+        f"`splits.toml` in the source repository). While the corpus has fewer than {config.min_documents} documents",
+        "every document is in `train`. A split with no rows in a config is left out of that config.",
+        rule,
+        "",
+        "| split | documents |",
+        "|---|---:|",
+        *[f"| {split} | {n:,} |" for split, n in docs.items()],
+        "",
+    ]
+
+
+VIEWS_TEXT = [
+    "## Training views",
+    "",
+    "`ner` and `event_triggers` have one row per sentence (spaCy's rule-based English tokenizer and",
+    "sentencizer; a line end always ends a sentence), with BIO tags over the entity types and the event",
+    "types, as in conll2003; `token_offsets` point into `documents.text`. Every entity mention is tagged",
+    "(names, nominals and pronouns alike) with its entity's type. A span that does not start and end on",
+    "token boundaries is left out, never shifted; of overlapping spans (`U.S.` inside `U.S. Indo-Pacific",
+    "Command`) the longest is kept. `geosignal build` reports every span it left out.",
+    "",
+    "`stance_pairs` has one row per annotated stance: holder and target with their names and types, the",
+    "sentence holding the evidence, and the polarity. No unannotated pairs are sampled as negatives:",
+    "stances are not annotated exhaustively, so a missing stance is no evidence of none.",
+    "",
+]
 
 
 def datasheet_body(text: str) -> str:
@@ -93,7 +135,7 @@ def datasheet_body(text: str) -> str:
 def label_tables() -> list[str]:
     """A table per label column: the integer stored, the name, and what it means where the schema says."""
     out = []
-    for config in CONFIGS:
+    for config in ALL_CONFIGS:
         for path, label in class_labels(config):
             notes = label_descriptions(label.names)
             out += [f"### `{config}.{'.'.join(path)}`", "", "| id | label | meaning |", "|---:|---|---|"]
@@ -115,7 +157,7 @@ def release_sections(info: "BuildInfo") -> list[str]:
     return out
 
 
-def render(splits: dict[str, dict[str, SplitFiles]], stats: dict[str, Any],
+def render(splits: dict[str, dict[str, SplitFiles]], stats: dict[str, Any], split_config: SplitConfig,
            build_info: "BuildInfo | None" = None, languages: list[str] | None = None) -> str:
     info = build_info
     counts = counts_of(splits)
@@ -135,13 +177,17 @@ def render(splits: dict[str, dict[str, SplitFiles]], stats: dict[str, Any],
         "from datasets import load_dataset",
         "",
         'entities = load_dataset("path/to/this/folder", "entities", split="train")',
+        'ner = load_dataset("path/to/this/folder", "ner")  # a DatasetDict of the splits',
         "```",
         "",
+        *splits_section(splits, split_config),
+        *VIEWS_TEXT,
         "## Configs",
         "",
     ]
-    for config in CONFIGS:
-        body += [f"### `{config}` ({counts[config]:,} rows)", "", "| column | type | description |", "|---|---|---|"]
+    for config in ALL_CONFIGS:
+        body += [f"### `{config}` ({counts.get(config, 0):,} rows{', derived' if config in VIEWS else ''})", "",
+                 "| column | type | description |", "|---|---|---|"]
         body += [f"| `{r['column']}` | {r['type']} | {r['description']} |" for r in columns(config)]
         body.append("")
     body += ["## Labels", "", "Label columns store integers (`ClassLabel`); `features[column].int2str` gives the names.", ""]

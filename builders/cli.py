@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -131,11 +132,12 @@ def build(
     from .build import build as run
     from .pipeline import default_cache_dir
     from .report import render
+    from .splits import SplitConfigError
     from .write import OutputRefused
 
     try:
         result = run(corpus, out, workers, None if no_cache else (cache or default_cache_dir()))
-    except OutputRefused as exc:
+    except (OutputRefused, SplitConfigError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1)
     if not result.written:
@@ -146,7 +148,8 @@ def build(
     if warnings:
         typer.echo(render(warnings, result.report.checked, "text"), nl=False, err=True)
     rows = ", ".join(f"{n} {c}" for c, n in result.counts.items())
-    typer.echo(f"wrote {out} ({rows})")
+    docs = Counter(result.splits.values())
+    typer.echo(f"wrote {out} ({rows}; documents by split: {', '.join(f'{n} {s}' for s, n in docs.items())})")
 
 
 @app.command()
@@ -333,6 +336,48 @@ def show(
         console.print()
         console.print(view.terminal_legend())
     raise typer.Exit(0 if shown.records is not None else 1)
+
+
+class ExportFormat(str, Enum):
+    brat = "brat"
+    conll = "conll"
+    jsonl = "jsonl"
+    spacy = "spacy"
+
+
+@app.command()
+def export(
+    dataset_dir: Optional[Path] = typer.Argument(None, help="A built dataset folder; without it, the corpus is read."),
+    format: ExportFormat = typer.Option(..., "--format", "-f", help="brat standoff, CoNLL BIO columns, JSON Lines or a spaCy DocBin."),
+    out: Path = typer.Option(..., "--out", help="The folder to (re)write, one set of files per split."),
+    corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder, when no DATASET_DIR is given."),
+) -> None:
+    """Write the annotations for brat, CoNLL tools, JSON readers or spaCy (atomically)."""
+    from .export import ExportRefused, export as run, from_corpus, from_dataset
+    from .report import render
+    from .write import is_previous_build
+
+    if dataset_dir is not None:
+        if not is_previous_build(dataset_dir):
+            typer.echo(f"error: {dataset_dir} is not a dataset folder written by `geosignal build`", err=True)
+            raise typer.Exit(1)
+        records, source = from_dataset(dataset_dir), None
+    else:
+        records, findings = from_corpus(corpus)
+        if records is None:
+            typer.echo(render(findings, len({f.file for f in findings}), "text"), nl=False, err=True)
+            typer.echo("export refused: fix the errors above", err=True)
+            raise typer.Exit(1)
+        source = corpus
+    try:
+        warnings = run(records, format.value, out, source)
+    except ExportRefused as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1)
+    if warnings:
+        typer.echo(render(warnings, len(records.docs), "text"), nl=False, err=True)
+    parts = ", ".join(f"{len(docs)} {split}" for split, docs in records.by_split().items())
+    typer.echo(f"wrote {out} ({format.value}; documents: {parts})")
 
 
 def run() -> None:

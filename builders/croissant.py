@@ -17,7 +17,7 @@ from typing import Any
 
 from .provenance import BuildInfo
 from .release import bibtex, current_release_date, metadata
-from .schema import CONFIGS, class_labels, columns, features, label_descriptions
+from .schema import ALL_CONFIGS, class_labels, columns, features, label_descriptions
 
 FILE = "croissant.json"
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
@@ -168,7 +168,7 @@ def _split_field(config: str, splits: list[str]) -> dict[str, Any]:
 def _enumerations() -> list[dict[str, Any]]:
     """One categorical (sc:Enumeration) record set per label column, with its names inline."""
     out = []
-    for config in CONFIGS:
+    for config in ALL_CONFIGS:
         for path, label in class_labels(config):
             rid = labels_id(config, path)
             notes = label_descriptions(label.names)
@@ -202,7 +202,7 @@ def document(files: list[tuple[str, str, int]], info: BuildInfo, languages: list
         {"@type": "cr:FileSet", "@id": f"{config}-parquet", "name": f"{config}-parquet",
          "description": f"The Parquet files of the {config} config, one per split and shard.",
          "encodingFormat": PARQUET, "includes": f"data/{config}/*.parquet"}
-        for config in CONFIGS if config in by_config
+        for config in ALL_CONFIGS if config in by_config
     ]
     split_set = {
         "@type": "cr:RecordSet", "@id": SPLITS, "name": SPLITS, "dataType": "cr:Split", "key": {"@id": f"{SPLITS}/name"},
@@ -215,7 +215,7 @@ def document(files: list[tuple[str, str, int]], info: BuildInfo, languages: list
         {"@type": "cr:RecordSet", "@id": config, "name": config,
          "description": f"The {config} config: one record per row of data/{config}/*.parquet.",
          "field": [_split_field(config, sorted(set(by_config[config]))), *_fields(config)]}
-        for config in CONFIGS if config in by_config
+        for config in ALL_CONFIGS if config in by_config
     ] + _enumerations()
     date = current_release_date()
     doc: dict[str, Any] = {

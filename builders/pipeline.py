@@ -14,7 +14,7 @@ import hashlib
 import os
 import pickle
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -26,7 +26,7 @@ from .corpus import DocFolder
 from .duplicates import Fingerprint
 from .findings import Finding
 from .records import DocRecords
-from .schema import CONFIGS, schema_dir
+from .schema import ALL_CONFIGS, CONFIGS, schema_dir
 from .validate import check_document
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class DocOutcome:
 @dataclass
 class ChunkResult:
     docs: list[DocOutcome]
-    tables: dict[str, "pa.Table"] | None  # config -> the chunk's rows; None when a document has errors
+    tables: dict[str, dict[str, "pa.Table"]] | None  # split -> config -> rows; None when a document has errors
     stats: dict[str, Any] | None
     cached: bool = False
 
@@ -84,11 +84,11 @@ def chunks(folders: list[DocFolder]) -> Iterator[list[DocFolder]]:
         yield chunk
 
 
-def chunk_key(folders: list[DocFolder], level: int) -> str | None:
+def chunk_key(folders: list[DocFolder], level: int, splits: list[str] | None) -> str | None:
     """Content key of a chunk; None when a file cannot be read plainly (never cached)."""
-    h = hashlib.sha256(f"{code_fingerprint()}\0{level}\0".encode())
-    for folder in folders:
-        h.update(folder.doc_id.encode() + b"\0")
+    h = hashlib.sha256(f"{code_fingerprint()}\0{level}\0{splits is not None}\0".encode())
+    for i, folder in enumerate(folders):
+        h.update(folder.doc_id.encode() + b"\0" + (splits[i] if splits else "").encode() + b"\0")
         for path in (folder.source, folder.annotation):
             try:
                 if path.is_symlink() or path.stat().st_size > 64 * 1024 * 1024:
@@ -99,22 +99,27 @@ def chunk_key(folders: list[DocFolder], level: int) -> str | None:
     return h.hexdigest()
 
 
-def tables_of(records: list[DocRecords]) -> dict[str, "pa.Table"]:
-    """Rows of every config of some documents, as Arrow tables (no schema metadata: the writer adds it)."""
+def tables_of(records: list[DocRecords], configs: Iterable[str], views: list[dict[str, list[dict]]] | None = None
+              ) -> dict[str, "pa.Table"]:
+    """Rows of some documents as Arrow tables, one per config (no schema metadata: the writer adds it)."""
     import pyarrow as pa
 
     from .schema import arrow_schema
     from .write import encode_rows
 
-    return {
-        c: pa.Table.from_pylist(encode_rows(c, [r for doc in records for r in doc.config(c)]),
-                                schema=arrow_schema(c).remove_metadata())
-        for c in CONFIGS
-    }
+    def rows(config: str) -> list[dict]:
+        if config in CONFIGS:
+            return [r for doc in records for r in doc.config(config)]
+        return [r for v in views or [] for r in v[config]]
+
+    return {c: pa.Table.from_pylist(encode_rows(c, rows(c)), schema=arrow_schema(c).remove_metadata()) for c in configs}
 
 
-def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None) -> ChunkResult:
-    key = chunk_key(folders, level) if cache_dir is not None else None
+def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None,
+                  splits: list[str] | None = None) -> ChunkResult:
+    """Check a chunk of documents; with ``splits`` (one per document) also build its tables,
+    training views included, grouped by split."""
+    key = chunk_key(folders, level, splits) if cache_dir is not None else None
     path = cache_dir / key[:2] / f"{key}.pickle" if key else None
     if path is not None and path.exists():
         try:
@@ -124,18 +129,31 @@ def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None) 
             return result
         except Exception:  # noqa: BLE001 - a damaged cache entry is rebuilt, never trusted
             path.unlink(missing_ok=True)
+    from .corpus import display
     from .stats import compute, merge
 
-    docs, records, stats = [], [], None
-    for folder in folders:
+    docs, records, views, stats = [], [], [], None
+    for i, folder in enumerate(folders):
         checked = check_document(folder, level)
-        docs.append(DocOutcome(folder.doc_id, checked.findings, checked.source_sha256, checked.fingerprint,
-                               checked.records is not None))
+        findings = checked.findings
         if checked.records is not None:
             records.append(checked.records)
             stats = merge(stats, compute({c: checked.records.config(c) for c in CONFIGS}))
-    ok = len(records) == len(folders)
-    result = ChunkResult(docs, tables_of(records) if ok else None, stats if ok else None)
+            if splits is not None:
+                from .views import doc_views
+
+                doc = doc_views(checked.records, display(folder.annotation))
+                views.append(doc.rows)
+                findings = findings + doc.findings
+        docs.append(DocOutcome(folder.doc_id, findings, checked.source_sha256, checked.fingerprint,
+                               checked.records is not None))
+    tables = None
+    if splits is not None and len(records) == len(folders):
+        tables = {}
+        for split in sorted(set(splits)):
+            picked = [i for i, s in enumerate(splits) if s == split]
+            tables[split] = tables_of([records[i] for i in picked], ALL_CONFIGS, [views[i] for i in picked])
+    result = ChunkResult(docs, tables, stats if len(records) == len(folders) else None)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -146,19 +164,23 @@ def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None) 
 
 
 def process(
-    folders: list[DocFolder], level: int = 4, workers: int | None = None, cache_dir: Path | None = None
+    folders: list[DocFolder], level: int = 4, workers: int | None = None, cache_dir: Path | None = None,
+    splits: dict[str, str] | None = None,
 ) -> Iterator[ChunkResult]:
-    """Chunk results in the order of ``folders``; with workers > 1, computed on that many processes."""
+    """Chunk results in the order of ``folders``; with workers > 1, computed on that many processes.
+
+    ``splits`` (doc id -> split) asks for the tables of the dataset, not only the checks.
+    """
     workers = workers or default_workers()
-    work = list(chunks(folders))
+    work = [(chunk, [splits[f.doc_id] for f in chunk] if splits is not None else None) for chunk in chunks(folders)]
     if workers <= 1 or len(work) <= 1:
-        for chunk in work:
-            yield process_chunk(chunk, level, cache_dir)
+        for chunk, chunk_splits in work:
+            yield process_chunk(chunk, level, cache_dir, chunk_splits)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: deque = deque()
-        for chunk in work:
-            pending.append(pool.submit(process_chunk, chunk, level, cache_dir))
+        for chunk, chunk_splits in work:
+            pending.append(pool.submit(process_chunk, chunk, level, cache_dir, chunk_splits))
             if len(pending) >= workers * WINDOW:
                 yield pending.popleft().result()
         while pending:

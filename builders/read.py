@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .schema import CONFIGS, features
+from .schema import ALL_CONFIGS, features
 
 
 def _decode(value: Any, feature: Any) -> Any:
@@ -22,12 +22,23 @@ def _decode(value: Any, feature: Any) -> Any:
     return value
 
 
+def read_splits(folder: Path) -> dict[str, str]:
+    """doc id -> split of a built folder, from the file each document row is in."""
+    import pyarrow.parquet as pq
+
+    out: dict[str, str] = {}
+    for path in sorted((folder / "data" / "documents").glob("*.parquet")):
+        split = path.name.split("-")[0]
+        out.update({doc_id: split for doc_id in pq.read_table(path, columns=["doc_id"]).column("doc_id").to_pylist()})
+    return out
+
+
 def read_dataset(folder: Path) -> dict[str, list[dict[str, Any]]]:
-    """Every config of a built folder, labels decoded to their names."""
+    """Every config (records and views) of a built folder, labels decoded to their names."""
     import pyarrow.parquet as pq
 
     out: dict[str, list[dict[str, Any]]] = {}
-    for config in CONFIGS:
+    for config in ALL_CONFIGS:
         feats = features(config)
         rows: list[dict[str, Any]] = []
         for path in sorted((folder / "data" / config).glob("*.parquet")):

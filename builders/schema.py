@@ -26,6 +26,18 @@ CONFIGS: dict[str, str] = {
     "stances": "stance",
 }
 
+# training views derived from the record configs by builders/views.py, in card order after them
+VIEWS: dict[str, str] = {
+    "ner": "ner",
+    "event_triggers": "event_triggers",
+    "stance_pairs": "stance_pairs",
+}
+
+ALL_CONFIGS: dict[str, str] = {**CONFIGS, **VIEWS}
+
+# custom keyword on a string node: its value is a BIO tag over the enum the keyword refers to
+BIO_OF = "x-bio-of"
+
 
 def schema_dir() -> Path:
     """schema/ of a source checkout, or the copy packaged inside an installed wheel."""
@@ -56,17 +68,38 @@ def registry() -> Registry:
 
 
 # JSON Schema counts 1.0 as an integer; an offset or an occurrence number must be a real int
-_StrictValidator = validators.extend(
-    Draft202012Validator,
-    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
-        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
-    ),
+_STRICT_TYPES = Draft202012Validator.TYPE_CHECKER.redefine(
+    "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
 )
+
+
+def bio_names(types: list[str]) -> list[str]:
+    """BIO tag names over label types, in conll2003's order: O, B-X, I-X, B-Y, I-Y, ..."""
+    return ["O"] + [f"{prefix}-{t}" for t in types for prefix in ("B", "I")]
+
+
+def bio_labels(ref: str, base: str) -> list[str]:
+    """The BIO tag names of an ``x-bio-of`` reference (resolved like a $ref from ``base``)."""
+    node, _ = _resolve({"$ref": ref}, base)
+    types = labels(node)
+    if types is None:
+        raise ValueError(f"{BIO_OF} {ref!r} does not refer to an enum")
+    return bio_names(types)
 
 
 @cache
 def validator(name: str) -> Draft202012Validator:
-    return _StrictValidator(schemas()[name], registry=registry())
+    """A Draft 2020-12 validator that also checks ``x-bio-of`` tags."""
+    from jsonschema import ValidationError
+
+    base = schemas()[name]["$id"]
+
+    def bio_of(_validator, ref, instance, _schema):
+        if isinstance(instance, str) and instance not in bio_labels(ref, base):
+            yield ValidationError(f"{instance!r} is not a BIO tag over {ref}")
+
+    cls = validators.extend(Draft202012Validator, {BIO_OF: bio_of}, type_checker=_STRICT_TYPES)
+    return cls(schemas()[name], registry=registry())
 
 
 class _Checker:
@@ -128,7 +161,7 @@ def _feature(node: dict[str, Any], base: str):
     import datasets
 
     node, base = _nullable(node, base)
-    names = labels(node)
+    names = bio_labels(node[BIO_OF], base) if BIO_OF in node else labels(node)
     if names is not None:
         return datasets.ClassLabel(names=names)
     kind = node.get("type", "string" if "const" in node else None)
@@ -147,15 +180,23 @@ def _feature(node: dict[str, Any], base: str):
 
 @cache
 def features(config: str) -> "datasets.Features":
-    """Hugging Face Features of a record config, derived from its JSON Schema."""
+    """Hugging Face Features of a config (record or view), derived from its JSON Schema."""
     import datasets
 
-    schema = schemas()[CONFIGS[config]]
+    schema = schemas()[ALL_CONFIGS[config]]
     return datasets.Features(_feature(schema, schema["$id"]))
 
 
 def arrow_schema(config: str) -> "pa.Schema":
     return features(config).arrow_schema
+
+
+def label_names(config: str, *path: str) -> list[str]:
+    """The ClassLabel names of a (nested) column, e.g. ``label_names("events", "arguments", "role")``."""
+    feature: Any = features(config)
+    for key in path:
+        feature = feature[key] if isinstance(feature, dict) else feature.feature[key]
+    return list(feature.names)
 
 
 def walk_enums(name: str) -> Iterator[tuple[str, list[str]]]:
@@ -176,7 +217,7 @@ def walk_enums(name: str) -> Iterator[tuple[str, list[str]]]:
 
 def columns(config: str) -> list[dict[str, str]]:
     """One row per column (nested fields dotted) for documentation tables."""
-    schema = schemas()[CONFIGS[config]]
+    schema = schemas()[ALL_CONFIGS[config]]
     rows: list[dict[str, str]] = []
 
     def walk(node: dict[str, Any], base: str, prefix: str, description: str) -> None:
@@ -198,7 +239,10 @@ def columns(config: str) -> list[dict[str, str]]:
                 walk(prop, base, name, prop.get("description", ""))
         elif kind == "array":
             item, item_base = _nullable(node["items"], base)
-            if item.get("type") == "object":
+            if BIO_OF in item:
+                tags = bio_labels(item[BIO_OF], item_base)
+                rows.append({"column": prefix, "type": "list of label: " + ", ".join(tags), "description": description})
+            elif item.get("type") == "object":
                 rows.append({"column": prefix, "type": "list of struct", "description": description})
                 for name, prop in item["properties"].items():
                     walk(prop, item_base, f"{prefix}[].{name}", "")

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ["HF_DATASETS_OFFLINE"] = "1"
 os.environ["HF_HUB_OFFLINE"] = "1"
+# datasets reads its cache location when it is imported, before any fixture runs: set it here
+_HF_CACHE = Path(tempfile.mkdtemp(prefix="geosignal-tests-hf-"))
+atexit.register(shutil.rmtree, _HF_CACHE, True)
+os.environ["HF_DATASETS_CACHE"] = str(_HF_CACHE / "datasets")
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -44,6 +51,22 @@ def built(tmp_path_factory) -> Path:
     result = cli("build", "--corpus", str(CORPUS), "--out", str(out))
     assert result.returncode == 0, result.stderr
     return out
+
+
+def load_dataset(folder: Path, *args, **kwargs):
+    """``datasets.load_dataset`` of a built folder, with a cache of its own.
+
+    datasets (5.2) keys its cache of a local folder by the folder's name and its file names, not
+    by its path or the files' times, so two different folders both named ``dist`` would be read
+    from one cache entry: the second load would return the first folder's rows.
+    """
+    import datasets
+
+    return datasets.load_dataset(str(folder), *args, cache_dir=str(folder_cache(folder)), **kwargs)
+
+
+def folder_cache(folder: Path) -> Path:
+    return _HF_CACHE / "per-folder" / hashlib.sha256(str(Path(folder).resolve()).encode()).hexdigest()[:16]
 
 
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

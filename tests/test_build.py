@@ -10,14 +10,13 @@ import pytest
 
 from builders.build import build
 from builders.clean import Cleaned, Segment
-from builders.schema import CONFIGS, features
+from builders.schema import ALL_CONFIGS, CONFIGS, features
 
-
-from conftest import CORPUS, annotation, cli, edit
+from conftest import CORPUS, annotation, cli, edit, load_dataset
 
 
 def load(folder: Path, config: str) -> datasets.Dataset:
-    return datasets.load_dataset(str(folder), config, split="train")
+    return load_dataset(folder, config, split="train")
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -27,7 +26,7 @@ def digest(folder: Path) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("config", list(CONFIGS))
+@pytest.mark.parametrize("config", list(ALL_CONFIGS))
 def test_every_config_loads_with_its_features(built, config):
     ds = load(built, config)
     assert ds.num_rows > 0
@@ -35,7 +34,7 @@ def test_every_config_loads_with_its_features(built, config):
 
 
 def test_default_config_is_documents(built):
-    ds = datasets.load_dataset(str(built), split="train")
+    ds = load_dataset(built, split="train")
     assert "text" in ds.column_names and ds.num_rows == 1
 
 
@@ -102,7 +101,7 @@ def test_two_builds_are_byte_identical(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     assert build(CORPUS, a).written and build(CORPUS, b).written
     assert digest(a) == digest(b)
-    assert set(digest(a)) == {"README.md", "croissant.json", *(f"data/{c}/train-00000-of-00001.parquet" for c in CONFIGS)}
+    assert set(digest(a)) == {"README.md", "croissant.json", *(f"data/{c}/train-00000-of-00001.parquet" for c in ALL_CONFIGS)}
     assert build(CORPUS, a).written  # a rebuild in place too
     assert digest(a) == digest(b)
 
@@ -134,9 +133,9 @@ def test_card_yaml_lists_every_config(built):
 
     card = (built / "README.md").read_text(encoding="utf-8")
     meta = yaml.safe_load(card.split("---\n")[1])
-    assert [c["config_name"] for c in meta["configs"]] == list(CONFIGS)
+    assert [c["config_name"] for c in meta["configs"]] == list(ALL_CONFIGS)
     assert meta["configs"][0]["default"] is True
-    assert [i["config_name"] for i in meta["dataset_info"]] == list(CONFIGS)
+    assert [i["config_name"] for i in meta["dataset_info"]] == list(ALL_CONFIGS)
     for info in meta["dataset_info"]:
         assert info["splits"][0]["num_examples"] == load(built, info["config_name"]).num_rows
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-import datasets
 import pytest
 from huggingface_hub import DatasetCard, DatasetCardData
 
 from builders.card import BUILD_KEY, datasheet_body, size_category
 from builders.release import DATASHEET, project_file
-from builders.schema import CONFIGS
+from builders.schema import ALL_CONFIGS
+from conftest import load_dataset
 
 # Values the Hub accepts (huggingface_hub's DatasetCardData docstring; the Hub's task list).
 CREATORS = {"found", "crowdsourced", "expert-generated", "machine-generated", "no-annotation", "other"}
@@ -54,11 +54,11 @@ def test_card_metadata_uses_values_the_hub_accepts(card, built):
     assert meta["source_datasets"] == ["original"]
     assert meta["license"] == "other" and meta["license_name"] and "third-party" in meta["license_details"]
     assert all(re.fullmatch(r"[a-z]{2,3}", lang) for lang in meta["language"])
-    rows = {c: datasets.load_dataset(str(built), c, split="train").num_rows for c in CONFIGS}
+    rows = {c: load_dataset(built, c, split="train").num_rows for c in ALL_CONFIGS}
     assert meta["size_categories"] == [size_category(max(rows.values()))] and set(meta["size_categories"]) <= SIZES
-    languages = set(datasets.load_dataset(str(built), "documents", split="train")["language"])
+    languages = set(load_dataset(built, "documents", split="train")["language"])
     assert meta["multilinguality"] == ["monolingual" if len(languages) == 1 else "multilingual"]
-    assert [c["config_name"] for c in meta["configs"]] == list(CONFIGS)
+    assert [c["config_name"] for c in meta["configs"]] == list(ALL_CONFIGS)
 
 
 def test_size_category_buckets():

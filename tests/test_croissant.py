@@ -15,7 +15,7 @@ import pytest
 
 from builders.croissant import CONFORMS_TO, labels_id
 from builders.release import metadata
-from builders.schema import CONFIGS, class_labels, features
+from builders.schema import ALL_CONFIGS as CONFIGS, class_labels, features
 
 pytestmark = [  # mlcroissant's dependencies warn about their own dependencies; nothing of ours
     pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning"),

@@ -10,13 +10,12 @@ import hashlib
 import sys
 from pathlib import Path
 
-import datasets
 import pytest
 
 import builders.pipeline as pipeline
 from builders.build import build
 
-from conftest import REPO, edit
+from conftest import REPO, edit, load_dataset
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate  # noqa: E402
@@ -43,11 +42,11 @@ def plain(corpus, tmp_path_factory) -> Path:
 
 
 def test_generated_corpus_is_valid_and_sharded(plain):
-    files = sorted(p.name for p in (plain / "data" / "documents").glob("*.parquet"))
+    files = sorted(p.name for p in (plain / "data" / "documents").glob("train-*.parquet"))
     assert len(files) > 1 and all(f.endswith(f"-of-{len(files):05d}.parquet") for f in files)
-    docs = datasets.load_dataset(str(plain), "documents", split="train")
-    assert docs.num_rows == DOCS
-    assert docs["doc_id"] == sorted(docs["doc_id"])  # corpus order across shards
+    docs = load_dataset(plain, "documents")
+    assert sum(split.num_rows for split in docs.values()) == DOCS
+    assert docs["train"]["doc_id"] == sorted(docs["train"]["doc_id"])  # corpus order across shards
 
 
 def test_two_workers_write_the_same_bytes_as_one(corpus, plain, tmp_path):

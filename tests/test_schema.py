@@ -66,7 +66,7 @@ def test_every_enum_of_the_record_schemas_becomes_a_class_label():
 
 
 def test_record_columns_follow_schema_properties():
-    for config, name in schema.CONFIGS.items():
+    for config, name in schema.ALL_CONFIGS.items():
         assert list(schema.features(config)) == list(schema.schemas()[name]["properties"])
         assert schema.arrow_schema(config).names == list(schema.schemas()[name]["properties"])
 

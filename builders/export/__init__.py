@@ -1,0 +1,127 @@
+"""Records -> the formats annotators and trainers already use: brat, CoNLL, JSON Lines, spaCy.
+
+The records come from the corpus (validated first, as ``geosignal build`` does) or from a built
+dataset folder; both give the same export. Each format writes one set of files per split of the
+dataset, so the export keeps the document-level split assignment. The output folder is written
+atomically, as the dataset is, and a folder that is not a previous export is never replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..findings import Finding
+from ..records import DocRecords
+from ..schema import CONFIGS
+
+FORMATS = ("brat", "conll", "jsonl", "spacy")
+MARKER = "<!-- written by `geosignal export`; re-export rather than edit -->"
+
+
+class ExportRefused(Exception):
+    """The output folder exists and is not a previous export."""
+
+
+@dataclass
+class Corpus:
+    """Documents (sorted by id) with their split, the input of every exporter."""
+
+    docs: list[DocRecords]
+    splits: dict[str, str]  # doc id -> split
+    split_names: list[str]  # in the order of splits.toml
+
+    def by_split(self) -> dict[str, list[DocRecords]]:
+        parts = {name: [d for d in self.docs if self.splits[d.doc_id] == name] for name in self.split_names}
+        return {name: docs for name, docs in parts.items() if docs}
+
+
+def group(rows: dict[str, list[dict]]) -> list[DocRecords]:
+    """Rows of the record configs -> one DocRecords per document, sorted by doc id."""
+    docs: dict[str, DocRecords] = {}
+    for config in CONFIGS:
+        for row in rows.get(config, []):
+            docs.setdefault(row["doc_id"], DocRecords(row["doc_id"])).config(config).append(row)
+    return [docs[k] for k in sorted(docs)]
+
+
+def from_corpus(corpus: Path) -> tuple[Corpus | None, list[Finding]]:
+    """Validate a corpus; its records when it has no errors (else None and the findings)."""
+    from ..splits import assign, load_config
+    from ..validate import load_records, validate
+
+    report = validate([corpus])
+    if not report.ok:
+        return None, report.findings
+    docs = sorted(load_records([corpus]), key=lambda d: d.doc_id)
+    return Corpus(docs, assign(d.doc_id for d in docs), load_config().names), report.findings
+
+
+def from_dataset(folder: Path) -> Corpus:
+    """The records of a built dataset folder, each document in the split it was built into."""
+    from ..read import read_dataset, read_splits
+    from ..splits import load_config
+
+    splits = read_splits(folder)
+    names = load_config().names
+    names += sorted(set(splits.values()) - set(names))
+    return Corpus(group(read_dataset(folder)), splits, names)
+
+
+def source_file(corpus_dir: Path | None, doc_id: str) -> str:
+    """Where findings about a document point: its annotation file, or its id in a dataset."""
+    from ..corpus import ANNOTATION, display
+
+    return display(corpus_dir / doc_id / ANNOTATION) if corpus_dir else doc_id
+
+
+def writer(fmt: str) -> Callable[[Corpus, Path, Callable[[str], str]], list[Finding]]:
+    from . import brat, conll, jsonl, spacy_docbin
+
+    return {"brat": brat.write, "conll": conll.write, "jsonl": jsonl.write, "spacy": spacy_docbin.write}[fmt]
+
+
+def check_output(out: Path) -> None:
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not is_previous_export(out))):
+        raise ExportRefused(f"{out} exists and is not a GeoSignal export; choose another --out or remove it yourself")
+
+
+def is_previous_export(out: Path) -> bool:
+    readme = out / "README.md"
+    return readme.is_file() and MARKER in readme.read_text(encoding="utf-8", errors="replace")
+
+
+def export(corpus: Corpus, fmt: str, out: Path, corpus_dir: Path | None = None) -> list[Finding]:
+    """Write ``corpus`` in format ``fmt`` to ``out``; return warnings about what the format left out."""
+    from ..write import swap_in
+
+    check_output(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        tmp.mkdir()
+        findings = writer(fmt)(corpus, tmp, lambda doc_id: source_file(corpus_dir, doc_id))
+        (tmp / "README.md").write_text(_readme(fmt, corpus), encoding="utf-8", newline="\n")
+        swap_in(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return findings
+
+
+_LAYOUT = {
+    "brat": "`<split>/<doc_id>.txt` and `.ann` (brat standoff), with `annotation.conf` for the brat server",
+    "conll": "`ner/<split>.conll` and `event_triggers/<split>.conll`: token and BIO tag, a blank line after each "
+             "sentence, `-DOCSTART- -X- -X- O` before each document",
+    "jsonl": "`<split>.jsonl`: one document a line, with its entities, events and stances",
+    "spacy": "`<split>.spacy`: a spaCy DocBin; entities in `doc.ents`, all mentions, event triggers and stance "
+             "evidence in the span groups `mentions`, `events` and `stances`",
+}
+
+
+def _readme(fmt: str, corpus: Corpus) -> str:
+    counts = ", ".join(f"{name}: {len(docs)} document(s)" for name, docs in corpus.by_split().items())
+    return f"{MARKER}\n# GeoSignal, exported as {fmt}\n\n{_LAYOUT[fmt]}.\n\nSplits: {counts}.\n"

@@ -1,0 +1,88 @@
+"""Clean text -> sentences of tokens, each token with its offsets into ``documents.text``.
+
+spaCy's rule-based English tokenizer and sentencizer do the work (a blank pipeline: nothing is
+downloaded). Two additions, both about layout the tokenizer cannot see:
+
+- a paragraph break (a white-space token holding a line end) always ends a sentence, so a
+  headline without a full stop is not glued to the next paragraph;
+- a hyphen between an abbreviation's final period and a letter is split off (``U.S.-Japan`` ->
+  ``U.S.`` ``-`` ``Japan``), as spaCy already does between two letters (``China-Russia``).
+
+White-space tokens are kept in the spaCy ``Doc`` (so ``doc.text`` is the document text) but
+dropped from the token rows, as in CoNLL files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+PARAGRAPH_BREAKS = "geosignal_paragraph_breaks"
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    tokens: tuple[Token, ...]
+
+
+def _paragraph_breaks(doc: "Doc") -> "Doc":
+    """The first word after a line end starts a sentence; white space never starts one.
+
+    Other tokens are left unset for the sentencizer, which fills only unset tokens.
+    """
+    after_break = False
+    for token in doc[1:]:
+        if token.is_space:
+            token.is_sent_start = False
+            after_break = after_break or "\n" in token.text
+        elif after_break:
+            token.is_sent_start = True
+            after_break = False
+    return doc
+
+
+@cache
+def pipeline() -> "Language":
+    """The blank English pipeline with the two additions above; built once per process."""
+    import spacy
+    from spacy.lang.char_classes import ALPHA, HYPHENS
+    from spacy.language import Language
+    from spacy.util import compile_infix_regex
+
+    if not Language.has_factory(PARAGRAPH_BREAKS):
+        Language.component(PARAGRAPH_BREAKS, func=_paragraph_breaks)
+    nlp = spacy.blank("en")
+    infixes = list(nlp.Defaults.infixes) + [rf"(?<=[{ALPHA}]\.)(?:{HYPHENS})(?=[{ALPHA}])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    nlp.add_pipe(PARAGRAPH_BREAKS)
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def doc(text: str) -> "Doc":
+    """The spaCy Doc of a document text (white space included: ``doc.text == text``)."""
+    return pipeline()(text)
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Sentences of non-space tokens with code-point offsets into ``text``."""
+    out = []
+    for sent in doc(text).sents:
+        tokens = tuple(Token(t.text, t.idx, t.idx + len(t.text)) for t in sent if not t.is_space)
+        if tokens:
+            out.append(Sentence(tokens[0].start, tokens[-1].end, tokens))
+    return out

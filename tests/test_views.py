@@ -1,0 +1,150 @@
+"""The training views: token rows with BIO tags (ner, event_triggers) and stance pairs.
+
+They are derived from the span configs; these tests check that they say the same thing, and that
+whatever the BIO tags cannot hold is reported by the build.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import datasets
+import pytest
+import yaml
+from seqeval.metrics.sequence_labeling import get_entities
+
+from builders import schema
+from builders.build import build
+from builders.read import read_dataset
+from builders.tokens import sentences
+
+from conftest import CORPUS, SEED_ID, annotation, load_dataset
+
+TAGS = {"ner": ("ner_tags", "entity", "entity_type"), "event_triggers": ("trigger_tags", "event", "event_type")}
+
+
+def enum(name: str, key: str) -> list[str]:
+    return [v for v in schema.schemas()[name]["$defs"][key]["enum"] if v is not None]
+
+
+@pytest.mark.parametrize("config", list(TAGS))
+def test_token_configs_load_with_bio_class_labels_over_exactly_the_schema_types(built, config):
+    column, name, key = TAGS[config]
+    ds = load_dataset(built, config)
+    feature = ds["train"].features[column]
+    assert isinstance(feature, datasets.List) and isinstance(feature.feature, datasets.ClassLabel)
+    names = feature.feature.names
+    types = enum(name, key)
+    assert names[0] == "O" and len(names) == 1 + 2 * len(types)
+    assert names[1:] == [f"{p}-{t}" for t in types for p in "BI"]
+    assert ds["train"].features["token_offsets"] == datasets.List({"start": datasets.Value("int64"), "end": datasets.Value("int64")})
+
+
+def test_stance_pairs_load_with_a_class_label_polarity(built):
+    pairs = load_dataset(built, "stance_pairs", split="train")
+    polarity = pairs.features["polarity"]
+    assert isinstance(polarity, datasets.ClassLabel) and polarity.names == enum("stance", "polarity")
+    rows = read_dataset(built)
+    stances = {(s["doc_id"], s["stance_id"]): s for s in rows["stances"]}
+    entities = {(e["doc_id"], e["entity_id"]): e for e in rows["entities"]}
+    assert pairs.num_rows == len(stances) > 0  # one row per annotated stance, nothing sampled
+    for row in pairs:
+        stance = stances[(row["doc_id"], row["stance_id"])]
+        holder = entities[(row["doc_id"], row["holder_id"])]
+        assert polarity.int2str(row["polarity"]) == stance["polarity"]
+        assert (row["holder_id"], row["target_id"]) == (stance["holder"], stance["target"])
+        assert (row["holder_name"], pairs.features["holder_type"].int2str(row["holder_type"])) == (holder["name"], holder["type"])
+        assert row["evidence"] == stance["evidence"]
+        s, e = row["sentence"], row["evidence"]
+        assert s["start"] <= e["start"] and e["end"] <= s["end"] and e["text"] in s["text"]
+        assert (row["target_entity_type"] is None) != (row["target_event_type"] is None)
+
+
+def test_every_token_row_matches_the_text_and_its_schema(built):
+    rows = read_dataset(built)
+    texts = {d["doc_id"]: d["text"] for d in rows["documents"]}
+    for config in ("ner", "event_triggers"):
+        assert rows[config]
+        for row in rows[config]:
+            assert not list(schema.validator(schema.VIEWS[config]).iter_errors(row))
+            assert [texts[row["doc_id"]][o["start"]:o["end"]] for o in row["token_offsets"]] == row["tokens"]
+    for row in rows["stance_pairs"]:
+        assert not list(schema.validator("stance_pairs").iter_errors(row))
+
+
+def test_the_bio_validator_refuses_a_tag_outside_the_types():
+    row = {"doc_id": "abc", "sentence_id": 0, "tokens": ["Seoul"], "token_offsets": [{"start": 0, "end": 5}],
+           "ner_tags": ["B-CITY"]}
+    errors = list(schema.validator("ner").iter_errors(row))
+    assert len(errors) == 1 and "B-CITY" in errors[0].message
+    assert not list(schema.validator("ner").iter_errors({**row, "ner_tags": ["B-GPE"]}))
+
+
+SPAN = re.compile(r"^entity '([^']+)' mention .* (\w+) (\d+)\.\.(\d+) ")
+
+
+def decoded_mentions(folder: Path) -> Counter:
+    """(doc, start, end, type) of every entity the ner config's BIO tags hold, read with seqeval."""
+    ner = load_dataset(folder, "ner", split="train")
+    names = ner.features["ner_tags"].feature.names
+    out: Counter = Counter()
+    for row in ner:
+        for label, i, j in get_entities([names[t] for t in row["ner_tags"]]):
+            out[(row["doc_id"], row["token_offsets"][i]["start"], row["token_offsets"][j]["end"], label)] += 1
+    return out
+
+
+def check_token_view_reproduces_mentions(folder: Path, findings) -> list:
+    """Every mention is decoded from the BIO tags, or the build reported why not; returns the reported."""
+    mentions = Counter((e["doc_id"], m["start"], m["end"], e["type"]) for e in read_dataset(folder)["entities"] for m in e["mentions"])
+    decoded = decoded_mentions(folder)
+    reported = []
+    for f in findings:
+        match = SPAN.match(f.message)
+        if f.code.startswith("span-") and match:
+            doc = Path(f.file).parent.name
+            reported.append((doc, int(match[3]), int(match[4]), match[2]))
+    assert not decoded - mentions, "the token view invents mentions"
+    assert decoded + Counter(reported) == mentions, "a mention is neither in the token view nor reported"
+    return reported
+
+
+def test_bio_decoding_gives_back_every_mention_of_the_real_corpus(tmp_path):
+    result = build(CORPUS, tmp_path / "dist")
+    assert result.written
+    check_token_view_reproduces_mentions(tmp_path / "dist", result.report.findings)
+
+
+def test_spans_the_tags_cannot_hold_are_reported_never_shifted(corpus_copy, tmp_path):
+    """A mention inside a token, one across sentences and a nested one: each is left out and reported."""
+    path = annotation(corpus_copy)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["entities"] += [
+        {"id": "t_tu", "name": "Tu", "type": "VEH", "kb_id": None, "mentions": [{"text": "Tu", "context": "Russian Tu-95MS"}]},
+        {"id": "t_cross", "name": "cross", "type": "LOC", "kb_id": None, "mentions": [{"text": "prior.\nThe flight"}]},
+        {"id": "t_outer", "name": "outer", "type": "ORG", "kb_id": None,
+         "mentions": [{"text": "Japan Air Self-Defense Force (JASDF)"}]},
+        {"id": "t_inner", "name": "inner", "type": "GPE", "kb_id": None, "mentions": [{"text": "Japan", "context": "the Japan Air"}]},
+    ]
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    result = build(corpus_copy, tmp_path / "dist")
+    assert result.written, result.report.findings
+    reported = check_token_view_reproduces_mentions(tmp_path / "dist", result.report.findings)
+    codes = {f.code for f in result.report.findings if f.message.startswith("entity 't_")}
+    assert codes == {"span-off-token-boundary", "span-crosses-sentence", "span-overlap-dropped"}
+    text = read_dataset(tmp_path / "dist")["documents"][0]["text"]
+    inner = text.index("the Japan Air") + 4
+    assert (SEED_ID, inner, inner + 5, "GPE") in reported
+    outer = text.index("Japan Air Self-Defense Force (JASDF)")
+    decoded = decoded_mentions(tmp_path / "dist")
+    assert decoded[(SEED_ID, outer, outer + len("Japan Air Self-Defense Force (JASDF)"), "ORG")] == 1
+
+
+def test_sentences_break_at_line_ends_and_keep_offsets():
+    text = "Regional Reactions\nSeoul is wary. The U.S.-Japan flight  went on."
+    sents = sentences(text)
+    assert [[t.text for t in s.tokens] for s in sents] == [
+        ["Regional", "Reactions"], ["Seoul", "is", "wary", "."], ["The", "U.S.", "-", "Japan", "flight", "went", "on", "."]]
+    assert all(text[t.start:t.end] == t.text for s in sents for t in s.tokens)
