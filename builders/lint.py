@@ -45,13 +45,14 @@ def missed_mentions(records: DocRecords, parsed: Parsed, file: str) -> list[tupl
     out = []
     for i, record in enumerate(records.entities):
         covered = names_spans + [(m["start"], m["end"]) for m in record["mentions"]]
+        exact = set(covered)  # most occurrences are mentions themselves: no scan needed
         names = {record["name"], *entities[record["entity_id"]].get("aliases", [])}
         names |= {m["text"] for m in record["mentions"] if m["kind"] == "NAM"}
         for name in sorted(names):
             found = occurrences(text, name)
             for n, start in enumerate(found, 1):
                 end = start + len(name)
-                if any(s <= start and end <= e for s, e in covered):
+                if (start, end) in exact or any(s <= start and end <= e for s, e in covered):
                     continue
                 out.append((Finding(
                     file, parsed.line_of(("entities", i, "mentions")), "missed-mention",

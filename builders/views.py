@@ -67,10 +67,17 @@ def _describe(span: Labeled) -> str:
     return f"{span.what} {span.label} {span.start}..{span.end}"
 
 
-def tag(sentences: list[Sentence], spans: list[Labeled], file: str) -> Tagged:
-    """BIO-tag spans over the sentences' tokens by the rules in the module docstring."""
+def token_index(sentences: list[Sentence]) -> tuple[dict[int, tuple[int, int]], dict[int, tuple[int, int]]]:
+    """Where tokens start and end: offset -> (sentence, token)."""
     starts = {tok.start: (s, i) for s, sent in enumerate(sentences) for i, tok in enumerate(sent.tokens)}
     ends = {tok.end: (s, i) for s, sent in enumerate(sentences) for i, tok in enumerate(sent.tokens)}
+    return starts, ends
+
+
+def tag(sentences: list[Sentence], spans: list[Labeled], file: str,
+        index: tuple[dict[int, tuple[int, int]], dict[int, tuple[int, int]]] | None = None) -> Tagged:
+    """BIO-tag spans over the sentences' tokens by the rules in the module docstring."""
+    starts, ends = index or token_index(sentences)
     findings: list[Finding] = []
     aligned: list[tuple[Labeled, int, int, int]] = []
     for span in spans:
@@ -165,8 +172,9 @@ def stance_pairs(records: DocRecords, sentences: list[Sentence]) -> list[dict[st
 def doc_views(records: DocRecords, file: str) -> DocViews:
     """All three views of one document, with the findings about what the token views left out."""
     sentences = split_sentences(records.documents[0]["text"])
-    entities = tag(sentences, entity_spans(records), file)
-    triggers = tag(sentences, trigger_spans(records), file)
+    index = token_index(sentences)
+    entities = tag(sentences, entity_spans(records), file, index)
+    triggers = tag(sentences, trigger_spans(records), file, index)
     rows = {
         "ner": _token_rows(records.doc_id, sentences, entities.tags, "ner_tags"),
         "event_triggers": _token_rows(records.doc_id, sentences, triggers.tags, "trigger_tags"),

@@ -49,11 +49,7 @@ class Parsed:
 
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
-
-    @property
-    def has_floats(self) -> bool:
-        """Whether any value is a float (JSON Schema would count 1.0 as an integer)."""
-        return _has_float(self.data)
+    has_floats: bool = False  # any float value (JSON Schema would count 1.0 as an integer)
 
     def line_of(self, path: Path_) -> int | None:
         """The line of the deepest known ancestor of ``path``."""
@@ -102,22 +98,15 @@ def parse_yaml(text: str) -> Parsed:
     if node is None:
         return Parsed(None, {(): 1})
     parsed = Parsed(None)
-    parsed.data = _to_python(node, (), parsed.lines, set())
+    tags: set[str] = set()
+    parsed.data = _to_python(node, (), parsed.lines, set(), tags)
+    parsed.has_floats = "tag:yaml.org,2002:float" in tags
     return parsed
 
 
-def _has_float(value: Any) -> bool:
-    if isinstance(value, float):
-        return True
-    if isinstance(value, dict):
-        return any(_has_float(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_float(v) for v in value)
-    return False
-
-
-def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int]) -> Any:
+def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int], tags: set[str]) -> Any:
     lines[path] = node.start_mark.line + 1
+    tags.add(node.tag)
     if id(node) in seen:  # an alias: the composer handed back its anchor's node
         raise YamlProblem(
             "yaml-alias",
@@ -157,11 +146,11 @@ def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[
                     f"keep one '{key}:' (the first is on line {lines[path + (key,)]})",
                 )
             lines[path + (key,)] = key_node.start_mark.line + 1
-            out[key] = _to_python(value_node, path + (key,), lines, seen)
+            out[key] = _to_python(value_node, path + (key,), lines, seen, tags)
             lines[path + (key,)] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(item, path + (i,), lines, seen) for i, item in enumerate(node.value)]
+        return [_to_python(item, path + (i,), lines, seen, tags) for i, item in enumerate(node.value)]
     return _scalar(node)
 
 
