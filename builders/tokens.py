@@ -14,9 +14,8 @@ dropped from the token rows, as in CoNLL files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -25,15 +24,13 @@ if TYPE_CHECKING:
 PARAGRAPH_BREAKS = "geosignal_paragraph_breaks"
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: documents have tens of thousands of tokens
     text: str
     start: int
     end: int
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     start: int
     end: int
     tokens: tuple[Token, ...]
@@ -79,10 +76,22 @@ def doc(text: str) -> "Doc":
 
 
 def sentences(text: str) -> list[Sentence]:
-    """Sentences of non-space tokens with code-point offsets into ``text``."""
-    out = []
-    for sent in doc(text).sents:
-        tokens = tuple(Token(t.text, t.idx, t.idx + len(t.text)) for t in sent if not t.is_space)
-        if tokens:
-            out.append(Sentence(tokens[0].start, tokens[-1].end, tokens))
+    """Sentences of non-space tokens with code-point offsets into ``text``.
+
+    Read from the Doc's attribute arrays, not token by token: a spaCy Token object per token
+    costs more than the tokenizer itself.
+    """
+    from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
+
+    parsed = doc(text)
+    out: list[Sentence] = []
+    current: list[Token] = []
+    for idx, length, space, sent_start in parsed.to_array([IDX, LENGTH, IS_SPACE, SENT_START]).tolist():
+        if sent_start == 1 and current:
+            out.append(Sentence(current[0].start, current[-1].end, tuple(current)))
+            current = []
+        if not space:
+            current.append(Token(text[idx : idx + length], idx, idx + length))
+    if current:
+        out.append(Sentence(current[0].start, current[-1].end, tuple(current)))
     return out

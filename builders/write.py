@@ -99,7 +99,7 @@ def encode_rows(config: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, A
 
 
 SHARD_BYTES = 256 * 1024 * 1024  # Arrow bytes per Parquet file, as the Hub recommends (<= ~500 MB)
-ROW_GROUP_BYTES = 32 * 1024 * 1024
+ROW_GROUP_BYTES = 4 * 1024 * 1024  # per config and split: what the writer buffers, so memory stays flat
 
 
 @dataclass

@@ -8,7 +8,7 @@ PyYAML otherwise).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -45,18 +45,34 @@ class YamlProblem(Exception):
 
 @dataclass
 class Parsed:
-    """A parsed YAML document and the line on which each value starts."""
+    """A parsed YAML document, and its node tree to find the line on which a value starts.
+
+    Lines are looked up only for findings, so they are read from the nodes on demand rather
+    than recorded for every value of every file.
+    """
 
     data: Any
-    lines: dict[Path_, int] = field(default_factory=dict)
+    root: yaml.Node | None = None
     has_floats: bool = False  # any float value (JSON Schema would count 1.0 as an integer)
 
     def line_of(self, path: Path_) -> int | None:
-        """The line of the deepest known ancestor of ``path``."""
-        path = tuple(path)
-        while path not in self.lines and path:
-            path = path[:-1]
-        return self.lines.get(path)
+        """The line of ``path`` (a mapping value: its key's line), or of its deepest existing ancestor."""
+        node = self.root
+        if node is None:
+            return 1
+        line = node.start_mark.line + 1
+        for step in path:
+            if isinstance(node, yaml.MappingNode):
+                pair = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == step), None)
+                if pair is None:
+                    break
+                line, node = pair[0].start_mark.line + 1, pair[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+                node = node.value[step]
+                line = node.start_mark.line + 1
+            else:
+                break
+        return line
 
 
 def parse_yaml(text: str) -> Parsed:
@@ -96,16 +112,13 @@ def parse_yaml(text: str) -> Parsed:
     finally:
         loader.dispose()
     if node is None:
-        return Parsed(None, {(): 1})
-    parsed = Parsed(None)
+        return Parsed(None)
     tags: set[str] = set()
-    parsed.data = _to_python(node, (), parsed.lines, set(), tags)
-    parsed.has_floats = "tag:yaml.org,2002:float" in tags
-    return parsed
+    data = _to_python(node, set(), tags)
+    return Parsed(data, node, "tag:yaml.org,2002:float" in tags)
 
 
-def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int], tags: set[str]) -> Any:
-    lines[path] = node.start_mark.line + 1
+def _to_python(node: yaml.Node, seen: set[int], tags: set[str]) -> Any:
     tags.add(node.tag)
     if id(node) in seen:  # an alias: the composer handed back its anchor's node
         raise YamlProblem(
@@ -126,6 +139,7 @@ def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[
         )
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
+        key_lines: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlProblem(
@@ -143,14 +157,13 @@ def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[
                     "yaml-duplicate-key",
                     f"the key {key!r} appears twice in the same mapping",
                     key_node.start_mark.line + 1,
-                    f"keep one '{key}:' (the first is on line {lines[path + (key,)]})",
+                    f"keep one '{key}:' (the first is on line {key_lines[key]})",
                 )
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            out[key] = _to_python(value_node, path + (key,), lines, seen, tags)
-            lines[path + (key,)] = key_node.start_mark.line + 1
+            key_lines[key] = key_node.start_mark.line + 1
+            out[key] = _to_python(value_node, seen, tags)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(item, path + (i,), lines, seen, tags) for i, item in enumerate(node.value)]
+        return [_to_python(item, seen, tags) for item in node.value]
     return _scalar(node)
 
 
