@@ -39,16 +39,24 @@ class Sentence(NamedTuple):
 def _paragraph_breaks(doc: "Doc") -> "Doc":
     """The first word after a line end starts a sentence; white space never starts one.
 
-    Other tokens are left unset for the sentencizer, which fills only unset tokens.
+    Other tokens are left unset for the sentencizer, which fills only unset tokens. Read and
+    written as attribute arrays: a spaCy Token object per token would cost more than the rule.
     """
+    import numpy
+    from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
+
+    text = doc.text
+    rows = doc.to_array([IDX, LENGTH, IS_SPACE]).tolist()
+    starts = [0] * len(rows)  # 0 unset, 1 starts a sentence, -1 does not
     after_break = False
-    for token in doc[1:]:
-        if token.is_space:
-            token.is_sent_start = False
-            after_break = after_break or "\n" in token.text
+    for i, (idx, length, space) in enumerate(rows[1:], 1):
+        if space:
+            starts[i] = -1
+            after_break = after_break or "\n" in text[idx : idx + length]
         elif after_break:
-            token.is_sent_start = True
+            starts[i] = 1
             after_break = False
+    doc.from_array([SENT_START], numpy.array(starts, dtype="int64").astype("uint64").reshape(-1, 1))
     return doc
 
 
