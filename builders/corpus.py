@@ -29,11 +29,15 @@ def doc_id_pattern() -> re.Pattern[str]:
 
 
 def display(path: Path) -> str:
-    """A path as a person would type it: relative to the working directory when inside it."""
+    """A path as a person would type it: as given when relative, else relative to the working
+    directory when inside it. (Called for every file read, so it avoids needless work.)"""
+    if not os.path.isabs(path):
+        return str(path)
     try:
-        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+        rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+    return rel if not rel.startswith("..") else str(path)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ when only a few are validated (``--changed-since``, a pre-commit hook naming fil
 from __future__ import annotations
 
 import hashlib
+import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,20 +36,25 @@ def identity(path: Path) -> Path:
 
 
 def siblings(selected: list[corpus_io.DocFolder]) -> list[corpus_io.DocFolder]:
-    """The other document folders of the corpora the selected folders sit in (links are not followed)."""
+    """The other folders of the corpora the selected folders sit in (links are not followed).
+
+    Read with one directory scan per corpus and no check of each folder's files: a folder
+    without a readable source simply has no fingerprint.
+    """
     chosen = {identity(f.path) for f in selected}
     out: dict[Path, corpus_io.DocFolder] = {}
     for corpus in sorted({identity(f.path).parent for f in selected}):
         try:
-            children = sorted(corpus.iterdir())
+            entries = sorted(os.scandir(corpus), key=lambda e: e.name)
         except OSError:
             continue
-        for child in children:
-            key = identity(child)
-            if key in chosen or key in out or child.name.startswith(".") or child.is_symlink():
+        for entry in entries:
+            child = corpus / entry.name
+            if entry.name.startswith(".") or not entry.is_dir(follow_symlinks=False):
                 continue
-            if corpus_io.is_doc_folder(child):
-                out[key] = corpus_io.DocFolder(child.name, child)
+            key = identity(child)
+            if key not in chosen and key not in out:
+                out[key] = corpus_io.DocFolder(entry.name, child)
     return list(out.values())
 
 

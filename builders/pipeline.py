@@ -177,6 +177,10 @@ def process(
         for chunk, chunk_splits in work:
             yield process_chunk(chunk, level, cache_dir, chunk_splits)
         return
+    if splits is not None:  # load spaCy once here: forked workers inherit it instead of each loading it
+        from .tokens import pipeline
+
+        pipeline()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: deque = deque()
         for chunk, chunk_splits in work:
