@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,22 +90,35 @@ def discover(paths: list[Path]) -> tuple[list[DocFolder], list[Finding]]:
                                     f"a document folder holds {SOURCE} and {ANNOTATION}", level=1))
             continue
         for folder in candidates:
-            folders.setdefault(folder.resolve(), DocFolder(folder.name, folder))
+            folders.setdefault(identity(folder), DocFolder(folder.name, folder))
     return sorted(folders.values(), key=lambda f: (f.doc_id, str(f.path))), findings
 
 
+@lru_cache(maxsize=64)
+def _resolved(folder: str, cwd: str) -> Path:
+    return Path(cwd, folder).resolve()
+
+
+def identity(path: Path) -> Path:
+    """A path's identity, its folder resolved once and its last component not followed if a link."""
+    parent = str(path.parent)
+    return _resolved(parent, "" if os.path.isabs(parent) else os.getcwd()) / path.name
+
+
 def _corpus_children(corpus: Path) -> tuple[list[Path], list[Finding]]:
+    """One directory scan: the entries' types come with it, no stat per document folder."""
     findings: list[Finding] = []
     children: list[Path] = []
-    for child in sorted(corpus.iterdir()):
-        if child.name.startswith(".") and child.name not in CORPUS_FILES:
+    for entry in sorted(os.scandir(corpus), key=lambda e: e.name):
+        child = corpus / entry.name
+        if entry.name.startswith(".") and entry.name not in CORPUS_FILES:
             continue
-        if child.is_symlink():
+        if entry.is_symlink():
             findings.append(Finding(display(child), None, "symlink", f"{display(child)} is a symbolic link",
                                     "copy the document into the corpus; links can point outside it and are not followed", level=1))
-        elif child.is_dir():
+        elif entry.is_dir(follow_symlinks=False):
             children.append(child)
-        elif child.name not in CORPUS_FILES:
+        elif entry.name not in CORPUS_FILES:
             findings.append(Finding(display(child), None, "stray-file", f"{display(child)} is not inside a document folder",
                                     f"put documents in corpus/<doc_id>/{SOURCE} and corpus/<doc_id>/{ANNOTATION}",
                                     Severity.WARNING, level=1))

@@ -30,9 +30,7 @@ def fingerprint(data: bytes, text: str) -> Fingerprint:
     return Fingerprint(hashlib.sha256(data).hexdigest(), hashlib.sha256(flat.encode("utf-8")).hexdigest())
 
 
-def identity(path: Path) -> Path:
-    """A folder's identity without following a link in its last component."""
-    return path.parent.resolve() / path.name
+identity = corpus_io.identity  # a folder's identity without following a link in its last component
 
 
 def siblings(selected: list[corpus_io.DocFolder]) -> list[corpus_io.DocFolder]:

@@ -32,8 +32,8 @@ from .validate import check_document
 if TYPE_CHECKING:
     import pyarrow as pa
 
-AVERAGE_CHUNK = 8  # documents per chunk on average
-MAX_CHUNK = 64
+AVERAGE_CHUNK = 32  # documents per chunk on average: an edit rebuilds ~32 documents (a fraction of a second)
+MAX_CHUNK = 128
 WINDOW = 8  # chunks in flight per worker: bounds memory whatever the corpus size
 
 

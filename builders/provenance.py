@@ -7,6 +7,7 @@ and no commit ids: two builds of the same corpus files stay byte-identical.
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -34,19 +35,26 @@ class BuildInfo:
 
 def corpus_files(corpus: Path) -> list[Path]:
     """Every file of the corpus, hidden files and folders aside, in a stable order."""
-    return sorted(
-        p for p in corpus.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(corpus).parts)
-    )
+    return [corpus / rel for rel in _relative_files(corpus)]
+
+
+def _relative_files(corpus: Path) -> list[str]:
+    out = []
+    for root, dirs, files in os.walk(corpus):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        base = os.path.relpath(root, corpus)
+        out += [f if base == "." else f"{base}/{f}" for f in files if not f.startswith(".")
+                and os.path.isfile(os.path.join(root, f))]
+    return sorted(out, key=lambda rel: Path(rel).parts)
 
 
 def corpus_sha256(corpus: Path) -> str:
     """sha256 over (relative path, sha256 of contents) of every corpus file: contents only, no mtimes."""
-    lines = "".join(
-        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(corpus).as_posix()}\n"
-        for p in corpus_files(corpus)
-    )
-    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+    lines = []
+    for rel in _relative_files(corpus):
+        with open(os.path.join(corpus, rel), "rb") as f:
+            lines.append(f"{hashlib.file_digest(f, 'sha256').hexdigest()}  {rel}\n")
+    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
 
 
 def git_state(corpus: Path) -> str:

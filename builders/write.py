@@ -125,14 +125,24 @@ class _ShardWriter:
         self.info = SplitFiles()
 
     def add(self, table: Any) -> None:
+        """Buffer rows; a table larger than the room left in the row group is cut at a row.
+
+        The cut depends only on the rows (their average size), so the same corpus is cut the same
+        way whatever the workers or the cache.
+        """
         if table.num_rows == 0:
             return
-        self.buffer.append(table)
-        self.buffered += table.nbytes
         self.info.num_examples += table.num_rows
         self.info.num_bytes += table.nbytes
-        if self.buffered >= self.row_group_bytes:
-            self._flush()
+        per_row = max(1, table.nbytes // table.num_rows)
+        while table.num_rows:
+            room = max(per_row, self.row_group_bytes - self.buffered)
+            n = min(table.num_rows, max(1, room // per_row))
+            self.buffer.append(table.slice(0, n))
+            self.buffered += n * per_row
+            table = table.slice(n)
+            if self.buffered >= self.row_group_bytes:
+                self._flush()
 
     def _flush(self) -> None:
         import pyarrow as pa

@@ -23,6 +23,15 @@ from generate import generate  # noqa: E402
 DOCS = 40
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _small_chunks():
+    """Chunks of ~4 documents, so that 40 documents make many chunks (forked workers inherit this)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "AVERAGE_CHUNK", 4)
+        patch.setattr(pipeline, "MAX_CHUNK", 16)
+        yield
+
+
 def digest(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
