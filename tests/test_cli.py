@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import CORPUS, SEED_ID, annotation, assert_no_traceback, cli, edit
 
 
@@ -24,31 +26,19 @@ def test_validate_clean_corpus_exits_0():
     assert "0 error(s)" in result.stdout
 
 
-def test_misspelled_quote_names_file_and_line(corpus_copy):
-    line = edit(annotation(corpus_copy), "trigger: joint patrol", "trigger: joint patorl")
+@pytest.mark.parametrize("old, new, code, hint", [
+    ("trigger: joint patrol", "trigger: joint patorl", "quote-not-found", "did you mean 'joint patrol'"),
+    ("type: LOC", "type: LOCATION", "unknown-label", "did you mean 'LOC'"),
+    ("{type: response_to, event: ev_patrol}", "{type: response_to, event: ev_patrl}", "dangling-reference",
+     "did you mean 'ev_patrol'"),
+], ids=["misspelled-quote", "unknown-label", "dangling-reference"])
+def test_a_mistake_names_file_line_code_and_hint(corpus_copy, old, new, code, hint):
+    line = edit(annotation(corpus_copy), old, new)
     result = cli("validate", str(corpus_copy))
     assert result.returncode == 1
     assert_no_traceback(result)
-    assert f"{SEED_ID}/annotation.yaml:{line}: error [quote-not-found]" in result.stdout
-    assert "did you mean 'joint patrol'" in result.stdout
-
-
-def test_unknown_label_names_file_line_and_the_labels(corpus_copy):
-    line = edit(annotation(corpus_copy), "type: LOC", "type: LOCATION")
-    result = cli("validate", str(corpus_copy))
-    assert result.returncode == 1
-    assert_no_traceback(result)
-    assert f"annotation.yaml:{line}: error [unknown-label]" in result.stdout
-    assert "did you mean 'LOC'" in result.stdout
-
-
-def test_dangling_reference_names_file_and_line(corpus_copy):
-    line = edit(annotation(corpus_copy), "{type: response_to, event: ev_patrol}", "{type: response_to, event: ev_patrl}")
-    result = cli("validate", str(corpus_copy))
-    assert result.returncode == 1
-    assert_no_traceback(result)
-    assert f"annotation.yaml:{line}: error [dangling-reference]" in result.stdout
-    assert "did you mean 'ev_patrol'" in result.stdout
+    assert f"{SEED_ID}/annotation.yaml:{line}: error [{code}]" in result.stdout
+    assert hint in result.stdout
 
 
 def test_all_findings_are_reported_in_one_run(corpus_copy):
