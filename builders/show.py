@@ -204,7 +204,7 @@ def _legend(types: list[str], pols: list[str]) -> str:
     described = node.get("x-label-descriptions", {})
     items = [f'<span class="m mention mention-{t}" title="{_attr(described.get(t, t))}">{t}</span> '
              f'<small>{_html.escape(described.get(t, ""))}</small>' for t in types]
-    items.append(f'<span class="m trigger">event trigger</span> <small>(event type after it)</small>')
+    items.append('<span class="m trigger">event trigger</span> <small>(event type after it)</small>')
     items += [f'<span class="m evidence evidence-{p}">stance evidence: {p}</span>' for p in pols]
     return '<div class="legend"><strong>Legend</strong> · hover a mark for its id and details<br>' + " &nbsp; ".join(items) + "</div>"
 

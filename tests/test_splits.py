@@ -6,7 +6,6 @@ import hashlib
 from collections import Counter
 from pathlib import Path
 
-import datasets
 import pytest
 
 from builders import splits
