@@ -60,8 +60,10 @@ def main() -> None:
     start = time.perf_counter()
     result = {"build": build, "baseline": baseline}[task](*args)
     seconds = result.pop("timed", None) or time.perf_counter() - start
-    peak_kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    print(json.dumps({"seconds": seconds, "peak_rss_mb": peak_kb / 1024, **result}))
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest worker
+    print(json.dumps({"seconds": seconds, "peak_rss_mb": max(own, workers), "main_rss_mb": own,
+                      "worker_rss_mb": workers, **result}))
 
 
 if __name__ == "__main__":

@@ -59,7 +59,8 @@ def main() -> None:
         b = task("build", str(corpus), str(dist), str(args.workers), "-")
         base = task("baseline", str(corpus), str(dist))
         docs_s, recs_s = b["docs"] / b["seconds"], b["records"] / b["seconds"]
-        print(f"build:    {b['seconds']:8.2f} s  {docs_s:8.1f} docs/s  {recs_s:9.0f} records/s  peak RSS {b['peak_rss_mb']:.0f} MB")
+        print(f"build:    {b['seconds']:8.2f} s  {docs_s:8.1f} docs/s  {recs_s:9.0f} records/s  peak RSS {b['peak_rss_mb']:.0f} MB"
+              f" (main {b['main_rss_mb']:.0f} MB, largest worker {b['worker_rss_mb']:.0f} MB)")
         print(f"baseline: {base['seconds']:8.2f} s  {b['docs'] / base['seconds']:8.1f} docs/s  "
               f"{b['records'] / base['seconds']:9.0f} records/s  peak RSS {base['peak_rss_mb']:.0f} MB")
         if args.compare_workers:

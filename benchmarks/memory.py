@@ -33,7 +33,8 @@ def main() -> None:
             corpus = generate(args.corpus_cache / f"corpus-{n}-0", n, 0)
             r = task("build", str(corpus), str(work / f"dist-{n}"), "0", "-")
             figures[n] = r
-            print(f"{n:>7} documents: {r['seconds']:8.1f} s, {r['docs'] / r['seconds']:7.1f} docs/s, peak RSS {r['peak_rss_mb']:.0f} MB")
+            print(f"{n:>7} documents: {r['seconds']:8.1f} s, {r['docs'] / r['seconds']:7.1f} docs/s, peak RSS {r['peak_rss_mb']:.0f} MB "
+                  f"(main {r['main_rss_mb']:.0f} MB, largest worker {r['worker_rss_mb']:.0f} MB)")
             shutil.rmtree(work / f"dist-{n}", ignore_errors=True)
         small, large = figures[args.small]["peak_rss_mb"], figures[args.large]["peak_rss_mb"]
         print(f"rss_ratio={large / small:.2f} small_mb={small:.0f} large_mb={large:.0f}")
