@@ -4,8 +4,9 @@ A document is touched when a file under ``<corpus>/<doc_id>/`` was changed, adde
 since REF (``git diff --name-only`` against the merge base of REF and HEAD, so a branch that is
 behind its base is not blamed for the base's new commits; uncommitted changes count) or is
 untracked. Documents do not refer to each other, so nothing else needs re-checking, except for the
-corpus-wide duplicate check, which hashes every source anyway (see duplicates.py). A change to
-the rules themselves (``schema/`` or ``builders/``) touches every document.
+corpus-wide duplicate check, which fingerprints every source (see duplicates.py; git's blob ids
+let it skip the sources it has seen before). A change to the rules themselves (``schema/`` or
+``builders/``) touches every document.
 """
 
 from __future__ import annotations
@@ -100,3 +101,26 @@ def select(roots: list[Path], ref: str) -> tuple[list[Path], str]:
     touched = documents_touched(files, roots)
     names = ", ".join(p.name for p in touched[:10]) + (", ..." if len(touched) > 10 else "")
     return touched, f"{len(touched)} document(s) changed since {ref}" + (f": {names}" if touched else "")
+
+
+def unchanged_blobs(corpus: Path) -> dict[str, str]:
+    """``{"<doc_id>/source.txt": blob id}`` for the sources git tracks whose work-tree bytes are
+    the indexed ones (regular files only); empty when the corpus is not in a git work tree.
+
+    A file with any difference from the index (edited, deleted, or only touched since it was
+    staged) is left out and read from disk: never trusting a blob id for bytes that may differ.
+    """
+    try:
+        staged = _git(corpus, "ls-files", "--stage", "-z", "--", f"*/{corpus_io.SOURCE}")
+        dirty = set(_git(corpus, "diff-files", "--relative", "--name-only", "-z", "--").split("\0"))
+    except (GitError, OSError):
+        return {}
+    out = {}
+    for entry in staged.split("\0"):
+        info, _, name = entry.partition("\t")
+        parts = info.split()
+        if len(parts) != 3 or parts[0] not in ("100644", "100755") or parts[2] != "0":
+            continue  # a link, a submodule, or a conflict stage
+        if name.count("/") == 1 and name not in dirty:
+            out[name] = parts[1]
+    return out

@@ -55,6 +55,8 @@ def validate(
         None, "--changed-since", metavar="REF",
         help="Only the documents changed, added or renamed since this git ref, and untracked ones (for pull requests)."),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes [default: the machine's cores]."),
+    cache: Optional[Path] = typer.Option(None, "--cache", help="Where the fingerprints of unchanged sources are kept, for the duplicate check [default: $XDG_CACHE_HOME/geosignal]."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Read every source of the corpus for the duplicate check; keep nothing."),
 ) -> None:
     """Check corpus documents: every finding names a file, a line where there is one, a code and a hint.
 
@@ -66,6 +68,7 @@ def validate(
 
     Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error (a bad option; for --changed-since, not a git repository or an unknown ref).
     """
+    from .pipeline import default_cache_dir
     from .report import render
     from .validate import validate as run
 
@@ -79,7 +82,7 @@ def validate(
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2)
         typer.echo(note, err=True)
-    report = run(targets, level, workers)
+    report = run(targets, level, workers, None if no_cache else (cache or default_cache_dir()))
     typer.echo(render(report.findings, report.checked, format.value), nl=False)
     raise typer.Exit(0 if report.ok else 1)
 
@@ -183,7 +186,7 @@ def stats(
 
         folders, findings = corpus_io.discover([corpus])
         result = empty()
-        for chunk in process(folders, 3, workers):
+        for chunk in process(folders, 3, workers, stats=True):
             findings.extend(f for doc in chunk.docs for f in doc.findings if f.is_error)
             if chunk.stats is not None:
                 result = merge(result, chunk.stats)

@@ -1,21 +1,28 @@
 """The same article under two ids: a corpus-wide check that stays cheap.
 
 Every source is fingerprinted (a sha256 of its bytes, and one of its text with white space and
-line endings normalised, so a re-wrapped or re-saved copy is caught too). Hashing a source is
-cheap, so the documents being validated are compared with *every* document of their corpus, even
-when only a few are validated (``--changed-since``, a pre-commit hook naming files).
+line endings normalised, so a re-wrapped or re-saved copy is caught too). The documents being
+validated are compared with *every* document of their corpus, even when only a few are validated
+(``--changed-since``, a pre-commit hook naming files). So that this stays cheap in a corpus of
+tens of thousands, the fingerprints of sources git already holds unchanged are kept in a small
+SQLite store keyed by their git blob id: a blob's bytes never change, so its fingerprint never
+goes stale, and the store can be carried from one CI run to the next.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import corpus as corpus_io
 from .findings import Finding
+
+FINGERPRINT_VERSION = 1  # bump when fingerprint() changes: stored fingerprints are then not reused
 
 
 @dataclass(frozen=True)
@@ -33,42 +40,149 @@ def fingerprint(data: bytes, text: str) -> Fingerprint:
 identity = corpus_io.identity  # a folder's identity without following a link in its last component
 
 
-def siblings(selected: list[corpus_io.DocFolder]) -> list[corpus_io.DocFolder]:
-    """The other folders of the corpora the selected folders sit in (links are not followed).
+def siblings(selected: list[corpus_io.DocFolder]) -> list[tuple[Path, list[str]]]:
+    """(corpus folder, names of its other document folders) for each corpus the selected folders
+    sit in; links are not followed.
 
-    Read with one directory scan per corpus and no check of each folder's files: a folder
-    without a readable source simply has no fingerprint.
+    Read with one directory scan per corpus and no check of each folder's files (a folder
+    without a readable source simply has no fingerprint); names stay strings, because this runs
+    over every folder of the corpus for a pull request that touches one.
     """
-    chosen = {identity(f.path) for f in selected}
-    out: dict[Path, corpus_io.DocFolder] = {}
-    for corpus in sorted({identity(f.path).parent for f in selected}):
+    chosen: dict[Path, set[str]] = {}
+    for folder in selected:
+        key = identity(folder.path)
+        chosen.setdefault(key.parent, set()).add(key.name)
+    out = []
+    for corpus in sorted(chosen):
         try:
-            entries = sorted(os.scandir(corpus), key=lambda e: e.name)
+            with os.scandir(corpus) as it:
+                names = sorted(e.name for e in it if not e.name.startswith(".") and e.name not in chosen[corpus]
+                               and e.is_dir(follow_symlinks=False))
         except OSError:
             continue
-        for entry in entries:
-            child = corpus / entry.name
-            if entry.name.startswith(".") or not entry.is_dir(follow_symlinks=False):
-                continue
-            key = identity(child)
-            if key not in chosen and key not in out:
-                out[key] = corpus_io.DocFolder(entry.name, child)
-    return list(out.values())
+        out.append((corpus, names))
+    return out
 
 
-def fingerprint_folder(folder: corpus_io.DocFolder) -> Fingerprint | None:
+def fingerprint_file(source: Path) -> Fingerprint | None:
     """A sibling's fingerprint, read under the level-1 rules; None when its source cannot be read."""
-    source, _ = corpus_io.read_source_file(folder.source)
-    return fingerprint(*source) if source else None
+    read, _ = corpus_io.read_source_file(source)
+    return fingerprint(*read) if read else None
+
+
+class FingerprintStore:
+    """Fingerprints by git blob id, in ``<cache>/fingerprints.sqlite3``.
+
+    A store that cannot be opened, read or written is simply not used: every fingerprint is
+    then computed from the file, as without a store.
+    """
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.path = cache_dir / "fingerprints.sqlite3"
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            self.db: sqlite3.Connection | None = sqlite3.connect(self.path, timeout=5)
+            self.db.execute("CREATE TABLE IF NOT EXISTS fingerprints (blob TEXT PRIMARY KEY, sha256 TEXT, normalised TEXT)")
+        except (OSError, sqlite3.Error):
+            self.db = None
+
+    @staticmethod
+    def _key(blob: str) -> str:
+        return f"{FINGERPRINT_VERSION}:{blob}"
+
+    def get(self, blobs: Iterable[str]) -> dict[str, Fingerprint]:
+        blobs = list(blobs)
+        out: dict[str, Fingerprint] = {}
+        if self.db is None:
+            return out
+        try:
+            for i in range(0, len(blobs), 500):
+                keys = [self._key(b) for b in blobs[i:i + 500]]
+                rows = self.db.execute(f"SELECT blob, sha256, normalised FROM fingerprints WHERE blob IN ({','.join('?' * len(keys))})", keys)
+                out.update((key.partition(":")[2], Fingerprint(sha, norm)) for key, sha, norm in rows)
+        except sqlite3.Error:
+            return {}
+        return out
+
+    def put(self, items: dict[str, Fingerprint]) -> None:
+        if self.db is None or not items:
+            return
+        try:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO fingerprints VALUES (?, ?, ?)",
+                                    [(self._key(b), fp.sha256, fp.normalised) for b, fp in items.items()])
+        except sqlite3.Error:
+            pass
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+
+
+def other_fingerprints(selected: list[corpus_io.DocFolder], cache_dir: Path | None = None
+                       ) -> list[tuple[str, Fingerprint | None]]:
+    """(doc id, fingerprint) of every other document of the selected documents' corpora.
+
+    With a ``cache_dir``, a source that git holds unchanged (tracked, the same bytes in the work
+    tree) is looked up by its blob id and read only the first time it is seen; others are read.
+    """
+    from .changes import unchanged_blobs
+
+    out: list[tuple[str, Fingerprint | None]] = []
+    store = FingerprintStore(cache_dir) if cache_dir is not None else None
+    try:
+        for corpus, names in siblings(selected):
+            blobs = unchanged_blobs(corpus) if store is not None else {}
+            source = f"/{corpus_io.SOURCE}"
+            blob_of = {name: blobs.get(name + source) for name in names}
+            known = store.get({b for b in blob_of.values() if b}) if store is not None else {}
+            new: dict[str, Fingerprint] = {}
+            for name in names:
+                blob = blob_of[name]
+                fp = known.get(blob) if blob else None
+                if fp is None:
+                    fp = fingerprint_file(corpus / name / corpus_io.SOURCE)
+                    if blob and fp is not None:
+                        new[blob] = fp
+                out.append((name, fp))
+            if store is not None:
+                store.put(new)
+    finally:
+        if store is not None:
+            store.close()
+    return out
+
+
+def remember(checked: list[tuple[corpus_io.DocFolder, Fingerprint | None]], cache_dir: Path) -> None:
+    """Store the fingerprints of validated sources that git holds unchanged, so that a full
+    validation (CI on the main branch) prepares the store for the pull requests that follow."""
+    by_corpus: dict[Path, list[tuple[str, Fingerprint]]] = {}
+    for folder, fp in checked:
+        if fp is not None:
+            key = identity(folder.path)
+            by_corpus.setdefault(key.parent, []).append((key.name, fp))
+    if not by_corpus:
+        return
+    from .changes import unchanged_blobs
+
+    new: dict[str, Fingerprint] = {}
+    for corpus, pairs in sorted(by_corpus.items()):
+        blobs = unchanged_blobs(corpus)
+        new.update((blobs[f"{name}/{corpus_io.SOURCE}"], fp) for name, fp in pairs if f"{name}/{corpus_io.SOURCE}" in blobs)
+    if new:
+        store = FingerprintStore(cache_dir)
+        store.put(new)
+        store.close()
 
 
 def findings(checked: list[tuple[corpus_io.DocFolder, Fingerprint | None]],
-             others: list[tuple[corpus_io.DocFolder, Fingerprint | None]]) -> list[Finding]:
-    """A finding on each checked document whose source repeats one seen before it (others first)."""
+             others: list[tuple[str, Fingerprint | None]]) -> list[Finding]:
+    """A finding on each checked document whose source repeats one seen before it (others, by
+    doc id, first)."""
     seen: dict[str, tuple[str, str]] = {}
-    for folder, fp in others:
+    for doc_id, fp in others:
         if fp is not None:
-            seen.setdefault(fp.normalised, (folder.doc_id, fp.sha256))
+            seen.setdefault(fp.normalised, (doc_id, fp.sha256))
     out = []
     for folder, fp in checked:
         if fp is None:

@@ -182,7 +182,7 @@ def create(source_file: Path, corpus: Path, doc_id: str | None = None, meta: dic
 
 def _duplicate_of(corpus: Path, data: bytes, text: str, target: Path) -> list[Finding]:
     new = corpus_io.DocFolder(target.name, target)
-    others = [(f, duplicates.fingerprint_folder(f)) for f in duplicates.siblings([new])]
+    others = duplicates.other_fingerprints([new])
     return duplicates.findings([(new, duplicates.fingerprint(data, text))], others)
 
 

@@ -84,9 +84,9 @@ def chunks(folders: list[DocFolder]) -> Iterator[list[DocFolder]]:
         yield chunk
 
 
-def chunk_key(folders: list[DocFolder], level: int, splits: list[str] | None) -> str | None:
+def chunk_key(folders: list[DocFolder], level: int, splits: list[str] | None, stats: bool = False) -> str | None:
     """Content key of a chunk; None when a file cannot be read plainly (never cached)."""
-    h = hashlib.sha256(f"{code_fingerprint()}\0{level}\0{splits is not None}\0".encode())
+    h = hashlib.sha256(f"{code_fingerprint()}\0{level}\0{splits is not None}\0{stats}\0".encode())
     for i, folder in enumerate(folders):
         h.update(folder.doc_id.encode() + b"\0" + (splits[i] if splits else "").encode() + b"\0")
         for path in (folder.source, folder.annotation):
@@ -116,10 +116,11 @@ def tables_of(records: list[DocRecords], configs: Iterable[str], views: list[dic
 
 
 def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None,
-                  splits: list[str] | None = None) -> ChunkResult:
+                  splits: list[str] | None = None, stats: bool = False) -> ChunkResult:
     """Check a chunk of documents; with ``splits`` (one per document) also build its tables,
-    training views included, grouped by split."""
-    key = chunk_key(folders, level, splits) if cache_dir is not None else None
+    training views included, grouped by split, and count them; with ``stats`` only count them."""
+    stats = stats or splits is not None
+    key = chunk_key(folders, level, splits, stats) if cache_dir is not None else None
     path = cache_dir / key[:2] / f"{key}.pickle" if key else None
     if path is not None and path.exists():
         try:
@@ -132,13 +133,14 @@ def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None,
     from .corpus import display
     from .stats import compute, merge
 
-    docs, records, views, stats = [], [], [], None
+    docs, records, views, counts = [], [], [], None
     for i, folder in enumerate(folders):
         checked = check_document(folder, level)
         findings = checked.findings
         if checked.records is not None:
             records.append(checked.records)
-            stats = merge(stats, compute({c: checked.records.config(c) for c in CONFIGS}))
+            if stats:
+                counts = merge(counts, compute({c: checked.records.config(c) for c in CONFIGS}))
             if splits is not None:
                 from .views import doc_views
 
@@ -153,7 +155,7 @@ def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None,
         for split in sorted(set(splits)):
             picked = [i for i, s in enumerate(splits) if s == split]
             tables[split] = tables_of([records[i] for i in picked], ALL_CONFIGS, [views[i] for i in picked])
-    result = ChunkResult(docs, tables, stats if len(records) == len(folders) else None)
+    result = ChunkResult(docs, tables, counts if stats and len(records) == len(folders) else None)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -165,17 +167,18 @@ def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None,
 
 def process(
     folders: list[DocFolder], level: int = 4, workers: int | None = None, cache_dir: Path | None = None,
-    splits: dict[str, str] | None = None,
+    splits: dict[str, str] | None = None, stats: bool = False,
 ) -> Iterator[ChunkResult]:
     """Chunk results in the order of ``folders``; with workers > 1, computed on that many processes.
 
-    ``splits`` (doc id -> split) asks for the tables of the dataset, not only the checks.
+    ``splits`` (doc id -> split) asks for the tables of the dataset and their counts, ``stats``
+    for the counts only; without either, only the checks run.
     """
     workers = workers or default_workers()
     work = [(chunk, [splits[f.doc_id] for f in chunk] if splits is not None else None) for chunk in chunks(folders)]
     if workers <= 1 or len(work) <= 1:
         for chunk, chunk_splits in work:
-            yield process_chunk(chunk, level, cache_dir, chunk_splits)
+            yield process_chunk(chunk, level, cache_dir, chunk_splits, stats)
         return
     if splits is not None:  # load spaCy once here: forked workers inherit it instead of each loading it
         from .tokens import pipeline
@@ -184,7 +187,7 @@ def process(
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: deque = deque()
         for chunk, chunk_splits in work:
-            pending.append(pool.submit(process_chunk, chunk, level, cache_dir, chunk_splits))
+            pending.append(pool.submit(process_chunk, chunk, level, cache_dir, chunk_splits, stats))
             if len(pending) >= workers * WINDOW:
                 yield pending.popleft().result()
         while pending:

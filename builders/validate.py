@@ -86,13 +86,14 @@ def check_document(folder: corpus_io.DocFolder, level: int = 4) -> Checked:
     return done
 
 
-def validate(paths: list[Path], level: int = 4, workers: int | None = None) -> Report:
+def validate(paths: list[Path], level: int = 4, workers: int | None = None, cache_dir: Path | None = None) -> Report:
     """Validate every document under the paths; never raises for bad input.
 
     Documents are checked on ``workers`` processes (default: the machine's cores); the report
     keeps findings only, so memory stays flat however large the corpus. Documents named one by
     one are still compared with every document of their corpus for duplicates (their sources
-    are hashed, not validated).
+    are hashed, not validated; with ``cache_dir``, the fingerprints of sources git holds
+    unchanged are kept there by blob id).
     """
     from .pipeline import process
 
@@ -107,7 +108,7 @@ def validate(paths: list[Path], level: int = 4, workers: int | None = None) -> R
                 report.valid.append(doc.doc_id)
     report.checked = len(checked)
     if level >= 3:
-        report.findings.extend(_corpus_findings(folders, checked))
+        report.findings.extend(_corpus_findings(folders, checked, cache_dir))
     report.findings = sort_findings(report.findings)
     return report
 
@@ -118,7 +119,7 @@ def load_records(paths: list[Path]) -> list[DocRecords]:
     return [c.records for c in (check_document(f) for f in folders) if c.records is not None]
 
 
-def _corpus_findings(folders: list[corpus_io.DocFolder], checked: list[Checked]) -> list[Finding]:
+def _corpus_findings(folders: list[corpus_io.DocFolder], checked: list[Checked], cache_dir: Path | None = None) -> list[Finding]:
     """Checks across documents: the same id twice, the same source under two ids."""
     out: list[Finding] = []
     by_id: dict[str, corpus_io.DocFolder] = {}
@@ -128,8 +129,11 @@ def _corpus_findings(folders: list[corpus_io.DocFolder], checked: list[Checked])
                                f"document id {folder.doc_id!r} is used by two folders (also {corpus_io.display(by_id[folder.doc_id].path)})",
                                "validate one corpus at a time, or rename one folder", level=3))
         by_id.setdefault(folder.doc_id, folder)
-    others = [(f, duplicates.fingerprint_folder(f)) for f in duplicates.siblings(folders)]
-    out.extend(duplicates.findings([(f, c.fingerprint) for f, c in zip(folders, checked)], others))
+    others = duplicates.other_fingerprints(folders, cache_dir)
+    mine = [(f, c.fingerprint) for f, c in zip(folders, checked)]
+    out.extend(duplicates.findings(mine, others))
+    if cache_dir is not None:
+        duplicates.remember(mine, cache_dir)
     return out
 
 

@@ -55,6 +55,19 @@ def test_workflow_runs_on_pull_requests_with_full_history_and_python_3_11():
     assert "<!-- test-command -->" in (REPO / ".ci" / "run").read_text() and (REPO / ".ci" / "run").stat().st_mode & 0o111
 
 
+def test_workflow_keeps_the_fingerprint_store_where_validate_looks_for_it(monkeypatch, tmp_path):
+    from builders.duplicates import FingerprintStore
+    from builders.pipeline import default_cache_dir
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    names = [s.get("uses", "") or s.get("run", "") for s in steps()]
+    (cached,) = [s for s in steps() if s.get("uses", "").startswith("actions/cache@")]
+    assert cached["with"]["path"].replace("~", str(tmp_path), 1) == str(FingerprintStore(default_cache_dir()).path)
+    first_validate = min(i for i, n in enumerate(names) if n.startswith("geosignal validate"))
+    assert names.index(cached["uses"]) < first_validate
+
+
 def test_pre_commit_hook_is_exposed():
     (hook,) = yaml.safe_load(HOOKS.read_text(encoding="utf-8"))
     assert hook["id"] == "geosignal-validate" and hook["language"] == "python"
