@@ -14,7 +14,8 @@ from pathlib import Path
 
 from . import corpus as corpus_io
 from .findings import Finding, sort_findings
-from .validate import Checked, Report, _corpus_findings
+from .duplicates import Fingerprint
+from .validate import Report, corpus_findings
 
 
 @dataclass
@@ -44,7 +45,7 @@ def build(
     result = BuildResult(report)
     total = stats.empty()
     languages: set[str] = set()
-    checked: list[Checked] = []
+    fingerprints: list[Fingerprint | None] = []
     info = provenance.build_info(corpus)
     options = {"shard_bytes": shard_bytes} if shard_bytes else {}
     parquet_metadata = {write.PARQUET_METADATA_KEY: json.dumps(
@@ -53,15 +54,15 @@ def build(
         for chunk in process(folders, 4, workers, cache, assignment):
             for doc in chunk.docs:
                 report.findings.extend(doc.findings)
-                checked.append(Checked(doc.doc_id, None, [], doc.source_sha256, doc.fingerprint))
+                fingerprints.append(doc.fingerprint)
             result.from_cache += len(chunk.docs) if chunk.cached else 0
             if chunk.tables is not None and report.ok:
                 for split, tables in chunk.tables.items():
                     writer.add(split, tables)
                     languages.update(lang.split("-")[0] for lang in tables["documents"].column("language").to_pylist())
                 total = stats.merge(total, chunk.stats)
-        report.checked = len(checked)
-        report.findings.extend(_corpus_findings(folders, checked))
+        report.checked = len(fingerprints)
+        report.findings.extend(corpus_findings(folders, fingerprints))
         report.findings = sort_findings(report.findings)
         if not report.ok:
             return result

@@ -99,16 +99,16 @@ def validate(paths: list[Path], level: int = 4, workers: int | None = None, cach
 
     folders, findings = corpus_io.discover(paths)
     report = Report(findings=list(findings))
-    checked = []
+    fingerprints: list[Fingerprint | None] = []  # one per folder, for the corpus-wide checks
     for chunk in process(folders, level, workers):
         for doc in chunk.docs:
             report.findings.extend(doc.findings)
-            checked.append(Checked(doc.doc_id, None, [], doc.source_sha256, doc.fingerprint))
+            fingerprints.append(doc.fingerprint)
             if doc.valid:
                 report.valid.append(doc.doc_id)
-    report.checked = len(checked)
+    report.checked = len(fingerprints)
     if level >= 3:
-        report.findings.extend(_corpus_findings(folders, checked, cache_dir))
+        report.findings.extend(corpus_findings(folders, fingerprints, cache_dir))
     report.findings = sort_findings(report.findings)
     return report
 
@@ -119,8 +119,10 @@ def load_records(paths: list[Path]) -> list[DocRecords]:
     return [c.records for c in (check_document(f) for f in folders) if c.records is not None]
 
 
-def _corpus_findings(folders: list[corpus_io.DocFolder], checked: list[Checked], cache_dir: Path | None = None) -> list[Finding]:
-    """Checks across documents: the same id twice, the same source under two ids."""
+def corpus_findings(folders: list[corpus_io.DocFolder], fingerprints: list[Fingerprint | None],
+                    cache_dir: Path | None = None) -> list[Finding]:
+    """Checks across documents: the same id twice, the same source under two ids (``fingerprints``
+    holds one per folder; only they are kept of each document, so memory stays small)."""
     out: list[Finding] = []
     by_id: dict[str, corpus_io.DocFolder] = {}
     for folder in folders:
@@ -130,7 +132,7 @@ def _corpus_findings(folders: list[corpus_io.DocFolder], checked: list[Checked],
                                "validate one corpus at a time, or rename one folder", level=3))
         by_id.setdefault(folder.doc_id, folder)
     others = duplicates.other_fingerprints(folders, cache_dir)
-    mine = [(f, c.fingerprint) for f, c in zip(folders, checked)]
+    mine = list(zip(folders, fingerprints))
     out.extend(duplicates.findings(mine, others))
     if cache_dir is not None:
         duplicates.remember(mine, cache_dir)

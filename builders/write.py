@@ -100,6 +100,8 @@ def encode_rows(config: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, A
 
 SHARD_BYTES = 256 * 1024 * 1024  # Arrow bytes per Parquet file, as the Hub recommends (<= ~500 MB)
 ROW_GROUP_BYTES = 4 * 1024 * 1024  # per config and split: what the writer buffers, so memory stays flat
+COMPACT_EVERY = 32  # buffered tables merged into one block: each table carries its own schema and
+# buffers, which for a chunk's few rows of a small config weigh more than the rows themselves
 
 
 @dataclass
@@ -118,6 +120,7 @@ class _ShardWriter:
         self.shard_bytes, self.row_group_bytes = shard_bytes, min(row_group_bytes, shard_bytes)
         self.schema = arrow_schema(config, metadata)
         self.buffer: list[Any] = []
+        self.blocks = 0  # buffer[:blocks] are merged blocks, the rest tables as they came
         self.buffered = 0
         self.writer = None
         self.shard_size = 0
@@ -140,9 +143,18 @@ class _ShardWriter:
             n = min(table.num_rows, max(1, room // per_row))
             self.buffer.append(table.slice(0, n))
             self.buffered += n * per_row
+            if len(self.buffer) - self.blocks >= COMPACT_EVERY:
+                self._compact()
             table = table.slice(n)
             if self.buffered >= self.row_group_bytes:
                 self._flush()
+
+    def _compact(self) -> None:
+        """Merge the tables added since the last block into one (their rows copied once)."""
+        import pyarrow as pa
+
+        self.buffer[self.blocks:] = [pa.concat_tables(self.buffer[self.blocks:]).combine_chunks()]
+        self.blocks += 1
 
     def _flush(self) -> None:
         import pyarrow as pa
@@ -158,7 +170,7 @@ class _ShardWriter:
             self.partials.append(path)
         self.writer.write_table(table, row_group_size=max(1, table.num_rows))
         self.shard_size += self.buffered
-        self.buffer, self.buffered = [], 0
+        self.buffer, self.blocks, self.buffered = [], 0, 0
         if self.shard_size >= self.shard_bytes:
             self.writer.close()
             self.writer, self.shard_size = None, 0

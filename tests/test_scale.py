@@ -133,3 +133,28 @@ def test_chunk_boundaries_depend_only_on_doc_ids(corpus):
     # dropping a document changes only the chunk it was in
     fewer = [[f.doc_id for f in c] for c in pipeline.chunks(folders[:5] + folders[6:])]
     assert sum(1 for c in fewer if c not in cut) == 1
+
+
+def test_merging_buffered_tables_keeps_the_bytes(corpus, plain, tmp_path, monkeypatch):
+    """Small tables are merged into blocks while they wait for their row group: same files."""
+    import builders.write as write
+
+    monkeypatch.setattr(write, "COMPACT_EVERY", 2)
+    out = tmp_path / "dist"
+    assert build(corpus, out, workers=1, cache=None, shard_bytes=64 * 1024).written
+    assert digest(out) == digest(plain)
+
+
+def test_a_shard_writer_holds_few_tables_however_many_come(tmp_path):
+    import pyarrow as pa
+
+    from builders.schema import arrow_schema
+    from builders.write import COMPACT_EVERY, _ShardWriter
+
+    writer = _ShardWriter(tmp_path, "stance_pairs", "train", 1 << 30, 1 << 30)
+    empty = pa.Table.from_pylist([], schema=arrow_schema("stance_pairs").remove_metadata())
+    rows = pa.Table.from_pylist([{name: None for name in empty.schema.names}] * 3, schema=empty.schema)
+    for _ in range(40 * COMPACT_EVERY):
+        writer.add(rows)
+    assert writer.info.num_examples == 3 * 40 * COMPACT_EVERY
+    assert len(writer.buffer) <= 40 + COMPACT_EVERY  # blocks of merged tables, not 1,280 tables
