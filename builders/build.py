@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import corpus as corpus_io
+from . import duplicates
 from .findings import Finding, sort_findings
-from .duplicates import Fingerprint
 from .validate import Report, corpus_findings
 
 
@@ -45,7 +45,7 @@ def build(
     result = BuildResult(report)
     total = stats.empty()
     languages: set[str] = set()
-    fingerprints: list[Fingerprint | None] = []
+    fingerprints = duplicates.Packed()
     info = provenance.build_info(corpus)
     options = {"shard_bytes": shard_bytes} if shard_bytes else {}
     parquet_metadata = {write.PARQUET_METADATA_KEY: json.dumps(

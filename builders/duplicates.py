@@ -15,7 +15,7 @@ import hashlib
 import os
 import sqlite3
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +35,30 @@ def fingerprint(data: bytes, text: str) -> Fingerprint:
     """The sha256 of the bytes, and of the text with a BOM dropped, NFC, and white space runs as one space."""
     flat = " ".join(unicodedata.normalize("NFC", text.removeprefix("\ufeff")).split())
     return Fingerprint(hashlib.sha256(data).hexdigest(), hashlib.sha256(flat.encode("utf-8")).hexdigest())
+
+
+class Packed:
+    """One fingerprint (or None) per document, 64 bytes each in one buffer.
+
+    A build keeps a fingerprint of every document of the corpus until the corpus-wide check at
+    its end; as objects, tens of thousands of them would be scattered among the short-lived
+    objects of the documents and keep memory from being given back.
+    """
+
+    def __init__(self) -> None:
+        self._digests = bytearray()
+        self._present = bytearray()
+
+    def append(self, fp: Fingerprint | None) -> None:
+        self._digests += bytes.fromhex(fp.sha256) + bytes.fromhex(fp.normalised) if fp else bytes(64)
+        self._present.append(fp is not None)
+
+    def __len__(self) -> int:
+        return len(self._present)
+
+    def __iter__(self) -> Iterator[Fingerprint | None]:
+        for i, present in enumerate(self._present):
+            yield Fingerprint(self._digests[64 * i:64 * i + 32].hex(), self._digests[64 * i + 32:64 * i + 64].hex()) if present else None
 
 
 identity = corpus_io.identity  # a folder's identity without following a link in its last component
@@ -153,7 +177,7 @@ def other_fingerprints(selected: list[corpus_io.DocFolder], cache_dir: Path | No
     return out
 
 
-def remember(checked: list[tuple[corpus_io.DocFolder, Fingerprint | None]], cache_dir: Path) -> None:
+def remember(checked: Iterable[tuple[corpus_io.DocFolder, Fingerprint | None]], cache_dir: Path) -> None:
     """Store the fingerprints of validated sources that git holds unchanged, so that a full
     validation (CI on the main branch) prepares the store for the pull requests that follow."""
     by_corpus: dict[Path, list[tuple[str, Fingerprint]]] = {}
@@ -175,25 +199,26 @@ def remember(checked: list[tuple[corpus_io.DocFolder, Fingerprint | None]], cach
         store.close()
 
 
-def findings(checked: list[tuple[corpus_io.DocFolder, Fingerprint | None]],
+def findings(checked: Iterable[tuple[corpus_io.DocFolder, Fingerprint | None]],
              others: list[tuple[str, Fingerprint | None]]) -> list[Finding]:
     """A finding on each checked document whose source repeats one seen before it (others, by
     doc id, first)."""
-    seen: dict[str, tuple[str, str]] = {}
+    seen: dict[bytes, tuple[str, bytes]] = {}  # digests, not hex: a whole corpus may pass through here
     for doc_id, fp in others:
         if fp is not None:
-            seen.setdefault(fp.normalised, (doc_id, fp.sha256))
+            seen.setdefault(bytes.fromhex(fp.normalised), (doc_id, bytes.fromhex(fp.sha256)))
     out = []
     for folder, fp in checked:
         if fp is None:
             continue
-        if fp.normalised in seen:
-            first, first_sha = seen[fp.normalised]
-            how = "byte-identical to" if first_sha == fp.sha256 else "the same text (up to white space and line endings) as"
+        key = bytes.fromhex(fp.normalised)
+        if key in seen:
+            first, first_sha = seen[key]
+            how = "byte-identical to" if first_sha.hex() == fp.sha256 else "the same text (up to white space and line endings) as"
             out.append(Finding(corpus_io.display(folder.source), None, "duplicate-document",
                                f"this source is {how} the source of {first!r}",
                                f"the article is already in the corpus as {first!r}: remove this copy and add annotations to the existing document",
                                level=3))
         else:
-            seen[fp.normalised] = (folder.doc_id, fp.sha256)
+            seen[key] = (folder.doc_id, bytes.fromhex(fp.sha256))
     return out

@@ -9,6 +9,7 @@ hides another.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,7 +100,7 @@ def validate(paths: list[Path], level: int = 4, workers: int | None = None, cach
 
     folders, findings = corpus_io.discover(paths)
     report = Report(findings=list(findings))
-    fingerprints: list[Fingerprint | None] = []  # one per folder, for the corpus-wide checks
+    fingerprints = duplicates.Packed()  # one per folder, for the corpus-wide checks
     for chunk in process(folders, level, workers):
         for doc in chunk.docs:
             report.findings.extend(doc.findings)
@@ -119,7 +120,7 @@ def load_records(paths: list[Path]) -> list[DocRecords]:
     return [c.records for c in (check_document(f) for f in folders) if c.records is not None]
 
 
-def corpus_findings(folders: list[corpus_io.DocFolder], fingerprints: list[Fingerprint | None],
+def corpus_findings(folders: list[corpus_io.DocFolder], fingerprints: Iterable[Fingerprint | None],
                     cache_dir: Path | None = None) -> list[Finding]:
     """Checks across documents: the same id twice, the same source under two ids (``fingerprints``
     holds one per folder; only they are kept of each document, so memory stays small)."""
@@ -132,10 +133,9 @@ def corpus_findings(folders: list[corpus_io.DocFolder], fingerprints: list[Finge
                                "validate one corpus at a time, or rename one folder", level=3))
         by_id.setdefault(folder.doc_id, folder)
     others = duplicates.other_fingerprints(folders, cache_dir)
-    mine = list(zip(folders, fingerprints))
-    out.extend(duplicates.findings(mine, others))
+    out.extend(duplicates.findings(zip(folders, fingerprints), others))
     if cache_dir is not None:
-        duplicates.remember(mine, cache_dir)
+        duplicates.remember(zip(folders, fingerprints), cache_dir)
     return out
 
 

@@ -99,7 +99,9 @@ def encode_rows(config: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, A
 
 
 SHARD_BYTES = 256 * 1024 * 1024  # Arrow bytes per Parquet file, as the Hub recommends (<= ~500 MB)
-ROW_GROUP_BYTES = 4 * 1024 * 1024  # per config and split: what the writer buffers, so memory stays flat
+ROW_GROUP_BYTES = 4 * 1024 * 1024  # the largest row group a config and split gets
+BUFFER_BYTES = 16 * 1024 * 1024  # rows waiting for their row group, all configs and splits together:
+# beyond it the largest buffer is written out early, so memory stays flat however many files are open
 COMPACT_EVERY = 32  # buffered tables merged into one block: each table carries its own schema and
 # buffers, which for a chunk's few rows of a small config weigh more than the rows themselves
 
@@ -191,7 +193,7 @@ class DatasetWriter:
     """Writes a dataset folder into a temporary sibling; ``commit`` swaps it in, anything else discards it."""
 
     def __init__(self, out: Path, shard_bytes: int = SHARD_BYTES, row_group_bytes: int = ROW_GROUP_BYTES,
-                 parquet_metadata: dict[str, str] | None = None):
+                 parquet_metadata: dict[str, str] | None = None, buffer_bytes: int | None = None):
         check_output(out)
         self.parquet_metadata = parquet_metadata
         self.out = out
@@ -200,6 +202,7 @@ class DatasetWriter:
         shutil.rmtree(self.tmp, ignore_errors=True)
         self.tmp.mkdir()
         self.shard_bytes, self.row_group_bytes = shard_bytes, row_group_bytes
+        self.buffer_bytes = buffer_bytes or BUFFER_BYTES
         self.writers: dict[tuple[str, str], _ShardWriter] = {}
 
     def add(self, split: str, tables: dict[str, Any]) -> None:
@@ -209,6 +212,10 @@ class DatasetWriter:
                 self.writers[key] = _ShardWriter(self.tmp, config, split, self.shard_bytes, self.row_group_bytes,
                                                  self.parquet_metadata)
             self.writers[key].add(table)
+        # The order of adds is the corpus order whatever the workers or the cache, so early writes
+        # (and the row groups they cut) fall at the same rows in every build.
+        while sum(w.buffered for w in self.writers.values()) > self.buffer_bytes:
+            max(self.writers.values(), key=lambda w: w.buffered)._flush()
 
     def commit(
         self,
