@@ -197,3 +197,13 @@ def test_a_full_validation_prepares_the_store_for_pull_requests(repo, tmp_path, 
     reads = count_reads(monkeypatch)
     report = validate([repo / "corpus" / "zz_copy"], workers=1, cache_dir=cache)  # the next pull request
     assert reads == [] and "'new_doc'" in duplicate_of(report)[0]
+
+
+def test_packed_fingerprints_give_back_what_was_put_in():
+    from builders.duplicates import Packed, fingerprint
+
+    fps = [fingerprint(b"a b\n", "a b\n"), None, fingerprint("caf\u00e9\n".encode(), "caf\u00e9\n"), None]
+    packed = Packed()
+    for fp in fps:
+        packed.append(fp)
+    assert len(packed) == 4 and list(packed) == fps
