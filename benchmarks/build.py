@@ -2,15 +2,17 @@
 
     python benchmarks/build.py --docs 10000              # full build vs baseline
     python benchmarks/build.py --docs 10000 --workers 1  # one process
-    python benchmarks/build.py --docs 10000 --compare-workers --incremental --changed
+    python benchmarks/build.py --docs 1000 --compare-workers
+    python benchmarks/build.py --docs 10000 --incremental
 
 Measured, each in a fresh process on the same generated corpus (benchmarks/generate.py):
 - build: the full ``geosignal build`` (no cache, default workers);
 - baseline: the bare minimum on the same corpus: C-parse every annotation file, check every
   record with one compiled validator per record kind, one Parquet write per config;
 - --compare-workers: the build on 1 worker and on 2;
-- --incremental: a warm rebuild after editing one document, against the full build;
-- --changed: ``geosignal validate --changed-since`` of one edited document, if available.
+- --incremental: a warm rebuild after editing one document, against the full build.
+
+``geosignal validate --changed-since`` is measured by benchmarks/validate.py.
 
 The last line is ``ratio=<build/baseline> docs_per_s=<n> peak_rss_mb=<n>``.
 """

@@ -180,7 +180,8 @@ def process(
         for chunk, chunk_splits in work:
             yield process_chunk(chunk, level, cache_dir, chunk_splits, stats)
         return
-    if splits is not None:  # load spaCy once here: forked workers inherit it instead of each loading it
+    if splits is not None and cache_dir is None:  # every chunk will need spaCy: load it once here
+        # for the forked workers to inherit; with a cache, a rebuild may need it for no chunk at all
         from .tokens import pipeline
 
         pipeline()

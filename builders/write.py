@@ -168,7 +168,10 @@ class _ShardWriter:
         if self.writer is None:
             path = self.root / "data" / self.config / f"{self.split}-{len(self.partials):05d}.partial"
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.writer = pq.ParquetWriter(path, self.schema, compression="zstd", write_statistics=True)
+            # No dictionary pages: the text columns are unique per row and the label columns are
+            # small integers already, so dictionaries made the files larger (~20%) and slower to write.
+            self.writer = pq.ParquetWriter(path, self.schema, compression="zstd", write_statistics=True,
+                                           use_dictionary=False)
             self.partials.append(path)
         self.writer.write_table(table, row_group_size=max(1, table.num_rows))
         self.shard_size += self.buffered
