@@ -25,7 +25,7 @@ from .findings import Finding
 FINGERPRINT_VERSION = 1  # bump when fingerprint() changes: stored fingerprints are then not reused
 
 
-@dataclass(frozen=True, slots=True)  # one per document is kept through a build: no __dict__
+@dataclass(frozen=True, slots=True)
 class Fingerprint:
     sha256: str
     normalised: str

@@ -41,7 +41,6 @@ WINDOW = 8  # chunks in flight per worker: bounds memory whatever the corpus siz
 class DocOutcome:
     doc_id: str
     findings: list[Finding]
-    source_sha256: str | None
     fingerprint: Fingerprint | None
     valid: bool  # every check passed and the records were built
 
@@ -147,7 +146,7 @@ def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None,
                 doc = doc_views(checked.records, display(folder.annotation))
                 views.append(doc.rows)
                 findings = findings + doc.findings
-        docs.append(DocOutcome(folder.doc_id, findings, checked.source_sha256, checked.fingerprint,
+        docs.append(DocOutcome(folder.doc_id, findings, checked.fingerprint,
                                checked.records is not None))
     tables = None
     if splits is not None and len(records) == len(folders):

@@ -45,7 +45,6 @@ class Checked:
     doc_id: str
     records: DocRecords | None
     findings: list[Finding]
-    source_sha256: str | None = None
     fingerprint: Fingerprint | None = None
 
 
@@ -58,7 +57,7 @@ def check_document(folder: corpus_io.DocFolder, level: int = 4) -> Checked:
     """
     source, annotation_text, findings = corpus_io.read_parts(folder)
     fp = fingerprint(*source) if source else None
-    done = Checked(folder.doc_id, None, findings, fp.sha256 if fp else None, fp)
+    done = Checked(folder.doc_id, None, findings, fp)
     if annotation_text is None:
         return done
     file = corpus_io.display(folder.annotation)
