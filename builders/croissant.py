@@ -9,13 +9,12 @@ No dates other than the version's release date: the file is byte-identical acros
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
 from typing import Any
 
-from .provenance import BuildInfo
+from .provenance import BuildInfo, file_sha256
 from .release import bibtex, current_release_date, metadata
 from .schema import ALL_CONFIGS, class_labels, columns, features, label_descriptions
 
@@ -76,7 +75,7 @@ CONTEXT: dict[str, Any] = {
 def data_files(folder: Path) -> list[tuple[str, str, int]]:
     """(relative path, sha256, size) of every Parquet file written under ``folder``/data."""
     return [
-        (p.relative_to(folder).as_posix(), hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_size)
+        (p.relative_to(folder).as_posix(), file_sha256(p), p.stat().st_size)
         for p in sorted((folder / "data").rglob("*.parquet"))
     ]
 

@@ -66,12 +66,17 @@ def _relative_files(corpus: Path) -> list[str]:
     return sorted(out, key=lambda rel: rel.split("/"))
 
 
+def file_sha256(path: Path | str) -> str:
+    """Read in blocks, never whole: a Parquet shard can be hundreds of megabytes."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
 def corpus_sha256(corpus: Path) -> str:
     """sha256 over (relative path, sha256 of contents) of every corpus file: contents only, no mtimes."""
     lines = []
     for rel in _relative_files(corpus):
-        with open(os.path.join(corpus, rel), "rb") as f:
-            lines.append(f"{hashlib.file_digest(f, 'sha256').hexdigest()}  {rel}\n")
+        lines.append(f"{file_sha256(os.path.join(corpus, rel))}  {rel}\n")
     return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
 
 

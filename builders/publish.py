@@ -9,7 +9,6 @@ from ``huggingface_hub`` (HF_TOKEN or the saved login) and is redacted from ever
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import json
 import logging
 import re
@@ -25,7 +24,7 @@ from .card import BUILD_KEY
 from .corpus import display
 from .croissant import FILE as CROISSANT
 from .findings import Finding
-from .provenance import CLEAN
+from .provenance import CLEAN, file_sha256
 from .schema import ALL_CONFIGS
 from .write import PARQUET_METADATA_KEY, arrow_schema, is_previous_build
 
@@ -75,7 +74,7 @@ class Plan:
 def inventory(folder: Path) -> list[PlannedFile]:
     """Every file of the folder (what ``upload_folder`` would send), with size and sha256."""
     return [
-        PlannedFile(p.relative_to(folder).as_posix(), p.stat().st_size, hashlib.sha256(p.read_bytes()).hexdigest())
+        PlannedFile(p.relative_to(folder).as_posix(), p.stat().st_size, file_sha256(p))
         for p in sorted(folder.rglob("*")) if p.is_file()
     ]
 
@@ -203,7 +202,7 @@ def _check_croissant(folder: Path, files: set[str], listed: set[str], version: s
         out.append(Finding(where, None, "version-mismatch", f"{CROISSANT} has version {doc.get('version')!r}, the card {version!r}",
                            "rebuild the folder", level=1))
     for path, sha in sorted(objects.items()):
-        if path not in files or hashlib.sha256((folder / path).read_bytes()).hexdigest() != sha:
+        if path not in files or file_sha256(folder / path) != sha:
             out.append(Finding(where, None, "croissant-stale", f"{path} is missing or differs from its sha256 in {CROISSANT}",
                                "rebuild the folder", level=1))
     for path in sorted(listed - set(objects)):
