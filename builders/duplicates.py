@@ -143,20 +143,29 @@ class FingerprintStore:
             self.db.close()
 
 
-def other_fingerprints(selected: list[corpus_io.DocFolder], cache_dir: Path | None = None
-                       ) -> list[tuple[str, Fingerprint | None]]:
+def _blobs(corpus: Path, memo: dict[Path, dict[str, str]]) -> dict[str, str]:
+    """git's blob ids of a corpus's unchanged sources, asked of git once per check."""
+    if corpus not in memo:
+        from .changes import unchanged_blobs
+
+        memo[corpus] = unchanged_blobs(corpus)
+    return memo[corpus]
+
+
+def other_fingerprints(selected: list[corpus_io.DocFolder], cache_dir: Path | None = None,
+                       memo: dict[Path, dict[str, str]] | None = None) -> list[tuple[str, Fingerprint | None]]:
     """(doc id, fingerprint) of every other document of the selected documents' corpora.
 
     With a ``cache_dir``, a source that git holds unchanged (tracked, the same bytes in the work
     tree) is looked up by its blob id and read only the first time it is seen; others are read.
+    ``memo`` shares git's answers with ``remember`` in the same check.
     """
-    from .changes import unchanged_blobs
-
+    memo = {} if memo is None else memo
     out: list[tuple[str, Fingerprint | None]] = []
     store = FingerprintStore(cache_dir) if cache_dir is not None else None
     try:
         for corpus, names in siblings(selected):
-            blobs = unchanged_blobs(corpus) if store is not None else {}
+            blobs = _blobs(corpus, memo) if store is not None else {}
             source = f"/{corpus_io.SOURCE}"
             blob_of = {name: blobs.get(name + source) for name in names}
             known = store.get({b for b in blob_of.values() if b}) if store is not None else {}
@@ -177,7 +186,8 @@ def other_fingerprints(selected: list[corpus_io.DocFolder], cache_dir: Path | No
     return out
 
 
-def remember(checked: Iterable[tuple[corpus_io.DocFolder, Fingerprint | None]], cache_dir: Path) -> None:
+def remember(checked: Iterable[tuple[corpus_io.DocFolder, Fingerprint | None]], cache_dir: Path,
+             memo: dict[Path, dict[str, str]] | None = None) -> None:
     """Store the fingerprints of validated sources that git holds unchanged, so that a full
     validation (CI on the main branch) prepares the store for the pull requests that follow."""
     by_corpus: dict[Path, list[tuple[str, Fingerprint]]] = {}
@@ -187,11 +197,10 @@ def remember(checked: Iterable[tuple[corpus_io.DocFolder, Fingerprint | None]], 
             by_corpus.setdefault(key.parent, []).append((key.name, fp))
     if not by_corpus:
         return
-    from .changes import unchanged_blobs
-
+    memo = {} if memo is None else memo
     new: dict[str, Fingerprint] = {}
     for corpus, pairs in sorted(by_corpus.items()):
-        blobs = unchanged_blobs(corpus)
+        blobs = _blobs(corpus, memo)
         new.update((blobs[f"{name}/{corpus_io.SOURCE}"], fp) for name, fp in pairs if f"{name}/{corpus_io.SOURCE}" in blobs)
     if new:
         store = FingerprintStore(cache_dir)

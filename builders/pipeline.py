@@ -154,7 +154,7 @@ def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None,
         for split in sorted(set(splits)):
             picked = [i for i, s in enumerate(splits) if s == split]
             tables[split] = tables_of([records[i] for i in picked], ALL_CONFIGS, [views[i] for i in picked])
-    result = ChunkResult(docs, tables, counts if stats and len(records) == len(folders) else None)
+    result = ChunkResult(docs, tables, counts if len(records) == len(folders) else None)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")

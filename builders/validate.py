@@ -131,10 +131,11 @@ def corpus_findings(folders: list[corpus_io.DocFolder], fingerprints: Iterable[F
                                f"document id {folder.doc_id!r} is used by two folders (also {corpus_io.display(by_id[folder.doc_id].path)})",
                                "validate one corpus at a time, or rename one folder", level=3))
         by_id.setdefault(folder.doc_id, folder)
-    others = duplicates.other_fingerprints(folders, cache_dir)
+    memo: dict[Path, dict[str, str]] = {}  # git is asked once for both steps
+    others = duplicates.other_fingerprints(folders, cache_dir, memo)
     out.extend(duplicates.findings(zip(folders, fingerprints), others))
     if cache_dir is not None:
-        duplicates.remember(zip(folders, fingerprints), cache_dir)
+        duplicates.remember(zip(folders, fingerprints), cache_dir, memo)
     return out
 
 
