@@ -98,7 +98,8 @@ def new(
     language: Optional[str] = typer.Option(None, "--language", help="BCP-47 language tag (default: en)."),
     published: Optional[str] = typer.Option(None, "--published", help="Publication date, YYYY-MM-DD."),
     obtained: Optional[str] = typer.Option(None, "--obtained", help="How the raw source was obtained."),
-    license: Optional[str] = typer.Option(None, "--license", help="Licence or rights note of the source text."),
+    license: Optional[str] = typer.Option(None, "--license", help="SPDX id of the source text's licence (CC-BY-2.5, CC0-1.0, LicenseRef-PublicDomain-USGov)."),
+    annotator: Optional[str] = typer.Option(None, "--annotator", help="Your name or a stable pseudonym, recorded as the document's annotator."),
 ) -> None:
     """Start a document: copy SOURCE_FILE byte-for-byte into CORPUS/<doc_id>/ with a template.
 
@@ -108,7 +109,7 @@ def new(
     from .report import text_lines
 
     meta = {"publisher": publisher, "url": url, "title": title, "language": language, "published": published,
-            "obtained": obtained, "license": license}
+            "obtained": obtained, "license": license, "annotator": annotator}
     result = create(source_file, corpus, doc_id, meta)
     for line in text_lines(result.findings):
         typer.echo(line, err=True)

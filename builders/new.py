@@ -25,7 +25,11 @@ from .findings import Finding, Severity, errors
 from .yamlio import Parsed
 
 TODO = "TODO"
-FORMAT = "geosignal-annotation/1"
+FORMAT = "geosignal-annotation/2"
+
+# licences whose texts a published build may hold (SPDX ids, and the US federal works' LicenseRef)
+OPEN_LICENSES = frozenset({"CC0-1.0", "CC-BY-2.5", "CC-BY-3.0", "CC-BY-4.0", "CC-BY-SA-3.0", "CC-BY-SA-4.0",
+                           "LicenseRef-PublicDomain-USGov"})
 
 # document fields, in template order, with what the template writes when nothing is given
 DEFAULTS: dict[str, Any] = {
@@ -35,7 +39,6 @@ DEFAULTS: dict[str, Any] = {
     "language": "en",
     "published": None,
     "obtained": f"{TODO}: how the raw source was obtained (scrape, feed, e-mail; when, by whom, what was changed)",
-    "license": f"{TODO}: the licence or rights note of the source text (see DATASHEET.md)",
 }
 
 
@@ -72,6 +75,10 @@ def _scalar(value: Any) -> str:
 def render_template(doc_id: str, source_name: str, source_sha256: str, meta: dict[str, Any] | None = None) -> str:
     """The annotation file a new document starts from. Pure."""
     values = {**DEFAULTS, **{k: v for k, v in (meta or {}).items() if v is not None}}
+    spdx = values.get("license") or "LicenseRef-NotCleared"
+    annotator = values.get("annotator") or f"{TODO}: your name or a stable pseudonym"
+    note = "" if spdx in OPEN_LICENSES else (
+        f'    note: "{TODO}: whose rights, and why the text may or may not be redistributed (see DATASHEET.md)"\n')
     doc = "\n".join(f"  {key}: {_scalar(values[key])}" for key in DEFAULTS)
     return f"""\
 # GeoSignal annotation of corpus/{doc_id}/source.txt, started by `geosignal new`.
@@ -83,7 +90,17 @@ format: {FORMAT}
 document:
   source_name: {_scalar(source_name)}
   source_sha256: {source_sha256}  # never edit source.txt
+  source_format: text              # markdown (front matter) | csv-field | text (ANNOTATION.md 6)
 {doc}
+  author: null                     # a statement's speaker: {{name: ..., kb_id: null, entity: <id>}} (ANNOTATION.md 3.7)
+  license:
+    spdx: {_scalar(spdx)}    # an SPDX id (CC-BY-2.5, CC0-1.0) or LicenseRef-PublicDomain-USGov
+    redistributable: {"true" if spdx in OPEN_LICENSES else "false"}         # true only when the licence allows a published build to hold the text
+    attribution: null              # the attribution line a CC BY licence asks for
+{note}  annotation:
+    status: gold                   # gold | reviewed | silver (ANNOTATION.md 6)
+    annotators: [{_scalar(annotator)}]
+    tool: null
 
 entities: []
 # entities:
@@ -95,6 +112,10 @@ entities: []
 #       - United States
 #       - {{text: U.S., occurrence: 2}}
 
+times: []
+# times:                             # time expressions (ANNOTATION.md 4.10)
+#   - {{id: t_jan11, text: January 11, type: DATE, value: 2024-01-11}}
+
 events: []
 # events:
 #   - id: ev_patrol
@@ -103,6 +124,9 @@ events: []
 #     realis: actual
 #     arguments:
 #       - {{role: actor, entity: usa}}
+#       - {{role: time, time: t_jan11}}
+#     links:
+#       - {{type: response_to, event: other_doc_id#ev_strike}}   # an event of another document
 
 stances: []
 # stances:
@@ -120,11 +144,20 @@ def unfilled(parsed: Parsed, file: str) -> list[Finding]:
     if not isinstance(meta, dict):
         return []
     return [
-        Finding(file, parsed.line_of(("document", key)), "template-unfilled",
-                f"document.{key} is still the template's placeholder",
-                f"write the document's real {key} in place of the {TODO} text", Severity.WARNING, level=4)
-        for key, value in meta.items() if isinstance(value, str) and value.startswith(TODO)
+        Finding(file, parsed.line_of(("document", *path)), "template-unfilled",
+                f"document.{'.'.join(map(str, path))} is still the template's placeholder",
+                f"write the document's real {path[0]} in place of the {TODO} text", Severity.WARNING, level=4)
+        for path, value in _leaves(meta, ()) if isinstance(value, str) and value.startswith(TODO)
     ]
+
+
+def _leaves(node: Any, path: tuple) -> list[tuple[tuple, Any]]:
+    """(path, value) of every scalar under ``node``: placeholders sit in nested fields too."""
+    if isinstance(node, dict):
+        return [leaf for key, value in node.items() for leaf in _leaves(value, (*path, key))]
+    if isinstance(node, list):
+        return [leaf for i, value in enumerate(node) for leaf in _leaves(value, (*path, i))]
+    return [(path, node)]
 
 
 def _check_template(doc_id: str, data: bytes, text: str, template: str, file: str) -> list[Finding]:

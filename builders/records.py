@@ -79,8 +79,10 @@ def make_records(
         record = _entity(ctx, doc_id, i, ent)
         entity_mentions[ent["id"]] = {(m["start"], m["end"]) for m in record["mentions"]}
         records.entities.append(record)
+    times = {t["id"]: ctx.span(("times", i), {k: t[k] for k in ("text", "occurrence", "context", "start", "end") if k in t})
+             for i, t in enumerate(ann.get("times", ()))}
     for i, ev in enumerate(ann["events"]):
-        records.events.append(_event(ctx, doc_id, i, ev, entity_ids, event_ids, entity_mentions))
+        records.events.append(_event(ctx, doc_id, i, ev, entity_ids, event_ids, entity_mentions, times))
     for i, st in enumerate(ann["stances"]):
         records.stances.append(_stance(ctx, doc_id, i, st, entity_ids, event_ids, ids))
     if any(f.is_error for f in ctx.findings):
@@ -92,8 +94,8 @@ def _check_ids(ctx: _Context, ann: dict[str, Any]) -> dict[str, str]:
     """Ids are unique across entities, events and stances, so a reference names one thing."""
     seen: dict[str, tuple[str, int]] = {}
     kinds: dict[str, str] = {}
-    for section in ("entities", "events", "stances"):
-        for i, item in enumerate(ann[section]):
+    for section in ("entities", "times", "events", "stances"):
+        for i, item in enumerate(ann.get(section, ())):
             key = item["id"]
             if key in seen:
                 first_section, first_i = seen[key]
@@ -116,7 +118,7 @@ def _document(doc_id: str, meta: dict[str, Any], raw_text: str, cleaned: Cleaned
         "language": meta["language"],
         "published": meta.get("published"),
         "obtained": meta["obtained"],
-        "license": meta["license"],
+        "license": meta["license"]["spdx"],
         "source_name": meta["source_name"],
         "source_sha256": meta["source_sha256"],
         "raw_text": raw_text,
@@ -153,7 +155,7 @@ def _entity(ctx: _Context, doc_id: str, i: int, ent: dict[str, Any]) -> dict[str
     }
 
 
-def _event(ctx, doc_id, i, ev, entity_ids, event_ids, entity_mentions) -> dict[str, Any]:
+def _event(ctx, doc_id, i, ev, entity_ids, event_ids, entity_mentions, times) -> dict[str, Any]:
     trigger = ctx.span(("events", i, "trigger"), ev["trigger"])
     arguments = []
     for j, arg in enumerate(ev.get("arguments", [])):
@@ -163,7 +165,12 @@ def _event(ctx, doc_id, i, ev, entity_ids, event_ids, entity_mentions) -> dict[s
             ctx.add(path + ("entity",), "dangling-reference", f"argument entity {entity!r} is not an entity of this document",
                     _suggest(entity, entity_ids, "entity"))
         span = None
-        if "text" in arg:
+        if "time" in arg:
+            if arg["time"] not in times:
+                ctx.add(path + ("time",), "dangling-reference", f"argument time {arg['time']!r} is not a time expression of this document",
+                        _suggest(arg["time"], set(times), "time expression (in times:)"))
+            span = times.get(arg["time"])
+        elif "text" in arg:
             ref = {k: arg[k] for k in ("text", "occurrence", "context", "start", "end") if k in arg}
             span = ctx.span(path, ref)
             if span and entity in entity_mentions and (span.start, span.end) not in entity_mentions[entity]:
@@ -180,6 +187,9 @@ def _event(ctx, doc_id, i, ev, entity_ids, event_ids, entity_mentions) -> dict[s
     links = []
     for j, link in enumerate(ev.get("links", [])):
         target = link["event"]
+        if "#" in target:  # another document's event: checked corpus-wide
+            links.append({"type": link["type"], "event_id": target})
+            continue
         if target not in event_ids:
             ctx.add(("events", i, "links", j, "event"), "dangling-reference", f"linked event {target!r} is not an event of this document",
                     _suggest(target, event_ids, "event"))

@@ -50,46 +50,46 @@ STORED: dict[str, Case] = {
     "source-empty": Case("file-empty", "source.txt", None),
     "annotation-empty": Case("file-empty", "annotation.yaml", None),
     "source-not-utf8": Case("not-utf8", "source.txt", 3),
-    "annotation-not-utf8": Case("not-utf8", "annotation.yaml", 12),
+    "annotation-not-utf8": Case("not-utf8", "annotation.yaml", 13),
     "annotation-bom": Case("bom", "annotation.yaml", 1),
     "source-crlf": Case("line-endings", "source.txt", 1),
     "annotation-crlf": Case("line-endings", "annotation.yaml", 1),
     "source-is-a-folder": Case("not-a-file", "source.txt", None),
     "bad-doc-id": Case("bad-doc-id", "New Doc", None),
     # level 1: YAML syntax, and what safe YAML refuses
-    "yaml-syntax": Case("yaml-syntax", "annotation.yaml", 51),
-    "yaml-tab": Case("yaml-tab", "annotation.yaml", 22),
-    "yaml-duplicate-key": Case("yaml-duplicate-key", "annotation.yaml", 28),
-    "yaml-alias-bomb": Case("yaml-alias", "annotation.yaml", 15),
-    "yaml-python-tag": Case("yaml-tag", "annotation.yaml", 7),
-    "yaml-include-tag": Case("yaml-tag", "annotation.yaml", 13),
-    "yaml-control-char": Case("yaml-syntax", "annotation.yaml", 8),
-    "yaml-bool-key": Case("yaml-key", "annotation.yaml", 53),
-    "yaml-deep-nesting": Case("yaml-syntax", "annotation.yaml", 20),
-    "yaml-two-documents": Case("yaml-syntax", "annotation.yaml", 44),
+    "yaml-syntax": Case("yaml-syntax", "annotation.yaml", 60),
+    "yaml-tab": Case("yaml-tab", "annotation.yaml", 31),
+    "yaml-duplicate-key": Case("yaml-duplicate-key", "annotation.yaml", 37),
+    "yaml-alias-bomb": Case("yaml-alias", "annotation.yaml", 24),
+    "yaml-python-tag": Case("yaml-tag", "annotation.yaml", 8),
+    "yaml-include-tag": Case("yaml-tag", "annotation.yaml", 14),
+    "yaml-control-char": Case("yaml-syntax", "annotation.yaml", 9),
+    "yaml-bool-key": Case("yaml-key", "annotation.yaml", 62),
+    "yaml-deep-nesting": Case("yaml-syntax", "annotation.yaml", 29),
+    "yaml-two-documents": Case("yaml-syntax", "annotation.yaml", 53),
     # level 2: the schema
     "not-a-mapping": Case("schema", "annotation.yaml", 1),
-    "wrong-type": Case("wrong-type", "annotation.yaml", 19),
-    "float-offset": Case("wrong-type", "annotation.yaml", 23),
-    "unknown-label": Case("unknown-label", "annotation.yaml", 39),
-    "missing-field": Case("missing-field", "annotation.yaml", 54),
-    "unknown-field": Case("unknown-field", "annotation.yaml", 31),
+    "wrong-type": Case("wrong-type", "annotation.yaml", 28),
+    "float-offset": Case("wrong-type", "annotation.yaml", 32),
+    "unknown-label": Case("unknown-label", "annotation.yaml", 48),
+    "missing-field": Case("missing-field", "annotation.yaml", 63),
+    "unknown-field": Case("unknown-field", "annotation.yaml", 40),
     "wrong-format-version": Case("unknown-label", "annotation.yaml", 2),
     "source-name-path": Case("schema", "annotation.yaml", 5),
     # level 3: sources, spans, offsets, references, duplicates
     "sha256-mismatch": Case("sha256-mismatch", "annotation.yaml", 6),
-    "dangling-reference": Case("dangling-reference", "annotation.yaml", 65),
-    "duplicate-id": Case("duplicate-id", "annotation.yaml", 54),
-    "quote-not-found": Case("quote-not-found", "annotation.yaml", 47),
-    "quote-ambiguous": Case("quote-ambiguous", "annotation.yaml", 29),
-    "span-path-quote": Case("quote-not-found", "annotation.yaml", 42),  # a quote is text, never a path
-    "offsets-out-of-range": Case("offsets-out-of-range", "annotation.yaml", 23),
-    "offsets-mismatch": Case("offsets-mismatch", "annotation.yaml", 23),
-    "occurrence-out-of-range": Case("occurrence-out-of-range", "annotation.yaml", 30),
-    "context-not-found": Case("context-not-found", "annotation.yaml", 36),
-    "self-link": Case("self-link", "annotation.yaml", 61),
-    "argument-not-a-mention": Case("argument-not-a-mention", "annotation.yaml", 50),
-    "duplicate-mention": Case("duplicate-mention", "annotation.yaml", 43),
+    "dangling-reference": Case("dangling-reference", "annotation.yaml", 74),
+    "duplicate-id": Case("duplicate-id", "annotation.yaml", 63),
+    "quote-not-found": Case("quote-not-found", "annotation.yaml", 56),
+    "quote-ambiguous": Case("quote-ambiguous", "annotation.yaml", 38),
+    "span-path-quote": Case("quote-not-found", "annotation.yaml", 51),  # a quote is text, never a path
+    "offsets-out-of-range": Case("offsets-out-of-range", "annotation.yaml", 32),
+    "offsets-mismatch": Case("offsets-mismatch", "annotation.yaml", 32),
+    "occurrence-out-of-range": Case("occurrence-out-of-range", "annotation.yaml", 39),
+    "context-not-found": Case("context-not-found", "annotation.yaml", 45),
+    "self-link": Case("self-link", "annotation.yaml", 70),
+    "argument-not-a-mention": Case("argument-not-a-mention", "annotation.yaml", 59),
+    "duplicate-mention": Case("duplicate-mention", "annotation.yaml", 52),
     "source-only-images": Case("empty-text", "annotation.yaml", 4),
     "same-article-twice": Case("duplicate-document", "source.txt", None),
     "same-article-rewrapped": Case("duplicate-document", "source.txt", None),
@@ -245,7 +245,7 @@ def test_cli_json_reports_every_case_finding_with_file_line_and_hint(tmp_path):
     payload = json.loads(result.stdout)
     assert result.returncode == 1 and payload["checked"] == 2 and payload["errors"] == 1
     (finding,) = payload["findings"]
-    assert finding["file"].endswith("yaml-tab/new_doc/annotation.yaml") and finding["line"] == 22 and finding["hint"]
+    assert finding["file"].endswith("yaml-tab/new_doc/annotation.yaml") and finding["line"] == 31 and finding["hint"]
 
 
 def test_python_object_tag_is_refused_and_never_constructed(tmp_path, monkeypatch):
@@ -333,5 +333,5 @@ def test_build_refuses_a_bad_case_and_keeps_the_previous_output(tmp_path):
     result = cli("build", "--corpus", str(BAD / "quote-not-found"), "--out", str(out))
     assert result.returncode == 1
     assert_no_traceback(result)
-    assert "new_doc/annotation.yaml:47: error [quote-not-found]" in result.stderr and "left as it was" in result.stderr
+    assert "new_doc/annotation.yaml:56: error [quote-not-found]" in result.stderr and "left as it was" in result.stderr
     assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.rglob("*")) if p.is_file()} == before

@@ -38,7 +38,7 @@ def test_new_then_validate_then_build_end_to_end(corpus, tmp_path):
     article = tmp_path / "taiwan_adiz_2024.txt"
     article.write_bytes(ARTICLE)
     made = cli("new", str(article), "--corpus", str(corpus), "--publisher", "Test: Wire, #1", "--obtained", "e-mail",
-               "--license", "CC0-1.0")
+               "--license", "CC0-1.0", "--annotator", "tester")
     assert made.returncode == 0, made.stderr
     doc = corpus / "taiwan_adiz_2024"
     assert (doc / "source.txt").read_bytes() == ARTICLE  # byte-for-byte
@@ -68,7 +68,8 @@ def test_template_passes_levels_1_to_3_and_level_4_warns_about_todos(corpus, tmp
     report = validate([result.folder], level=4)
     assert report.ok
     assert sorted((f.code, f.line) for f in report.findings) == [
-        ("template-unfilled", 11), ("template-unfilled", 15), ("template-unfilled", 16)]  # publisher, obtained, license
+        ("template-unfilled", 12), ("template-unfilled", 16), ("template-unfilled", 22),
+        ("template-unfilled", 25)]  # publisher, obtained, license note, annotators
 
 
 def test_github_format_reports_warnings(corpus, tmp_path):
@@ -78,8 +79,8 @@ def test_github_format_reports_warnings(corpus, tmp_path):
     result = cli("validate", str(corpus), "--format", "github")
     assert result.returncode == 0  # warnings do not fail CI ...
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("::warning file=") and ",line=11,title=template-unfilled::" in lines[0]  # ... but show on the PR
-    assert lines[-1] == "checked 2 document(s): 0 error(s), 3 warning(s)"
+    assert lines[0].startswith("::warning file=") and ",line=12,title=template-unfilled::" in lines[0]  # ... but show on the PR
+    assert lines[-1] == "checked 2 document(s): 0 error(s), 4 warning(s)"
 
 
 @pytest.mark.parametrize("name, expected", [

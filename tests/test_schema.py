@@ -76,7 +76,7 @@ def test_annotation_schema_reuses_record_enums():
     text = (schema.schema_dir() / "annotation.schema.json").read_text(encoding="utf-8")
     assert '"enum"' not in text
     v = schema.validator("annotation")
-    bad = {"format": "geosignal-annotation/1", "document": {}, "entities": [
+    bad = {"format": "geosignal-annotation/2", "document": {}, "entities": [
         {"id": "x", "name": "X", "type": "GEP", "kb_id": None, "mentions": ["X"]}], "events": [], "stances": []}
     assert any(e.validator == "enum" for e in v.iter_errors(bad))
 
