@@ -11,9 +11,9 @@ from typing import Any
 
 from .. import corpus as corpus_io
 from ..corpus import ANNOTATION, DocFolder
+from ..corpus import SECOND_ANNOTATION as SECOND
 from ..findings import Finding
 
-SECOND = "annotation.b.yaml"  # a second, independent annotation kept beside annotation.yaml
 SCORED = ("entities", "events", "stances", "times")
 
 
