@@ -411,6 +411,10 @@ def agree(
         typer.echo("error: give both A and B, or neither (then --corpus is read)", err=True)
         raise typer.Exit(2)
     first, second = (load(a), load(b)) if a is not None and b is not None else second_annotations(corpus)
+    if a is None and not first.docs and not first.findings and not second.findings:
+        typer.echo(f"error: no document of {corpus} has an annotation.b.yaml beside its annotation.yaml; "
+                   "name two annotations: geosignal agree A B", err=True)
+        raise typer.Exit(1)
     raise typer.Exit(run(first, second, "agree", format.value, labels))
 
 

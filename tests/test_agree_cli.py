@@ -65,6 +65,11 @@ def test_agree_prints_a_table_with_labels(twice: Path):
     assert "mentions_typed" in result.stdout and "Krippendorff" in result.stdout
     assert "LOC" in result.stdout  # a per-label row
     assert "LOC" not in cli("agree", "--corpus", str(twice), "--no-labels").stdout
+    markdown = cli("agree", "--corpus", str(twice), "--format", "markdown").stdout
+    assert "| mentions_typed | exact | 0.833 | 0.833 | 0.833 | 6 |" in markdown  # 5 of 6 (Hokkaido)
+    source = twice / "good_doc" / "source.txt"  # a document's source names its annotation.yaml
+    same = cli("agree", str(source), str(twice / "good_doc" / "annotation.yaml"), "--format", "json")
+    assert json.loads(same.stdout)["layers"]["mentions_typed"]["exact"]["f1"] == 1.0
 
 
 def test_evaluate_a_built_dataset_against_gold_files(twice: Path, tmp_path: Path):
@@ -97,7 +102,7 @@ def test_usage_and_nothing_to_compare(tmp_path: Path, twice: Path):
     assert one.returncode == 2 and "both A and B" in one.stderr
     (twice / "good_doc" / "annotation.b.yaml").unlink()
     none = cli("agree", "--corpus", str(twice))
-    assert none.returncode == 1 and "no document" in none.stderr
+    assert none.returncode == 1 and "annotation.b.yaml" in none.stderr
     missing = cli("evaluate", str(twice), str(tmp_path / "nowhere"))
     assert missing.returncode == 1 and "does not exist" in missing.stderr
     assert_no_traceback(missing)

@@ -3,7 +3,6 @@ between annotators (``geosignal agree``) and for a coder against the gold (``geo
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from .layers import DocView, Tally, score, score_pair, view

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .align import align_spans, max_matching
-from .metrics import Accuracy, Counts, agreement
+from .metrics import Accuracy, Counts
 
 FORMAT = "geosignal-scores/1"
 

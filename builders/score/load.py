@@ -52,7 +52,8 @@ def load(path: Path, name: str | None = None) -> Side:
     if is_dataset(path):
         return _load_dataset(path, side)
     if path.is_file() or (not path.exists() and path.suffix in (".yaml", ".yml")):
-        folders = [_Named(path.parent.name, path.parent, path.name)]
+        chosen = ANNOTATION if path.name == corpus_io.SOURCE else path.name  # source.txt names its document
+        folders = [_Named(path.parent.name, path.parent, chosen)]
     elif path.is_dir() and corpus_io.is_doc_folder(path):
         folders = [_Named(path.name, path, name or ANNOTATION)]
     elif path.is_dir():
