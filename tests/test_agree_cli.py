@@ -16,16 +16,18 @@ GOOD = Path(__file__).resolve().parent / "data" / "small" / "good_doc"
 
 @pytest.fixture
 def twice(tmp_path: Path) -> Path:
-    """good_doc with a second annotation: hokkaido typed GPE (was LOC), ev_scramble 'generic'
-    (was 'actual'), and no stance."""
+    """good_doc with a times layer ("Thursday", 2024-01-11) and a second annotation: hokkaido typed
+    GPE (was LOC), ev_scramble 'generic' (was 'actual'), no stance, and Thursday valued 2024-01-12."""
     corpus = tmp_path / "corpus"
     shutil.copytree(GOOD, corpus / "good_doc")
+    first = corpus / "good_doc" / "annotation.yaml"
     second = corpus / "good_doc" / "annotation.b.yaml"
-    shutil.copy(corpus / "good_doc" / "annotation.yaml", second)
+    timex = "\ntimes:\n  - {id: t_thu, text: Thursday, type: DATE, value: %s}\n"
+    text = first.read_text(encoding="utf-8")
+    first.write_text(text + timex % "2024-01-11", encoding="utf-8")
+    second.write_text(text[: text.index("stances:")] + "stances: []\n" + timex % "2024-01-12", encoding="utf-8")
     edit(second, "    type: LOC", "    type: GPE")
     edit(second, "trigger: scrambled\n    realis: actual", "trigger: scrambled\n    realis: generic")
-    text = second.read_text(encoding="utf-8")
-    second.write_text(text[: text.index("stances:")] + "stances: []\n", encoding="utf-8")
     return corpus
 
 
@@ -44,11 +46,18 @@ def check_figures(out: dict) -> None:
     assert out["agreement"]["entity_type"]["items"] == 6
 
 
+def check_times(out: dict) -> None:
+    assert out["layers"]["times"]["exact"]["f1"] == 1.0
+    assert (out["accuracy"]["times_value"]["agree"], out["accuracy"]["times_value"]["items"]) == (0, 1)
+    assert out["layers"]["times_value"]["overlap"]["f1"] == 0.0
+
+
 def test_agree_on_the_second_annotations_of_a_corpus(twice: Path):
     result = cli("agree", "--corpus", str(twice), "--format", "json")
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
     check_figures(out)
+    check_times(out)
     assert out["mode"] == "agree" and out["reference"].endswith("annotation.b.yaml")
 
 
@@ -57,6 +66,7 @@ def test_agree_on_two_files_gives_the_same_figures(twice: Path):
     result = cli("agree", str(doc / "annotation.yaml"), str(doc / "annotation.b.yaml"), "--format", "json")
     assert result.returncode == 0, result.stderr
     check_figures(json.loads(result.stdout))
+    check_times(json.loads(result.stdout))
 
 
 def test_agree_prints_a_table_with_labels(twice: Path):
@@ -87,6 +97,7 @@ def test_evaluate_a_built_dataset_against_gold_files(twice: Path, tmp_path: Path
     out = json.loads(result.stdout)
     check_figures(out)
     assert out["mode"] == "evaluate" and out["prediction"].endswith("dist")
+    assert out["layers"]["times"]["status"] == "n/a"  # the dataset has no times config: n/a, no crash
 
 
 def test_a_broken_second_annotation_is_a_finding_not_a_traceback(twice: Path):

@@ -4,7 +4,9 @@ The sides are *prediction* and *reference*: precision = matched / predicted, rec
 matched / reference, F1 is symmetric. ``geosignal agree A B`` takes B as reference,
 ``geosignal evaluate GOLD PRED`` takes GOLD. Inputs are the record dicts the pipeline builds
 (builders/records.py) or reads back from Parquet: ``{"entities": [...], "events": [...],
-"stances": [...], "times": [...] or absent}``; fields that are not scored are ignored.
+"stances": [...], "times": [...] or absent}`` (times: DocRecords.times, the annotation's resolved
+``times:`` layer; a built dataset has no times config yet); fields that are not scored are ignored
+(group members, the author block, origins, notes).
 
 Matching rules (see align.py for how spans pair):
 - mentions: every mention of every entity; typed = same entity type, kind = same mention kind;
