@@ -129,7 +129,6 @@ def test_refuses_an_invalid_doc_id_without_writing_anywhere(corpus, tmp_path, do
 
 @pytest.mark.parametrize("content, code", [
     (b"caf\xe9\n", "not-utf8"),
-    (b"one\r\ntwo\r\n", "line-endings"),
     (b"", "file-empty"),
     (b"![](https://example.invalid/a.jpg)\n", "empty-text"),
 ])
