@@ -61,7 +61,7 @@ def validate(
     """Check corpus documents: every finding names a file, a line where there is one, a code and a hint.
 
     Levels (each builds on the one before; --level N stops after N):
-    1  files: both present, size limits, UTF-8, no BOM, LF; YAML syntax
+    1  files: both present, size limits, UTF-8, no BOM, LF (annotation); YAML syntax
     2  the annotation schema
     3  spans, offsets, references, source sha256, duplicate ids and articles
     4  guideline lints (warnings)
