@@ -46,6 +46,7 @@ def build(
     total = stats.empty()
     languages: set[str] = set()
     fingerprints = duplicates.Packed()
+    links: list[list] = []  # cross-document event links, one list per folder
     info = provenance.build_info(corpus)
     options = {"shard_bytes": shard_bytes} if shard_bytes else {}
     parquet_metadata = {write.PARQUET_METADATA_KEY: json.dumps(
@@ -55,6 +56,7 @@ def build(
             for doc in chunk.docs:
                 report.findings.extend(doc.findings)
                 fingerprints.append(doc.fingerprint)
+                links.append(doc.links)
             result.from_cache += len(chunk.docs) if chunk.cached else 0
             if chunk.tables is not None and report.ok:
                 for split, tables in chunk.tables.items():
@@ -62,7 +64,7 @@ def build(
                     languages.update(lang.split("-")[0] for lang in tables["documents"].column("language").to_pylist())
                 total = stats.merge(total, chunk.stats)
         report.checked = len(fingerprints)
-        report.findings.extend(corpus_findings(folders, fingerprints))
+        report.findings.extend(corpus_findings(folders, fingerprints, links=links))
         report.findings = sort_findings(report.findings)
         if not report.ok:
             return result

@@ -16,7 +16,7 @@ import pickle
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,6 +43,7 @@ class DocOutcome:
     findings: list[Finding]
     fingerprint: Fingerprint | None
     valid: bool  # every check passed and the records were built
+    links: list = field(default_factory=list)  # cross-document event links (links.CrossLink), checked corpus-wide
 
 
 @dataclass
@@ -88,7 +89,10 @@ def chunk_key(folders: list[DocFolder], level: int, splits: list[str] | None, st
     h = hashlib.sha256(f"{code_fingerprint()}\0{level}\0{splits is not None}\0{stats}\0".encode())
     for i, folder in enumerate(folders):
         h.update(folder.doc_id.encode() + b"\0" + (splits[i] if splits else "").encode() + b"\0")
-        for path in (folder.source, folder.annotation):
+        for path in (folder.source, folder.annotation, folder.second_annotation):
+            if path == folder.second_annotation and not os.path.lexists(path):
+                h.update(b"-")
+                continue
             try:
                 if path.is_symlink() or path.stat().st_size > 64 * 1024 * 1024:
                     return None
@@ -147,7 +151,7 @@ def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None,
                 views.append(doc.rows)
                 findings = findings + doc.findings
         docs.append(DocOutcome(folder.doc_id, findings, checked.fingerprint,
-                               checked.records is not None))
+                               checked.records is not None, checked.links))
     tables = None
     if splits is not None and len(records) == len(folders):
         tables = {}
