@@ -120,9 +120,9 @@ def commit_corpus(root: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def released(tmp_path_factory) -> Path:
-    """A build of a committed corpus: what a maintainer may publish."""
+    """A build of a committed corpus, of the documents that may be redistributed: what a maintainer may publish."""
     root = tmp_path_factory.mktemp("release")
     out = root / "dist"
-    result = cli("build", "--corpus", str(commit_corpus(root)), "--out", str(out))
+    result = cli("build", "--corpus", str(commit_corpus(root)), "--out", str(out), "--redistributable-only")
     assert result.returncode == 0, result.stderr
     return out
