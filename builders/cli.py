@@ -7,7 +7,7 @@ import sys
 from collections import Counter
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -382,6 +382,57 @@ def export(
         typer.echo(render(warnings, len(records.docs), "text"), nl=False, err=True)
     parts = ", ".join(f"{len(docs)} {split}" for split, docs in records.by_split().items())
     typer.echo(f"wrote {out} ({format.value}; documents: {parts})")
+
+
+class ScoreFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+def agree(
+    a: Annotated[Optional[Path], typer.Argument(help="Annotation A: a file, a document folder or a corpus.")] = None,
+    b: Annotated[Optional[Path], typer.Argument(help="Annotation B (the reference for P/R): same kinds as A.")] = None,
+    corpus: Annotated[Path, typer.Option("--corpus", help="Without A and B: every document of this corpus with an annotation.b.yaml beside its annotation.yaml.")] = Path("corpus"),
+    format: Annotated[ScoreFormat, typer.Option("--format", "-f")] = ScoreFormat.table,
+    labels: Annotated[bool, typer.Option("--labels/--no-labels", help="Table rows per label.")] = True,
+) -> None:
+    """Agreement of two annotations of the same documents, layer by layer (pairs matched by doc id).
+
+    Mention, trigger, argument, link, stance and time F1 (exact and overlap, typed), entity linking,
+    realis, CAMEO and modality agreement, and Cohen's kappa / Krippendorff's alpha on label decisions.
+    Exit 0 scored, 1 a document failed to load or no document is on both sides, 2 usage.
+    """
+    from .score import load, second_annotations
+    from .score.command import run
+
+    if (a is None) != (b is None):
+        typer.echo("error: give both A and B, or neither (then --corpus is read)", err=True)
+        raise typer.Exit(2)
+    first, second = (load(a), load(b)) if a is not None and b is not None else second_annotations(corpus)
+    if a is None and not first.docs and not first.findings and not second.findings:
+        typer.echo(f"error: no document of {corpus} has an annotation.b.yaml beside its annotation.yaml; "
+                   "name two annotations: geosignal agree A B", err=True)
+        raise typer.Exit(1)
+    raise typer.Exit(run(first, second, "agree", format.value, labels))
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="The reference: an annotation file, a document folder, a corpus or a built dataset.")],
+    pred: Annotated[Path, typer.Argument(help="The prediction (e.g. a silver dataset): same kinds as GOLD.")],
+    format: Annotated[ScoreFormat, typer.Option("--format", "-f")] = ScoreFormat.table,
+    labels: Annotated[bool, typer.Option("--labels/--no-labels", help="Table rows per label.")] = True,
+) -> None:
+    """Score PRED against GOLD per layer and label: the same measurement as `geosignal agree`.
+
+    Exit 0 scored, 1 a document failed to load or no document is on both sides, 2 usage.
+    """
+    from .score import load
+    from .score.command import run
+
+    raise typer.Exit(run(load(pred), load(gold), "evaluate", format.value, labels))
 
 
 def run() -> None:

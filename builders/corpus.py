@@ -20,6 +20,7 @@ from .schema import schemas
 
 SOURCE = "source.txt"
 ANNOTATION = "annotation.yaml"
+SECOND_ANNOTATION = "annotation.b.yaml"  # an independent second annotation, read by `geosignal agree`
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 MAX_ANNOTATION_BYTES = 1024 * 1024
 CORPUS_FILES = {"README.md", ".gitattributes"}
@@ -145,7 +146,7 @@ def read_parts(folder: DocFolder) -> tuple[tuple[bytes, str] | None, str | None,
                                 "name the folder with 3-64 lowercase letters, digits, '_' or '-', starting with a letter or digit",
                                 level=1))
     for name in sorted(os.listdir(folder.path)) if folder.path.is_dir() else []:
-        if name not in (SOURCE, ANNOTATION) and not name.startswith("."):
+        if name not in (SOURCE, ANNOTATION, SECOND_ANNOTATION) and not name.startswith("."):
             findings.append(Finding(display(folder.path / name), None, "stray-file", f"unexpected file {name!r} in a document folder",
                                     f"a document folder holds only {SOURCE} and {ANNOTATION}", Severity.WARNING, level=1))
     source = _read_file(folder.source, MAX_SOURCE_BYTES, findings, is_source=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +34,12 @@ def read_splits(folder: Path) -> dict[str, str]:
     return out
 
 
-def read_dataset(folder: Path) -> dict[str, list[dict[str, Any]]]:
-    """Every config (records and views) of a built folder, labels decoded to their names."""
+def read_dataset(folder: Path, configs: Iterable[str] = ALL_CONFIGS) -> dict[str, list[dict[str, Any]]]:
+    """Every config (records and views; or only ``configs``) of a built folder, labels decoded to their names."""
     import pyarrow.parquet as pq
 
     out: dict[str, list[dict[str, Any]]] = {}
-    for config in ALL_CONFIGS:
+    for config in configs:
         feats = features(config)
         rows: list[dict[str, Any]] = []
         for path in sorted((folder / "data" / config).glob("*.parquet")):

@@ -24,6 +24,7 @@ class DocRecords:
     entities: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     stances: list[dict[str, Any]] = field(default_factory=list)
+    times: list[dict[str, Any]] | None = None  # the times layer, resolved (not a config yet); None: the file has none
 
     def config(self, name: str) -> list[dict[str, Any]]:
         return getattr(self, name)
@@ -81,6 +82,9 @@ def make_records(
         records.entities.append(record)
     times = {t["id"]: ctx.span(("times", i), {k: t[k] for k in ("text", "occurrence", "context", "start", "end") if k in t})
              for i, t in enumerate(ann.get("times", ()))}
+    if "times" in ann:
+        records.times = [{"time_id": t["id"], "type": t["type"], "value": t.get("value"), **_as_dict(times[t["id"]])}
+                         for t in ann["times"] if times.get(t["id"]) is not None]
     for i, ev in enumerate(ann["events"]):
         records.events.append(_event(ctx, doc_id, i, ev, entity_ids, event_ids, entity_mentions, times))
     for i, st in enumerate(ann["stances"]):

@@ -9,7 +9,7 @@ import pytest
 from builders.read import read_dataset
 from builders.stats import BLOCK_BEGIN, BLOCK_END, compute, embed, embedded, to_markdown
 
-from conftest import CORPUS, REPO, cli
+from conftest import CORPUS, REAL_CORPUS, REPO, cli
 
 DATASHEET = REPO / "DATASHEET.md"
 REFRESH = "geosignal stats --format markdown --update DATASHEET.md"
@@ -22,11 +22,12 @@ def test_the_seven_sections_in_order():
     assert headings == list(SECTIONS)
 
 
-def test_figures_equal_the_build(built):
+def test_figures_equal_the_build(built_real):
     block = embedded(DATASHEET.read_text(encoding="utf-8"))
     assert block is not None, f"DATASHEET.md has no {BLOCK_BEGIN} ... {BLOCK_END} block"
-    expected = to_markdown(compute(read_dataset(built)))
-    assert "| documents | 1 |" in expected  # the build is really read
+    documents = sum(1 for d in REAL_CORPUS.iterdir() if (d / "annotation.yaml").is_file())
+    expected = to_markdown(compute(read_dataset(built_real)))
+    assert f"| documents | {documents} |" in expected  # the build is really read
     assert block == expected, f"DATASHEET.md's figures differ from the build: run `{REFRESH}`"
 
 
@@ -35,7 +36,7 @@ def test_update_rewrites_only_the_block(tmp_path):
     original = DATASHEET.read_text(encoding="utf-8")
     sheet.write_text(embed(original, "| stale | 0 |\n"), encoding="utf-8")
     assert embedded(sheet.read_text(encoding="utf-8")) == "| stale | 0 |\n"
-    result = cli("stats", "--corpus", str(CORPUS), "--format", "markdown", "--update", str(sheet))
+    result = cli("stats", "--corpus", str(REAL_CORPUS), "--format", "markdown", "--update", str(sheet))
     assert result.returncode == 0, result.stderr
     assert sheet.read_text(encoding="utf-8") == original
 

@@ -101,7 +101,7 @@ def test_a_new_builder_or_schema_version_rebuilds_everything(corpus, tmp_path, m
         schema_copy = tmp_path / "schema"
         shutil.copytree(pipeline.schema_dir(), schema_copy)
         path = schema_copy / "entity.schema.json"
-        path.write_text(path.read_text().replace('"version": "1.0.0"', '"version": "1.0.1"'))
+        path.write_text(path.read_text().replace('"version": "2.0.0"', '"version": "2.0.1"'))
         monkeypatch.setattr(pipeline, "schema_dir", lambda: schema_copy)
     pipeline.code_fingerprint.cache_clear()
     try:

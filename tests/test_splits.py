@@ -102,7 +102,7 @@ def test_a_small_corpus_is_all_train():
     assert splits.assign([doc_id(0)], config) == {doc_id(0): "train"}
 
 
-def test_the_real_corpus_loads_its_splits_in_every_config(built):
+def test_the_fixture_corpus_loads_its_splits_in_every_config(built):
     ids = {d.name for d in CORPUS.iterdir() if d.is_dir()}
     expected = splits.assign(sorted(ids))
     for config, parts in split_of_rows(built).items():
