@@ -177,8 +177,17 @@ def _prefix_pattern(publisher: str | None) -> re.Pattern[str]:
     return re.compile(rf"^[ \t\u00a0]*(?:{'|'.join(names)}){_PREFIX_TAIL}(?=\S)", re.I)
 
 
-def clean(raw: str, publisher: str | None = None) -> Cleaned:
-    """Clean one raw article. Pure: the same raw text and publisher give the same result."""
+SOURCE_FORMATS = ("text", "markdown", "csv-field")
+
+
+def clean(raw: str, publisher: str | None = None, source_format: str = "text") -> Cleaned:
+    """Clean one raw article in its shape (``document.source_format``). Pure: the same raw text,
+    publisher and shape give the same result. ``markdown`` and ``csv-field`` are read as paragraphs
+    (builders/shapes.py); ``text`` line by line, as below."""
+    if source_format in ("markdown", "csv-field"):
+        from .shapes import clean_shaped
+
+        return clean_shaped(raw, source_format)
     w = _Writer()
     prefix = _prefix_pattern(publisher)
     first = True

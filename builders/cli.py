@@ -61,7 +61,7 @@ def validate(
     """Check corpus documents: every finding names a file, a line where there is one, a code and a hint.
 
     Levels (each builds on the one before; --level N stops after N):
-    1  files: both present, size limits, UTF-8, no BOM, LF; YAML syntax
+    1  files: both present, size limits, UTF-8, no BOM, LF (annotation); YAML syntax
     2  the annotation schema
     3  spans, offsets, references, source sha256, duplicate ids and articles
     4  guideline lints (warnings)
@@ -89,7 +89,7 @@ def validate(
 
 @app.command()
 def new(
-    source_file: Path = typer.Argument(..., help="The raw article, as received (UTF-8, LF line ends)."),
+    source_file: Optional[Path] = typer.Argument(None, help="The raw article, as received (UTF-8); a Markdown file's front matter fills the metadata."),
     doc_id: Optional[str] = typer.Option(None, "--doc-id", help="The document id (default: the file's stem if valid, else its slug, else a sha256 prefix)."),
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder."),
     publisher: Optional[str] = typer.Option(None, "--publisher", help="Publisher or site name."),
@@ -100,17 +100,28 @@ def new(
     obtained: Optional[str] = typer.Option(None, "--obtained", help="How the raw source was obtained."),
     license: Optional[str] = typer.Option(None, "--license", help="SPDX id of the source text's licence (CC-BY-2.5, CC0-1.0, LicenseRef-PublicDomain-USGov)."),
     annotator: Optional[str] = typer.Option(None, "--annotator", help="Your name or a stable pseudonym, recorded as the document's annotator."),
+    csv_file: Optional[Path] = typer.Option(None, "--csv", help="Take the source from a field of this CSV file (instead of SOURCE_FILE)."),
+    row: Optional[int] = typer.Option(None, "--row", min=0, help="With --csv: the data row, from 0, header excluded."),
+    column: str = typer.Option("text", "--field", help="With --csv: the column holding the article text."),
+    repository: Optional[str] = typer.Option(None, "--repository", help="With --csv: owner/name of the repository the CSV comes from (provenance)."),
+    commit: Optional[str] = typer.Option(None, "--commit", help="With --csv: the commit the CSV was taken from (provenance)."),
 ) -> None:
     """Start a document: copy SOURCE_FILE byte-for-byte into CORPUS/<doc_id>/ with a template.
 
-    The annotation template validates as it is (levels 1-3); level 4 warns about the metadata still marked TODO. Exit 1 and nothing written when the doc id exists, the same article is already in the corpus, or the file breaks the level-1 rules (size, UTF-8, LF).
+    With --csv FILE --row N [--field text], the source is that field's text (its UTF-8 bytes) and the row's title, url and date fill the metadata; --repository and --commit fill the provenance (else level 4 warns). The annotation template validates as it is (levels 1-3); level 4 warns about the metadata still marked TODO. Exit 1 and nothing written when the doc id exists, the same article is already in the corpus, or the file breaks the level-1 rules (size, UTF-8).
     """
-    from .new import create
+    from .new import create, create_from_csv
     from .report import text_lines
 
+    if (source_file is None) == (csv_file is None) or (csv_file is not None and row is None):
+        typer.echo("usage: name either SOURCE_FILE or --csv FILE --row N", err=True)
+        raise typer.Exit(2)
     meta = {"publisher": publisher, "url": url, "title": title, "language": language, "published": published,
             "obtained": obtained, "license": license, "annotator": annotator}
-    result = create(source_file, corpus, doc_id, meta)
+    if csv_file is not None:
+        result = create_from_csv(csv_file, row, column, corpus, doc_id, meta, repository, commit)
+    else:
+        result = create(source_file, corpus, doc_id, meta)
     for line in text_lines(result.findings):
         typer.echo(line, err=True)
     if result.folder is None:

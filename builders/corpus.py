@@ -201,9 +201,8 @@ def _read_file(path: Path, limit: int, findings: list[Finding], is_source: bool)
         else:
             findings.append(Finding(where, 1, "bom", "the annotation file starts with a byte-order mark",
                                     "save the file as UTF-8 without BOM", level=1))
-    if "\r" in text:
+    if "\r" in text and not is_source:  # a raw source keeps its CRLF: the cleaner normalises it
         line = text[: text.index("\r")].count("\n") + 1
         findings.append(Finding(where, line, "line-endings", f"the {what} has CR or CRLF line endings",
-                                "convert the file to LF line endings (e.g. `dos2unix`) before adding it"
-                                + ("; say so in 'obtained'" if is_source else ""), level=1))
+                                "convert the file to LF line endings (e.g. `dos2unix`)", level=1))
     return data, text

@@ -1,7 +1,10 @@
 """``geosignal new``: a raw article -> ``corpus/<doc_id>/`` with an annotation template that validates.
 
 The source is copied byte-for-byte and refused under the same level-1 rules as the corpus
-(size, UTF-8, LF), before anything is written. The template holds the document metadata, the
+(size, UTF-8), before anything is written; CRLF is kept (the cleaner normalises it). A Markdown
+file with YAML front matter fills title, published and url and is marked ``markdown``; a CSV
+field (``--csv FILE --row N``) becomes the source as its UTF-8 bytes, its row fills the metadata
+and ``provenance`` (``csv-field``). The template holds the document metadata, the
 source's sha256 and empty ``entities``/``events``/``stances`` lists: it passes levels 1-3 as it
 is, and level 4 warns about the metadata still marked ``TODO``. The template is validated in
 memory first, and the folder appears atomically (written under a hidden name, then renamed).
@@ -9,7 +12,10 @@ memory first, and the folder appears atomically (written under a hidden name, th
 
 from __future__ import annotations
 
+import csv
+import datetime
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -72,9 +78,44 @@ def _scalar(value: Any) -> str:
     return out[1:-1]
 
 
-def render_template(doc_id: str, source_name: str, source_sha256: str, meta: dict[str, Any] | None = None) -> str:
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.S | re.M)
+
+
+def front_matter(text: str) -> dict[str, Any] | None:
+    """Title, published and url from a Markdown file's YAML front matter; None when it has none."""
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return None
+    try:
+        data = yaml.safe_load(m.group(1))
+    except yaml.YAMLError:
+        data = None
+    data = data if isinstance(data, dict) else {}
+    return {"title": _one_line(data.get("title")), "published": _date(data.get("date")),
+            "url": _one_line(data.get("source_url") or data.get("url"))}
+
+
+def _one_line(value: Any) -> str | None:
+    return (" ".join(value.split()) or None) if isinstance(value, str) else None
+
+
+def _date(value: Any) -> str | None:
+    if isinstance(value, datetime.date):
+        return value.isoformat()[:10]
+    if isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        return value.strip()[:10]
+    return None
+
+
+def render_template(doc_id: str, source_name: str, source_sha256: str, meta: dict[str, Any] | None = None,
+                    source_format: str = "text", provenance: dict[str, Any] | None = None) -> str:
     """The annotation file a new document starts from. Pure."""
     values = {**DEFAULTS, **{k: v for k, v in (meta or {}).items() if v is not None}}
+    prov = "" if provenance is None else "  provenance:\n" + "".join(
+        f"    {key}: {_scalar(provenance.get(key))}\n" for key in ("repository", "commit", "path", "row", "field", "url"))
+    if provenance is None and source_format != "text":
+        prov = (f"  # provenance: {{repository: owner/name, commit: abc1234, path: ..., row: null, field: null, url: null}}\n"
+                f"  # {TODO}: add provenance (where the source was taken from; level 4 warns until it is there)\n")
     spdx = values.get("license") or "LicenseRef-NotCleared"
     annotator = values.get("annotator") or f"{TODO}: your name or a stable pseudonym"
     note = "" if spdx in OPEN_LICENSES else (
@@ -90,9 +131,9 @@ format: {FORMAT}
 document:
   source_name: {_scalar(source_name)}
   source_sha256: {source_sha256}  # never edit source.txt
-  source_format: text              # markdown (front matter) | csv-field | text (ANNOTATION.md 6)
+  source_format: {source_format}{" " * (16 - len(source_format))}# markdown (front matter) | csv-field | text (ANNOTATION.md 6)
 {doc}
-  author: null                     # a statement's speaker: {{name: ..., kb_id: null, entity: <id>}} (ANNOTATION.md 3.7)
+{prov}  author: null                     # a statement's speaker: {{name: ..., kb_id: null, entity: <id>}} (ANNOTATION.md 3.7)
   license:
     spdx: {_scalar(spdx)}    # an SPDX id (CC-BY-2.5, CC0-1.0) or LicenseRef-PublicDomain-USGov
     redistributable: {"true" if spdx in OPEN_LICENSES else "false"}         # true only when the licence allows a published build to hold the text
@@ -143,7 +184,12 @@ def unfilled(parsed: Parsed, file: str) -> list[Finding]:
     meta = parsed.data.get("document") if isinstance(parsed.data, dict) else None
     if not isinstance(meta, dict):
         return []
-    return [
+    missing = [] if meta.get("source_format", "text") == "text" or "provenance" in meta else [
+        Finding(file, parsed.line_of(("document", "source_format")), "template-unfilled",
+                f"document.provenance is missing for a {meta.get('source_format')} source",
+                "add provenance: repository, commit, path (and row, field for a CSV field), see ANNOTATION.md 6",
+                Severity.WARNING, level=4)]
+    return missing + [
         Finding(file, parsed.line_of(("document", *path)), "template-unfilled",
                 f"document.{'.'.join(map(str, path))} is still the template's placeholder",
                 f"write the document's real {path[0]} in place of the {TODO} text", Severity.WARNING, level=4)
@@ -188,7 +234,61 @@ def create(source_file: Path, corpus: Path, doc_id: str | None = None, meta: dic
     if source is None or errors(found):
         return Created(doc_id, findings=found)
     data, text = source
-    doc_id = doc_id if doc_id is not None else default_doc_id(source_file.name, data)
+    fm = front_matter(text)
+    shape = "markdown" if fm is not None else "text"
+    meta = {**(fm or {}), **{k: v for k, v in (meta or {}).items() if v is not None}}
+    return _create(where, source_file.name, data, text, corpus, doc_id, meta, found, shape, None)
+
+
+def create_from_csv(csv_file: Path, row: int, column: str, corpus: Path, doc_id: str | None = None,
+                    meta: dict[str, Any] | None = None, repository: str | None = None,
+                    commit: str | None = None) -> Created:
+    """One field of one CSV row (0-based, header excluded) as a new document's source."""
+    where = corpus_io.display(csv_file)
+
+    def refuse(code: str, message: str, hint: str, line: int | None = None) -> Created:
+        return Created(doc_id, findings=[Finding(where, line, code, message, hint, level=1)])
+
+    if not csv_file.is_file():
+        return refuse("path-missing", f"{where} does not exist or is not a file", "name the CSV file with --csv")
+    try:
+        table = csv_file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return refuse("not-utf8", f"the CSV file is not valid UTF-8 (byte {exc.start})", "re-save the CSV as UTF-8")
+    csv.field_size_limit(corpus_io.MAX_SOURCE_BYTES + 1)
+    try:
+        reader = csv.DictReader(io.StringIO(table, newline=""))
+        rows = list(reader)
+    except csv.Error as exc:
+        return refuse("csv-syntax", f"the CSV file cannot be read: {exc}", "check the file's quoting")
+    if not 0 <= row < len(rows):
+        return refuse("csv-row", f"the CSV file has {len(rows)} data row(s); row {row} does not exist",
+                      "--row counts data rows from 0, the header excluded")
+    record = rows[row]
+    if column not in record or record[column] is None:
+        return refuse("csv-field", f"the CSV file has no column {column!r}", f"choose one of {', '.join(reader.fieldnames or [])} with --field")
+    text = record[column]
+    data = text.encode("utf-8")
+    if not text.strip():
+        return refuse("file-empty", f"the field {column!r} of row {row} is empty", "choose the row and field that hold the article")
+    if len(data) > corpus_io.MAX_SOURCE_BYTES:
+        return refuse("file-too-large", f"the field has {len(data):,} bytes; the limit is {corpus_io.MAX_SOURCE_BYTES:,}",
+                      "check --row and --field")
+    url = (record.get("url") or "").strip() or None
+    filled = {"title": _one_line(record.get("title")), "url": url, "published": _date(record.get("date")),
+              "obtained": f"The {column} field of row {row} (0-based, header excluded) of {csv_file.name}, kept exactly as the CSV gives it."}
+    meta = {**filled, **{k: v for k, v in (meta or {}).items() if v is not None}}
+    provenance = None
+    if repository and commit:
+        provenance = {"repository": repository, "commit": commit, "path": csv_file.name, "row": row, "field": column, "url": url}
+    name = f"{csv_file.stem}-row{row:03d}.txt"
+    doc_id = doc_id if doc_id is not None else default_doc_id(name, data)
+    return _create(where, name, data, text, corpus, doc_id, meta, [], "csv-field", provenance)
+
+
+def _create(where: str, source_name: str, data: bytes, text: str, corpus: Path, doc_id: str | None,
+            meta: dict[str, Any], found: list[Finding], shape: str, provenance: dict[str, Any] | None) -> Created:
+    doc_id = doc_id if doc_id is not None else default_doc_id(source_name, data)
     target = corpus / doc_id
     if not corpus_io.doc_id_pattern().fullmatch(doc_id):
         return Created(doc_id, findings=found + [Finding(
@@ -205,7 +305,7 @@ def create(source_file: Path, corpus: Path, doc_id: str | None = None, meta: dic
     if dup:  # said of the file the contributor named, not of a folder that was never written
         hint = "the article is already in the corpus: annotate that document instead"
         return Created(doc_id, findings=found + [Finding(where, None, f.code, f.message, hint, level=f.level) for f in dup])
-    template = render_template(doc_id, source_file.name, duplicates.fingerprint(data, text).sha256, meta)
+    template = render_template(doc_id, source_name, duplicates.fingerprint(data, text).sha256, meta, shape, provenance)
     problems = _check_template(doc_id, data, text, template, corpus_io.display(target / corpus_io.ANNOTATION))
     if errors(problems):
         return Created(doc_id, findings=found + problems)

@@ -57,7 +57,7 @@ def make_records(
 ) -> tuple[DocRecords | None, list[Finding], Cleaned]:
     """Build one document's records; None when any error was found."""
     meta = ann["document"]
-    cleaned = clean(raw_text, meta.get("publisher"))
+    cleaned = clean(raw_text, meta.get("publisher"), meta.get("source_format", "text"))
     ctx = _Context(file, parsed, cleaned.text)
     actual = sha256(source_bytes)
     if actual != meta["source_sha256"]:

@@ -258,7 +258,7 @@ class Shown:
 def load(folder: "DocFolder") -> Shown:
     """Validate the folder; without records (errors), fall back to the clean text alone."""
     from . import corpus as corpus_io
-    from .clean import clean
+    from .clean import SOURCE_FORMATS, clean
     from .validate import check_document
     from .yamlio import YamlProblem, parse_yaml
 
@@ -272,7 +272,9 @@ def load(folder: "DocFolder") -> Shown:
         data = parse_yaml(doc.annotation_text).data
         meta = data.get("document") if isinstance(data, dict) else None
         publisher = meta.get("publisher") if isinstance(meta, dict) else None
+        shape = meta.get("source_format") if isinstance(meta, dict) else None
     except YamlProblem:
-        publisher = None
-    return Shown(folder.doc_id, clean(doc.raw_text, publisher if isinstance(publisher, str) else None).text,
+        publisher = shape = None
+    shape = shape if shape in SOURCE_FORMATS else "text"
+    return Shown(folder.doc_id, clean(doc.raw_text, publisher if isinstance(publisher, str) else None, shape).text,
                  None, checked.findings)

@@ -52,7 +52,6 @@ STORED: dict[str, Case] = {
     "source-not-utf8": Case("not-utf8", "source.txt", 3),
     "annotation-not-utf8": Case("not-utf8", "annotation.yaml", 13),
     "annotation-bom": Case("bom", "annotation.yaml", 1),
-    "source-crlf": Case("line-endings", "source.txt", 1),
     "annotation-crlf": Case("line-endings", "annotation.yaml", 1),
     "source-is-a-folder": Case("not-a-file", "source.txt", None),
     "bad-doc-id": Case("bad-doc-id", "New Doc", None),
@@ -219,7 +218,7 @@ def test_bad_contribution_is_refused_and_the_good_document_still_validated(name,
 
 # The real CLI on a representative subset: one per kind of failure, the hostile ones all included.
 CLI_CASES = [
-    "annotation-not-utf8", "source-crlf", "yaml-syntax", "yaml-alias-bomb", "yaml-python-tag",
+    "annotation-not-utf8", "annotation-crlf", "yaml-syntax", "yaml-alias-bomb", "yaml-python-tag",
     "unknown-label", "quote-not-found", "same-article-twice", "source-oversized", "symlinked-doc-folder",
     "cli-dotdot-path",
 ]
@@ -284,7 +283,7 @@ def test_oversized_files_are_refused_without_being_opened(tmp_path, monkeypatch)
 def test_several_broken_documents_are_all_reported_in_one_run(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(SMALL / GOOD, corpus / GOOD)
-    picks = {"yaml-tab": "doc_a", "unknown-label": "doc_b", "quote-not-found": "doc_c", "source-crlf": "doc_d"}
+    picks = {"yaml-tab": "doc_a", "unknown-label": "doc_b", "quote-not-found": "doc_c", "source-not-utf8": "doc_d"}
     for case, doc_id in picks.items():
         shutil.copytree(BAD / case / "new_doc", corpus / doc_id)
     report = validate([corpus])
@@ -305,7 +304,7 @@ def test_a_broken_source_does_not_hide_the_annotation_errors(tmp_path):
 
 @pytest.mark.parametrize(
     "name, fails_from_level",
-    [("yaml-syntax", 1), ("source-crlf", 1), ("unknown-label", 2), ("missing-field", 2),
+    [("yaml-syntax", 1), ("annotation-crlf", 1), ("unknown-label", 2), ("missing-field", 2),
      ("quote-not-found", 3), ("sha256-mismatch", 3), ("same-article-twice", 3)],
 )
 def test_each_level_adds_its_checks_to_the_ones_before(name, fails_from_level):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -142,5 +143,124 @@ def test_plain_line_fast_path_equals_the_general_path():
         assert fast.text == general.text
         for s in fast.segments:
             assert fast.text[s.clean_start : s.clean_start + s.length] == raw[s.raw_start : s.raw_start + s.length]
+
+    check()
+
+
+# --- source shapes: markdown (front matter) and csv-field, on real examples and made-up edge cases
+
+SHAPES = Path(__file__).resolve().parent / "data" / "shapes"
+WH_MD = SHAPES / "wh-2022-03-24-dprk-ballistic-missile-launch.md"
+WN_FIELD = SHAPES / "wikinews_2019-row015-text.txt"
+LINE_BREAKS = "\r\n"
+
+
+def read_raw(path):
+    return path.read_bytes().decode("utf-8")  # no newline translation: offsets are into the bytes as stored
+
+
+def assert_exact(raw, c):
+    """Every clean character is copied (segment) or written; every raw character is copied, removed, or a line break."""
+    covered = [0] * len(raw)
+    pos = 0
+    for s in c.segments:
+        assert s.clean_start >= pos and s.length > 0
+        assert c.text[s.clean_start : s.clean_start + s.length] == raw[s.raw_start : s.raw_start + s.length]
+        pos = s.clean_start + s.length
+        for k in range(s.raw_start, s.raw_start + s.length):
+            covered[k] += 1
+    for r in c.removals:
+        assert r.raw_end > r.raw_start
+        for k in range(r.raw_start, r.raw_end):
+            covered[k] += 1
+    assert all(n <= 1 for n in covered), "a raw character is both copied and removed (or removed twice)"
+    missing = [k for k, n in enumerate(covered) if n == 0 and raw[k] not in LINE_BREAKS]
+    assert not missing, [raw[k] for k in missing[:10]]
+
+
+def test_markdown_real_statement_is_the_article_alone():
+    raw = read_raw(WH_MD)
+    c = clean(raw, "The White House", "markdown")
+    assert c.text.startswith("The United States strongly condemns the Democratic People\u2019s Republic of Korea (DPRK) for its")
+    assert c.text.endswith("Republic of Korea and Japanese allies.")
+    assert "\n" not in c.text  # one paragraph in the source, one line here
+    for gone in ("---", "source_url", "title:", "<sup>", "\\###", "###", "  "):
+        assert gone not in c.text, gone
+    assert "On March 10th, the United States" in c.text  # tag removed, content kept, line break -> space
+    assert {r.rule for r in c.removals} >= {"front-matter", "end-mark", "html-tag", "whitespace"}
+    assert raw[c.removals[0].raw_start : c.removals[0].raw_end].startswith("---\ntags:")
+    assert_exact(raw, c)
+    for quote in ("Democratic People\u2019s Republic of Korea", "10th", "Intercontinental Ballistic Missile (ICBM) system"):
+        start = c.text.index(quote)
+        a, b = c.to_raw(start, start + len(quote))
+        assert " ".join(raw[a:b].replace("<sup>", "").replace("</sup>", "").split()) == quote  # a line break inside
+
+
+def test_csv_field_real_wikinews_paragraphs_are_lines():
+    raw = read_raw(WN_FIELD)
+    c = clean(raw, "Wikinews", "csv-field")
+    lines = c.text.split("\n")
+    assert lines[0] == "Wednesday, January 23, 2019"  # the dateline, its trailing no-break space trimmed
+    assert lines[1].startswith("Germany on Monday banned Iranian airline Mahan Air")
+    assert len(lines) == len([b for b in raw.split("\n\n") if b.strip()])
+    assert all(line == line.strip() and "  " not in line for line in lines)
+    assert "private hands. It has" in c.text  # the double space became one
+    assert_exact(raw, c)
+    start = c.text.index("Mahan has been")
+    a, b = c.to_raw(start, start + len("Mahan has been"))
+    assert raw[a:b] == "Mahan has been"
+
+
+def test_the_seed_cleans_as_before_when_named_text(seed):
+    raw, c = seed
+    assert clean(raw, "VISTORBELITUNG.COM", "text") == c
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("---\ntitle: T\ndate: '2024-01-01'\n---\n \nOne two\nthree.\n\nFour.\n\n\\###\n", "One two three.\nFour."),
+    ("---\ntitle: T\n---\nText.\n###\n", "Text."),
+    ("Text.\n\n# # #\n\n-30-\n", "Text."),
+    ("# Heading\nBody line\nwraps.\n\n## Second ##\n", "Heading\nBody line wraps.\nSecond"),
+    ("On March 10<sup>th</sup>, A&amp;B met&nbsp;here.", "On March 10th, A&B met here."),
+    ("A \\*starred\\* and \\# and \\[x\\] word.", "A *starred* and # and [x] word."),
+    ("Some *emphasis*, **strong**, _under_ and ***both*** but snake_case_name and 5 * 3 stay.",
+     "Some emphasis, strong, under and both but snake_case_name and 5 * 3 stay."),
+    ("We [join the\ncall](https://example.invalid/a_b) now. ![pic](x.png)", "We join the call now."),
+    ("- one\n- two\n* three", "one\ntwo\nthree"),
+    ("Line<br>break and <!-- note --> comment<span class=\"x\">s</span>.", "Line break and comments."),
+    ("Tab\there\u00a0and\u2003there\u200b.\r\nNext line\r\n\r\nPara", "Tab here and there. Next line\nPara"),
+])
+def test_markdown_edge_cases(raw, expected):
+    c = clean(raw, None, "markdown")
+    assert c.text == expected
+    assert_exact(raw, c)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Dateline\u00a0\n\n\nFirst para\nwrapped.\n\n  \n\nSecond &amp; last. ", "Dateline\nFirst para wrapped.\nSecond & last."),
+    ("No *markdown* [here](x) \\# kept", "No *markdown* [here](x) \\# kept"),
+    ("One\r\n\r\nTwo\r\nthree", "One\nTwo three"),
+    ("   \n\n", ""),
+])
+def test_csv_field_edge_cases(raw, expected):
+    c = clean(raw, None, "csv-field")
+    assert c.text == expected
+    assert_exact(raw, c)
+
+
+def test_shaped_cleaning_keeps_an_exact_map_on_random_input():
+    from hypothesis import given, settings, strategies as st
+
+    pieces = st.sampled_from(["a", "Bb", " ", "  ", "\t", "\u00a0", "\n", "\n\n", "\r\n", "*", "**", "_", "\\", "#", "# ",
+                              "[", "](u)", "<b>", "</b>", "&amp;", "&nbsp;", "&bogus;", "-", "- ", "e\u0301", "\u200b", "---\n"])
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(st.lists(pieces, max_size=30).map("".join), st.sampled_from(["markdown", "csv-field"]))
+    def check(raw, shape):
+        c = clean(raw, None, shape)
+        assert_exact(raw, c)
+        assert "\n\n" not in c.text and not c.text.startswith("\n") and not c.text.endswith("\n")
+        assert all(line == line.strip() and "  " not in line for line in c.text.split("\n"))
+        assert clean(raw, None, shape) == c
 
     check()

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builders.new import create, default_doc_id, render_template
+from builders.new import create, create_from_csv, default_doc_id, render_template
 from builders.read import read_dataset
 from builders.validate import validate
 from builders.yamlio import parse_yaml
@@ -129,7 +129,6 @@ def test_refuses_an_invalid_doc_id_without_writing_anywhere(corpus, tmp_path, do
 
 @pytest.mark.parametrize("content, code", [
     (b"caf\xe9\n", "not-utf8"),
-    (b"one\r\ntwo\r\n", "line-endings"),
     (b"", "file-empty"),
     (b"![](https://example.invalid/a.jpg)\n", "empty-text"),
 ])
@@ -167,3 +166,100 @@ def test_template_keeps_any_metadata_exactly(publisher, title):
     text = render_template("any_doc", "a.txt", "0" * 64, {"publisher": publisher, "title": title})
     meta = parse_yaml(text).data["document"]
     assert (meta["publisher"], meta["title"]) == (publisher, title)
+
+
+SHAPES = Path(__file__).resolve().parent / "data" / "shapes"
+
+
+def test_crlf_source_is_accepted_kept_byte_for_byte_and_cleaned(corpus, tmp_path):
+    article = tmp_path / "crlf_article.txt"
+    raw = b"Ships sailed east on Monday.\r\nOfficials confirmed it.\r\n"
+    article.write_bytes(raw)
+    result = create(article, corpus, None, {"license": "CC0-1.0"})
+    assert result.folder is not None, result.findings
+    assert (result.folder / "source.txt").read_bytes() == raw
+    report = validate([corpus])
+    assert report.ok, report.findings
+    from builders.show import load
+    from builders.corpus import DocFolder
+    assert load(DocFolder("crlf_article", result.folder)).text == "Ships sailed east on Monday.\nOfficials confirmed it."
+
+
+def test_markdown_front_matter_fills_the_metadata(corpus, tmp_path):
+    article = tmp_path / "statement.md"
+    shutil.copy(SHAPES / "wh-2022-03-24-dprk-ballistic-missile-launch.md", article)
+    made = cli("new", str(article), "--corpus", str(corpus), "--doc-id", "wh_dprk", "--publisher", "The White House",
+               "--license", "LicenseRef-PublicDomain-USGov")
+    assert made.returncode == 0, made.stderr
+    doc = corpus / "wh_dprk"
+    assert (doc / "source.txt").read_bytes() == article.read_bytes()
+    meta = parse_yaml((doc / "annotation.yaml").read_text(encoding="utf-8")).data["document"]
+    assert meta["source_format"] == "markdown"
+    assert meta["title"] == ("Statement by Press Secretary Jen Psaki on the Democratic People\u2019s Republic of Korea\u2019s "
+                             "Ballistic Missile Launch")  # the no-break spaces of the front matter made plain
+    assert meta["published"] == "2022-03-24"
+    assert meta["url"].startswith("https://bidenwhitehouse.archives.gov/briefing-room/statements-releases/2022/03/24/")
+    shown = cli("show", "wh_dprk", "--corpus", str(corpus))
+    assert shown.returncode == 0, shown.stderr
+    assert "The United States strongly condemns" in shown.stdout and "title:" not in shown.stdout
+    assert "<sup>" not in shown.stdout and "###" not in shown.stdout
+    linted = validate([corpus], level=4)
+    assert linted.ok and any(f.code == "template-unfilled" and "provenance" in f.message for f in linted.findings)
+
+
+def wikinews_csv(tmp_path: Path) -> Path:
+    import csv as csv_module
+
+    field = (SHAPES / "wikinews_2019-row015-text.txt").read_bytes().decode("utf-8")
+    path = tmp_path / "wikinews_2019.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        out = csv_module.writer(f)
+        out.writerow(["url", "date", "title", "text"])
+        out.writerow(["https://example.invalid/other", "2019-01-01", "Another story", "Another text.\n\nSecond."])
+        out.writerow(["https://en.wikinews.org//wiki/Germany_bans_Mahan_Air_of_Iran,_citing_%27security%27",
+                      "2019-01-23", "Germany bans Mahan Air of Iran, citing 'security'", field])
+    return path
+
+
+def test_csv_field_becomes_the_source_with_row_metadata_and_provenance(corpus, tmp_path):
+    table = wikinews_csv(tmp_path)
+    made = cli("new", "--csv", str(table), "--row", "1", "--corpus", str(corpus), "--doc-id", "wn_mahan",
+               "--publisher", "Wikinews", "--license", "CC-BY-2.5", "--repository", "vanatteveldt/wikinews",
+               "--commit", "3472541")
+    assert made.returncode == 0, made.stderr
+    doc = corpus / "wn_mahan"
+    assert (doc / "source.txt").read_bytes() == (SHAPES / "wikinews_2019-row015-text.txt").read_bytes()
+    meta = parse_yaml((doc / "annotation.yaml").read_text(encoding="utf-8")).data["document"]
+    assert meta["source_format"] == "csv-field"
+    assert meta["title"] == "Germany bans Mahan Air of Iran, citing 'security'" and meta["published"] == "2019-01-23"
+    assert meta["provenance"] == {"repository": "vanatteveldt/wikinews", "commit": "3472541", "path": "wikinews_2019.csv",
+                                  "row": 1, "field": "text", "url": meta["url"]}
+    report = validate([corpus], level=4)
+    assert report.ok and not [f for f in report.findings if "provenance" in f.message]
+    shown = cli("show", "wn_mahan", "--corpus", str(corpus))
+    assert "Wednesday, January 23, 2019\nGermany on Monday banned" in shown.stdout
+
+
+def test_csv_without_repository_leaves_a_todo_that_level_4_reports(corpus, tmp_path):
+    result = create_from_csv(wikinews_csv(tmp_path), 0, "text", corpus, "wn_other")
+    assert result.folder is not None, result.findings
+    text = (result.folder / "annotation.yaml").read_text(encoding="utf-8")
+    assert "TODO: add provenance" in text
+    findings = validate([corpus], level=4).findings
+    assert any(f.code == "template-unfilled" and "provenance" in f.message for f in findings)
+
+
+@pytest.mark.parametrize("args, code", [
+    (["--row", "5"], "csv-row"),
+    (["--row", "0", "--field", "body"], "csv-field"),
+])
+def test_csv_bad_row_or_field_is_refused(corpus, tmp_path, args, code):
+    made = cli("new", "--csv", str(wikinews_csv(tmp_path)), *args, "--corpus", str(corpus))
+    assert made.returncode == 1 and code in made.stderr
+    assert_no_traceback(made)
+    assert sorted(p.name for p in corpus.iterdir()) == ["good_doc"]
+
+
+def test_new_needs_a_file_or_a_csv_row(corpus, tmp_path):
+    assert cli("new", "--corpus", str(corpus)).returncode == 2
+    assert cli("new", "--csv", str(wikinews_csv(tmp_path)), "--corpus", str(corpus)).returncode == 2
