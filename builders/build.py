@@ -33,8 +33,13 @@ def build(
     workers: int | None = None,
     cache: Path | None = None,
     shard_bytes: int | None = None,
+    redistributable_only: bool = False,
 ) -> BuildResult:
-    """Validate and convert ``corpus``; write the dataset folder ``out`` only if there is no error."""
+    """Validate and convert ``corpus``; write the dataset folder ``out`` only if there is no error.
+
+    With ``redistributable_only`` every document is still checked, but those whose licence forbids
+    redistribution are left out of the dataset (they keep their split: the assignment is by id).
+    """
     from . import card, croissant, provenance, splits, stats, write
     from .pipeline import process
 
@@ -46,15 +51,20 @@ def build(
     total = stats.empty()
     languages: set[str] = set()
     fingerprints = duplicates.Packed()
+    links: list[list] = []  # cross-document event links, one list per folder
     info = provenance.build_info(corpus)
     options = {"shard_bytes": shard_bytes} if shard_bytes else {}
     parquet_metadata = {write.PARQUET_METADATA_KEY: json.dumps(
         {"dataset_version": info.dataset_version, "schema_version": info.schema_version}, sort_keys=True)}
     with write.DatasetWriter(out, parquet_metadata=parquet_metadata, **options) as writer:
-        for chunk in process(folders, 4, workers, cache, assignment):
+        left_out: set[str] = set()
+        for chunk in process(folders, 4, workers, cache, assignment, redistributable_only=redistributable_only):
             for doc in chunk.docs:
+                if redistributable_only and doc.redistributable is False:
+                    left_out.add(doc.doc_id)
                 report.findings.extend(doc.findings)
                 fingerprints.append(doc.fingerprint)
+                links.append(doc.links)
             result.from_cache += len(chunk.docs) if chunk.cached else 0
             if chunk.tables is not None and report.ok:
                 for split, tables in chunk.tables.items():
@@ -62,7 +72,7 @@ def build(
                     languages.update(lang.split("-")[0] for lang in tables["documents"].column("language").to_pylist())
                 total = stats.merge(total, chunk.stats)
         report.checked = len(fingerprints)
-        report.findings.extend(corpus_findings(folders, fingerprints))
+        report.findings.extend(corpus_findings(folders, fingerprints, links=links))
         report.findings = sort_findings(report.findings)
         if not report.ok:
             return result
@@ -70,12 +80,19 @@ def build(
             report.findings.append(Finding(str(corpus), None, "empty-corpus", "the corpus has no documents",
                                            "add a document with `geosignal new SOURCE_FILE`", level=1))
             return result
+        if left_out and len(left_out) == len(folders):
+            report.findings.append(Finding(str(corpus), None, "nothing-redistributable",
+                                           "--redistributable-only left out every document: no licence allows redistribution",
+                                           "build without --redistributable-only for local use, or add openly licensed documents", level=3))
+            return result
         langs = sorted(languages)
+        held = {doc_id: split for doc_id, split in assignment.items() if doc_id not in left_out}
+        licences = card.Licences(total["documents_by_license"], total["documents_redistributable"], len(left_out))
         written = writer.commit(
-            lambda files: card.render(files, total, split_config, info, langs),
-            render_extra=lambda folder: {croissant.FILE: croissant.render(folder, info, langs)},
+            lambda files: card.render(files, total, split_config, info, langs, held, licences),
+            render_extra=lambda folder: {croissant.FILE: croissant.render(folder, info, langs, licences)},
         )
     result.counts = card.counts_of(written)
-    result.splits = assignment
+    result.splits = held
     result.written = True
     return result

@@ -9,6 +9,7 @@ sections of DATASHEET.md and a BibTeX citation.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -28,6 +29,36 @@ HUB_FIELDS = ("license", "license_name", "license_details", "annotations_creator
 BUILD_KEY = "geosignal"  # card YAML: versions, corpus hash and git state of the build
 _SIZES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
           (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"), (1_000_000_000, "100M<n<1B"))
+
+
+@dataclass(frozen=True)
+class Licences:
+    """What the build holds, licence by licence (its documents, not the corpus's)."""
+
+    by_spdx: dict[str, int]  # SPDX id -> documents
+    redistributable: int  # documents whose licence allows redistribution
+    left_out: int = 0  # documents left out by --redistributable-only
+
+    @property
+    def documents(self) -> int:
+        return sum(self.by_spdx.values())
+
+    def summary(self) -> str:
+        """One paragraph for the card's licence fields and Croissant: what this build holds."""
+        parts = ", ".join(f"{n} under {spdx}" for spdx, n in sorted(self.by_spdx.items()))
+        text = (f"This build holds {self.documents} document(s): {parts}. {self.redistributable} of them may be "
+                f"redistributed (documents.license.redistributable); each document's licence, attribution and "
+                f"note are in documents.license.")
+        if self.left_out:
+            text += f" {self.left_out} document(s) whose licence forbids redistribution were left out (--redistributable-only)."
+        elif self.redistributable < self.documents:
+            text += " Documents whose licence forbids redistribution are included: this build is for local use, not for publication."
+        return text
+
+
+def spdx_url(spdx: str) -> str | None:
+    """The SPDX page of a licence id; None for a LicenseRef- (defined by this dataset, not SPDX)."""
+    return None if spdx.startswith("LicenseRef-") else f"https://spdx.org/licenses/{spdx}.html"
 
 
 def size_category(n: int) -> str:
@@ -56,7 +87,7 @@ def counts_of(splits: dict[str, dict[str, SplitFiles]]) -> dict[str, int]:
 
 
 def metadata(splits: dict[str, dict[str, SplitFiles]], build_info: "BuildInfo | None" = None,
-             languages: list[str] | None = None) -> dict[str, Any]:
+             languages: list[str] | None = None, licences: Licences | None = None) -> dict[str, Any]:
     import datasets
 
     written = [c for c in ALL_CONFIGS if any(f.num_examples for f in splits.get(c, {}).values())]
@@ -68,6 +99,8 @@ def metadata(splits: dict[str, dict[str, SplitFiles]], build_info: "BuildInfo | 
                            for split, f in splits[config].items() if f.num_examples]
         infos.append(entry)
     described = hub_metadata(counts_of(splits), languages) if languages is not None else {}
+    if described and licences is not None:
+        described["license_details"] = f"{described['license_details']} {licences.summary()}"
     return {
         **described,
         **({BUILD_KEY: build_info.as_dict()} if build_info is not None else {}),
@@ -80,8 +113,9 @@ def metadata(splits: dict[str, dict[str, SplitFiles]], build_info: "BuildInfo | 
     }
 
 
-def splits_section(splits: dict[str, dict[str, SplitFiles]], config: SplitConfig) -> list[str]:
-    """How documents are split, with this build's figures."""
+def splits_section(splits: dict[str, dict[str, SplitFiles]], config: SplitConfig,
+                   documents: dict[str, str] | None = None) -> list[str]:
+    """How documents are split, with this build's figures and (``documents``) every document's split."""
     ratios = ", ".join(f"{name} {ratio:g}" for name, ratio in config.ratios)
     docs = {split: f.num_examples for split, f in splits["documents"].items() if f.num_examples}
     total = sum(docs.values())
@@ -100,7 +134,30 @@ def splits_section(splits: dict[str, dict[str, SplitFiles]], config: SplitConfig
         "|---|---:|",
         *[f"| {split} | {n:,} |" for split, n in docs.items()],
         "",
+        *(assignment_table(documents) if documents else []),
     ]
+
+
+def assignment_table(documents: dict[str, str]) -> list[str]:
+    """The split of every document of the build, sorted by id (folded: it grows with the corpus)."""
+    return [
+        "<details>",
+        f"<summary>The split of each of the {len(documents):,} documents</summary>",
+        "",
+        "| doc_id | split |",
+        "|---|---|",
+        *[f"| `{doc_id}` | {split} |" for doc_id, split in sorted(documents.items())],
+        "",
+        "</details>",
+        "",
+    ]
+
+
+def licence_section(licences: Licences) -> list[str]:
+    """Documents per licence in this build, and what that means for using it."""
+    rows = [f"| {f'[`{spdx}`]({spdx_url(spdx)})' if spdx_url(spdx) else f'`{spdx}`'} | {n:,} |"
+            for spdx, n in sorted(licences.by_spdx.items())]
+    return ["### Documents per licence", "", licences.summary(), "", "| licence | documents |", "|---|---:|", *rows, ""]
 
 
 VIEWS_TEXT = [
@@ -144,7 +201,7 @@ def label_tables() -> list[str]:
     return out
 
 
-def release_sections(info: "BuildInfo") -> list[str]:
+def release_sections(info: "BuildInfo", licences: Licences | None = None) -> list[str]:
     """Datasheet, licence and citation: the parts of the body that come from the project's files."""
     meta = release_metadata()["dataset"]
     date = current_release_date()
@@ -152,16 +209,18 @@ def release_sections(info: "BuildInfo") -> list[str]:
     datasheet = project_file(DATASHEET)
     if datasheet.is_file():
         out += ["## Datasheet", "", datasheet_body(datasheet.read_text(encoding="utf-8")), ""]
-    out += ["## Licence", "", meta["license_details"], ""]
+    out += ["## Licence", "", meta["license_details"], "", *(licence_section(licences) if licences else [])]
     out += ["## Citation", "", "```bibtex", bibtex(info.dataset_version, date), "```", ""]
     return out
 
 
 def render(splits: dict[str, dict[str, SplitFiles]], stats: dict[str, Any], split_config: SplitConfig,
-           build_info: "BuildInfo | None" = None, languages: list[str] | None = None) -> str:
+           build_info: "BuildInfo | None" = None, languages: list[str] | None = None,
+           documents: dict[str, str] | None = None, licences: Licences | None = None) -> str:
+    """The card; ``documents`` (doc id -> split) and ``licences`` describe what the build holds."""
     info = build_info
     counts = counts_of(splits)
-    meta = yaml.safe_dump(metadata(splits, info, languages), sort_keys=False, allow_unicode=True, width=120)
+    meta = yaml.safe_dump(metadata(splits, info, languages, licences), sort_keys=False, allow_unicode=True, width=120)
     body = [
         MARKER,
         f"# {release_metadata()['dataset']['pretty_name']}",
@@ -180,7 +239,7 @@ def render(splits: dict[str, dict[str, SplitFiles]], stats: dict[str, Any], spli
         'ner = load_dataset("path/to/this/folder", "ner")  # a DatasetDict of the splits',
         "```",
         "",
-        *splits_section(splits, split_config),
+        *splits_section(splits, split_config, documents),
         *VIEWS_TEXT,
         "## Configs",
         "",
@@ -194,5 +253,5 @@ def render(splits: dict[str, dict[str, SplitFiles]], stats: dict[str, Any], spli
     body += label_tables()
     body += ["## Statistics", "", to_markdown(stats)]
     if info is not None:
-        body += release_sections(info)
+        body += release_sections(info, licences)
     return f"---\n{meta}---\n\n" + "\n".join(body)

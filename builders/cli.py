@@ -139,6 +139,8 @@ def build(
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes [default: the machine's cores]."),
     cache: Optional[Path] = typer.Option(None, "--cache", help="Cache of built documents [default: $XDG_CACHE_HOME/geosignal]."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Rebuild every document; read and write no cache."),
+    redistributable_only: bool = typer.Option(False, "--redistributable-only",
+                                              help="Leave out the documents whose licence forbids redistribution (a build to publish)."),
 ) -> None:
     """Validate the corpus and write the Hugging Face dataset folder (atomically).
 
@@ -151,7 +153,8 @@ def build(
     from .write import OutputRefused
 
     try:
-        result = run(corpus, out, workers, None if no_cache else (cache or default_cache_dir()))
+        result = run(corpus, out, workers, None if no_cache else (cache or default_cache_dir()),
+                     redistributable_only=redistributable_only)
     except (OutputRefused, SplitConfigError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1)

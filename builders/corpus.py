@@ -20,7 +20,7 @@ from .schema import schemas
 
 SOURCE = "source.txt"
 ANNOTATION = "annotation.yaml"
-SECOND_ANNOTATION = "annotation.b.yaml"  # an independent second annotation, read by `geosignal agree`
+SECOND_ANNOTATION = "annotation.b.yaml"  # an independent second annotation, for `geosignal agree`: validated, never built
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 MAX_ANNOTATION_BYTES = 1024 * 1024
 CORPUS_FILES = {"README.md", ".gitattributes"}
@@ -54,6 +54,10 @@ class DocFolder:
     @property
     def annotation(self) -> Path:
         return self.path / ANNOTATION
+
+    @property
+    def second_annotation(self) -> Path:
+        return self.path / SECOND_ANNOTATION
 
 
 @dataclass(frozen=True)
@@ -148,10 +152,20 @@ def read_parts(folder: DocFolder) -> tuple[tuple[bytes, str] | None, str | None,
     for name in sorted(os.listdir(folder.path)) if folder.path.is_dir() else []:
         if name not in (SOURCE, ANNOTATION, SECOND_ANNOTATION) and not name.startswith("."):
             findings.append(Finding(display(folder.path / name), None, "stray-file", f"unexpected file {name!r} in a document folder",
-                                    f"a document folder holds only {SOURCE} and {ANNOTATION}", Severity.WARNING, level=1))
+                                    f"a document folder holds only {SOURCE} and {ANNOTATION} (and {SECOND_ANNOTATION}, a second annotation)",
+                                    Severity.WARNING, level=1))
     source = _read_file(folder.source, MAX_SOURCE_BYTES, findings, is_source=True)
     annotation = _read_file(folder.annotation, MAX_ANNOTATION_BYTES, findings, is_source=False)
     return source, annotation[1] if annotation else None, findings
+
+
+def read_second_annotation(folder: DocFolder) -> tuple[str | None, list[Finding]]:
+    """The second annotation (``annotation.b.yaml``) if the folder has one, under the level-1 rules."""
+    findings: list[Finding] = []
+    if not os.path.lexists(folder.second_annotation):
+        return None, findings
+    read = _read_file(folder.second_annotation, MAX_ANNOTATION_BYTES, findings, is_source=False)
+    return (read[1] if read else None), findings
 
 
 def read_source_file(path: Path) -> tuple[tuple[bytes, str] | None, list[Finding]]:

@@ -183,7 +183,23 @@ def _enumerations() -> list[dict[str, Any]]:
     return out
 
 
-def document(files: list[tuple[str, str, int]], info: BuildInfo, languages: list[str]) -> dict[str, Any]:
+def licence_works(meta: dict[str, Any], licences: Any = None) -> list[dict[str, Any]] | dict[str, Any]:
+    """The dataset's licence; with ``licences`` (card.Licences), also one CreativeWork per licence
+    of the documents the build holds, with their number."""
+    dataset = {"@type": "sc:CreativeWork", "name": meta["license_name"],
+               "description": meta["license_details"] + (f" {licences.summary()}" if licences else "")}
+    if licences is None:
+        return dataset
+    from .card import spdx_url
+
+    return [dataset] + [
+        {"@type": "sc:CreativeWork", "name": spdx, "description": f"{n} document(s) of this build.",
+         **({"url": spdx_url(spdx)} if spdx_url(spdx) else {})}
+        for spdx, n in sorted(licences.by_spdx.items())
+    ]
+
+
+def document(files: list[tuple[str, str, int]], info: BuildInfo, languages: list[str], licences: Any = None) -> dict[str, Any]:
     """The Croissant description of a build whose data files are ``files`` (path, sha256, size)."""
     meta = metadata()["dataset"]
     by_config: dict[str, list[str]] = {}
@@ -224,7 +240,7 @@ def document(files: list[tuple[str, str, int]], info: BuildInfo, languages: list
         "name": meta["pretty_name"],
         "description": meta["summary"],
         "version": info.dataset_version,
-        "license": {"@type": "sc:CreativeWork", "name": meta["license_name"], "description": meta["license_details"]},
+        "license": licence_works(meta, licences),
         **({"url": meta["url"]} if meta.get("url") else {}),
         "creator": {"@type": "sc:Organization", "name": meta["creator"]},
         **({"datePublished": date} if date else {}),
@@ -239,5 +255,5 @@ def document(files: list[tuple[str, str, int]], info: BuildInfo, languages: list
     return doc
 
 
-def render(folder: Path, info: BuildInfo, languages: list[str]) -> str:
-    return json.dumps(document(data_files(folder), info, languages), indent=2, ensure_ascii=False) + "\n"
+def render(folder: Path, info: BuildInfo, languages: list[str], licences: Any = None) -> str:
+    return json.dumps(document(data_files(folder), info, languages, licences), indent=2, ensure_ascii=False) + "\n"

@@ -16,7 +16,7 @@ import pickle
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,6 +43,8 @@ class DocOutcome:
     findings: list[Finding]
     fingerprint: Fingerprint | None
     valid: bool  # every check passed and the records were built
+    links: list = field(default_factory=list)  # cross-document event links (links.CrossLink), checked corpus-wide
+    redistributable: bool | None = None  # the licence's answer, for a document whose records were built
 
 
 @dataclass
@@ -83,12 +85,16 @@ def chunks(folders: list[DocFolder]) -> Iterator[list[DocFolder]]:
         yield chunk
 
 
-def chunk_key(folders: list[DocFolder], level: int, splits: list[str] | None, stats: bool = False) -> str | None:
+def chunk_key(folders: list[DocFolder], level: int, splits: list[str] | None, stats: bool = False,
+              redistributable_only: bool = False) -> str | None:
     """Content key of a chunk; None when a file cannot be read plainly (never cached)."""
-    h = hashlib.sha256(f"{code_fingerprint()}\0{level}\0{splits is not None}\0{stats}\0".encode())
+    h = hashlib.sha256(f"{code_fingerprint()}\0{level}\0{splits is not None}\0{stats}\0{redistributable_only}\0".encode())
     for i, folder in enumerate(folders):
         h.update(folder.doc_id.encode() + b"\0" + (splits[i] if splits else "").encode() + b"\0")
-        for path in (folder.source, folder.annotation):
+        for path in (folder.source, folder.annotation, folder.second_annotation):
+            if path == folder.second_annotation and not os.path.lexists(path):
+                h.update(b"-")
+                continue
             try:
                 if path.is_symlink() or path.stat().st_size > 64 * 1024 * 1024:
                     return None
@@ -115,11 +121,14 @@ def tables_of(records: list[DocRecords], configs: Iterable[str], views: list[dic
 
 
 def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None,
-                  splits: list[str] | None = None, stats: bool = False) -> ChunkResult:
+                  splits: list[str] | None = None, stats: bool = False,
+                  redistributable_only: bool = False) -> ChunkResult:
     """Check a chunk of documents; with ``splits`` (one per document) also build its tables,
-    training views included, grouped by split, and count them; with ``stats`` only count them."""
+    training views included, grouped by split, and count them; with ``stats`` only count them.
+    ``redistributable_only`` checks every document but leaves out of tables and counts those
+    whose licence forbids redistribution."""
     stats = stats or splits is not None
-    key = chunk_key(folders, level, splits, stats) if cache_dir is not None else None
+    key = chunk_key(folders, level, splits, stats, redistributable_only) if cache_dir is not None else None
     path = cache_dir / key[:2] / f"{key}.pickle" if key else None
     if path is not None and path.exists():
         try:
@@ -132,12 +141,15 @@ def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None,
     from .corpus import display
     from .stats import compute, merge
 
-    docs, records, views, counts = [], [], [], None
+    docs, records, views, counts, picked_splits, valid = [], [], [], None, [], 0
     for i, folder in enumerate(folders):
         checked = check_document(folder, level)
         findings = checked.findings
-        if checked.records is not None:
+        redistributable = checked.records.documents[0]["license"]["redistributable"] if checked.records else None
+        valid += checked.records is not None
+        if checked.records is not None and (redistributable or not redistributable_only):
             records.append(checked.records)
+            picked_splits.append(splits[i] if splits is not None else None)
             if stats:
                 counts = merge(counts, compute({c: checked.records.config(c) for c in CONFIGS}))
             if splits is not None:
@@ -147,14 +159,14 @@ def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None,
                 views.append(doc.rows)
                 findings = findings + doc.findings
         docs.append(DocOutcome(folder.doc_id, findings, checked.fingerprint,
-                               checked.records is not None))
+                               checked.records is not None, checked.links, redistributable))
     tables = None
-    if splits is not None and len(records) == len(folders):
+    if splits is not None and valid == len(folders):
         tables = {}
-        for split in sorted(set(splits)):
-            picked = [i for i, s in enumerate(splits) if s == split]
+        for split in sorted(set(picked_splits)):
+            picked = [i for i, s in enumerate(picked_splits) if s == split]
             tables[split] = tables_of([records[i] for i in picked], ALL_CONFIGS, [views[i] for i in picked])
-    result = ChunkResult(docs, tables, counts if len(records) == len(folders) else None)
+    result = ChunkResult(docs, tables, (counts or (compute({}) if stats else None)) if valid == len(folders) else None)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -166,7 +178,7 @@ def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None,
 
 def process(
     folders: list[DocFolder], level: int = 4, workers: int | None = None, cache_dir: Path | None = None,
-    splits: dict[str, str] | None = None, stats: bool = False,
+    splits: dict[str, str] | None = None, stats: bool = False, redistributable_only: bool = False,
 ) -> Iterator[ChunkResult]:
     """Chunk results in the order of ``folders``; with workers > 1, computed on that many processes.
 
@@ -177,7 +189,7 @@ def process(
     work = [(chunk, [splits[f.doc_id] for f in chunk] if splits is not None else None) for chunk in chunks(folders)]
     if workers <= 1 or len(work) <= 1:
         for chunk, chunk_splits in work:
-            yield process_chunk(chunk, level, cache_dir, chunk_splits, stats)
+            yield process_chunk(chunk, level, cache_dir, chunk_splits, stats, redistributable_only)
         return
     if splits is not None and cache_dir is None:  # every chunk will need spaCy: load it once here
         # for the forked workers to inherit; with a cache, a rebuild may need it for no chunk at all
@@ -187,7 +199,7 @@ def process(
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: deque = deque()
         for chunk, chunk_splits in work:
-            pending.append(pool.submit(process_chunk, chunk, level, cache_dir, chunk_splits, stats))
+            pending.append(pool.submit(process_chunk, chunk, level, cache_dir, chunk_splits, stats, redistributable_only))
             if len(pending) >= workers * WINDOW:
                 yield pending.popleft().result()
         while pending:

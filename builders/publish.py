@@ -149,6 +149,7 @@ def check(folder: Path) -> tuple[list[Finding], dict[str, Any] | None]:
                                         "rebuild the folder"))
             listed.update({f: config.get("config_name") for f in matched})
     findings += _check_parquet(folder, files, listed, version)
+    findings += _check_licences(folder, listed)
     findings += _check_croissant(folder, files, set(listed), version)
     for extra in sorted(f for f in files - set(listed) - {"README.md", CROISSANT} if not f.endswith(".parquet")):
         findings.append(finding(display(folder / extra), "unexpected-file", f"{extra} is not part of the build",
@@ -186,6 +187,26 @@ def _check_parquet(folder: Path, files: set[str], listed: dict[str, str], versio
             out.append(Finding(where, None, "version-mismatch", f"{path} has dataset version {stored!r}, the card {version!r}",
                                "rebuild the folder", level=1))
     return out
+
+
+def _check_licences(folder: Path, listed: dict[str, str]) -> list[Finding]:
+    """Every document of the build may be redistributed: its licence says so (documents.license)."""
+    import pyarrow.parquet as pq
+
+    refused: list[str] = []
+    for path in sorted(f for f, config in listed.items() if config == "documents" and f.endswith(".parquet")):
+        try:
+            table = pq.read_table(folder / path, columns=["doc_id", "license"])
+            rows = table.to_pylist()
+        except Exception:  # noqa: BLE001 - an unreadable or foreign file is reported by _check_parquet
+            continue
+        refused += [r["doc_id"] for r in rows if not (isinstance(r["license"], dict) and r["license"].get("redistributable") is True)]
+    if not refused:
+        return []
+    shown = ", ".join(refused[:10]) + (f" and {len(refused) - 10} more" if len(refused) > 10 else "")
+    return [Finding(display(folder / "data" / "documents"), None, "not-redistributable",
+                    f"the build holds {len(refused)} document(s) whose licence forbids redistribution: {shown}",
+                    "build the release with `geosignal build --redistributable-only`, then publish that build", level=1)]
 
 
 def _check_croissant(folder: Path, files: set[str], listed: set[str], version: str) -> list[Finding]:

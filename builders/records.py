@@ -2,7 +2,7 @@
 
 The annotation is assumed schema-valid (level 2). This step cleans the source, resolves every
 quoted span to offsets, checks that every id referred to exists (level 3), and returns the
-records of the four configs in annotation order.
+records of the five record configs in annotation order.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 from .clean import Cleaned, clean
 from .findings import Finding, Severity
 from .resolve import Span, SpanError, resolve
+from .timex import event_date, normalise
 from .yamlio import Parsed
 
 
@@ -22,9 +23,9 @@ class DocRecords:
     doc_id: str
     documents: list[dict[str, Any]] = field(default_factory=list)
     entities: list[dict[str, Any]] = field(default_factory=list)
+    times: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     stances: list[dict[str, Any]] = field(default_factory=list)
-    times: list[dict[str, Any]] | None = None  # the times layer, resolved (not a config yet); None: the file has none
 
     def config(self, name: str) -> list[dict[str, Any]]:
         return getattr(self, name)
@@ -75,16 +76,17 @@ def make_records(
     event_ids = {e["id"] for e in ann["events"]}
     records = DocRecords(doc_id)
     records.documents.append(_document(doc_id, meta, raw_text, cleaned))
+    _check_author(ctx, meta, ann["entities"])
     entity_mentions: dict[str, set[tuple[int, int]]] = {}
     for i, ent in enumerate(ann["entities"]):
-        record = _entity(ctx, doc_id, i, ent)
+        record = _entity(ctx, doc_id, i, ent, entity_ids)
         entity_mentions[ent["id"]] = {(m["start"], m["end"]) for m in record["mentions"]}
         records.entities.append(record)
-    times = {t["id"]: ctx.span(("times", i), {k: t[k] for k in ("text", "occurrence", "context", "start", "end") if k in t})
-             for i, t in enumerate(ann.get("times", ()))}
-    if "times" in ann:
-        records.times = [{"time_id": t["id"], "type": t["type"], "value": t.get("value"), **_as_dict(times[t["id"]])}
-                         for t in ann["times"] if times.get(t["id"]) is not None]
+    times: dict[str, dict[str, Any]] = {}
+    for i, t in enumerate(ann.get("times", ())):
+        record = _time(ctx, doc_id, i, t, meta.get("published"))
+        times.setdefault(t["id"], record)
+        records.times.append(record)
     for i, ev in enumerate(ann["events"]):
         records.events.append(_event(ctx, doc_id, i, ev, entity_ids, event_ids, entity_mentions, times))
     for i, st in enumerate(ann["stances"]):
@@ -122,9 +124,22 @@ def _document(doc_id: str, meta: dict[str, Any], raw_text: str, cleaned: Cleaned
         "language": meta["language"],
         "published": meta.get("published"),
         "obtained": meta["obtained"],
-        "license": meta["license"]["spdx"],
+        "license": {
+            "spdx": meta["license"]["spdx"],
+            "redistributable": meta["license"]["redistributable"],
+            "attribution": meta["license"].get("attribution"),
+            "note": meta["license"].get("note"),
+        },
         "source_name": meta["source_name"],
         "source_sha256": meta["source_sha256"],
+        "source_format": meta["source_format"],
+        "provenance": ({key: meta["provenance"].get(key) for key in ("repository", "commit", "path", "row", "field", "url")}
+                       if meta.get("provenance") else None),
+        "annotation_status": meta["annotation"]["status"],
+        "annotators": list(meta["annotation"]["annotators"]),
+        "annotation_tool": dict(meta["annotation"]["tool"]) if meta["annotation"].get("tool") else None,
+        "author": ({"name": author["name"], "kb_id": author.get("kb_id"), "entity_id": author.get("entity")}
+                   if (author := meta.get("author")) else None),
         "raw_text": raw_text,
         "offset_map": [
             {"clean_start": s.clean_start, "raw_start": s.raw_start, "length": s.length} for s in cleaned.segments
@@ -136,7 +151,26 @@ def _as_dict(span: Span | None) -> dict[str, Any]:
     return {"start": span.start, "end": span.end, "text": span.text} if span else {"start": 0, "end": 0, "text": "?"}
 
 
-def _entity(ctx: _Context, doc_id: str, i: int, ent: dict[str, Any]) -> dict[str, Any]:
+def _check_author(ctx: _Context, meta: dict[str, Any], entities: list[dict[str, Any]]) -> None:
+    """The author's entity (3.7) exists and can speak: a person, an organisation or a government."""
+    author = meta.get("author") or {}
+    entity = author.get("entity")
+    if entity is None:
+        return
+    types = {e["id"]: e["type"] for e in entities}
+    path = ("document", "author", "entity")
+    if entity not in types:
+        ctx.add(path, "dangling-reference", f"the author's entity {entity!r} is not an entity of this document",
+                _suggest(entity, set(types), "entity"))
+    elif types[entity] not in AUTHOR_TYPES:
+        ctx.add(path, "author-type", f"the author's entity {entity!r} is a {types[entity]}, which cannot speak",
+                f"the author is a {', '.join(AUTHOR_TYPES)} entity (ANNOTATION.md 3.7): point to the speaker's entity, or null")
+
+
+AUTHOR_TYPES = ("PER", "ORG", "GPE")
+
+
+def _entity(ctx: _Context, doc_id: str, i: int, ent: dict[str, Any], entity_ids: set[str]) -> dict[str, Any]:
     mentions: dict[tuple[int, int], dict[str, Any]] = {}
     for j, ref in enumerate(ent["mentions"]):
         span = ctx.span(("entities", i, "mentions", j), ref)
@@ -149,6 +183,19 @@ def _entity(ctx: _Context, doc_id: str, i: int, ent: dict[str, Any]) -> dict[str
                     "remove the repeated mention, or point it at another occurrence with 'occurrence: N'")
             continue
         mentions[(span.start, span.end)] = {**_as_dict(span), "kind": kind}
+    members = ent.get("members", [])
+    seen: set[str] = set()
+    for j, member in enumerate(members):
+        path = ("entities", i, "members", j)
+        if member == ent["id"]:
+            ctx.add(path, "self-member", f"the group {ent['id']!r} lists itself as a member",
+                    "list the entities the group is made of (ANNOTATION.md 3.8)")
+        elif member not in entity_ids:
+            ctx.add(path, "dangling-reference", f"member {member!r} is not an entity of this document",
+                    _suggest(member, entity_ids, "entity"))
+        elif member in seen:
+            ctx.add(path, "duplicate-member", f"member {member!r} is listed twice for {ent['id']!r}", "list each member once")
+        seen.add(member)
     return {
         "doc_id": doc_id,
         "entity_id": ent["id"],
@@ -156,12 +203,31 @@ def _entity(ctx: _Context, doc_id: str, i: int, ent: dict[str, Any]) -> dict[str
         "type": ent["type"],
         "kb_id": ent["kb_id"],
         "mentions": [mentions[k] for k in sorted(mentions)],
+        "members": list(members),
+        "origin": ent.get("origin", "human"),
+    }
+
+
+def _time(ctx: _Context, doc_id: str, i: int, t: dict[str, Any], published: str | None) -> dict[str, Any]:
+    span = ctx.span(("times", i), {k: t[k] for k in ("text", "occurrence", "context", "start", "end") if k in t})
+    value, source = t.get("value"), "annotated"
+    if value is None and span is not None:
+        value, source = normalise(span.text, t["type"], published), "normalised"
+    return {
+        "doc_id": doc_id,
+        "time_id": t["id"],
+        **_as_dict(span),
+        "type": t["type"],
+        "value": value,
+        "value_source": source if value is not None else None,
+        "origin": t.get("origin", "human"),
     }
 
 
 def _event(ctx, doc_id, i, ev, entity_ids, event_ids, entity_mentions, times) -> dict[str, Any]:
     trigger = ctx.span(("events", i, "trigger"), ev["trigger"])
     arguments = []
+    time_role: dict[str, Any] | None = None  # the first time expression filling the time role
     for j, arg in enumerate(ev.get("arguments", [])):
         path = ("events", i, "arguments", j)
         entity = arg.get("entity")
@@ -169,11 +235,22 @@ def _event(ctx, doc_id, i, ev, entity_ids, event_ids, entity_mentions, times) ->
             ctx.add(path + ("entity",), "dangling-reference", f"argument entity {entity!r} is not an entity of this document",
                     _suggest(entity, entity_ids, "entity"))
         span = None
-        if "time" in arg:
-            if arg["time"] not in times:
-                ctx.add(path + ("time",), "dangling-reference", f"argument time {arg['time']!r} is not a time expression of this document",
-                        _suggest(arg["time"], set(times), "time expression (in times:)"))
-            span = times.get(arg["time"])
+        time_id = arg.get("time")
+        if arg["role"] == "time" and time_id is None:
+            ctx.add(path, "time-not-a-timex", "a time argument names its time expression with 'time:', not bare text",
+                    "annotate the expression in times: (ANNOTATION.md 4.10) and write {role: time, time: <its id>}")
+        elif time_id is not None and arg["role"] != "time":
+            ctx.add(path + ("time",), "timex-wrong-role", f"a time expression fills the role {arg['role']!r}",
+                    "time expressions fill the time role; name an entity for the other roles")
+        if time_id is not None:
+            if time_id not in times:
+                ctx.add(path + ("time",), "dangling-reference", f"argument time {time_id!r} is not a time expression of this document",
+                        _suggest(time_id, set(times), "time expression (in times:)"))
+            else:
+                t = times[time_id]
+                span = Span(t["start"], t["end"], t["text"])
+                if time_role is None:
+                    time_role = t
         elif "text" in arg:
             ref = {k: arg[k] for k in ("text", "occurrence", "context", "start", "end") if k in arg}
             span = ctx.span(path, ref)
@@ -184,6 +261,7 @@ def _event(ctx, doc_id, i, ev, entity_ids, event_ids, entity_mentions, times) ->
         arguments.append({
             "role": arg["role"],
             "entity_id": entity,
+            "time_id": time_id,
             "start": span.start if span else None,
             "end": span.end if span else None,
             "text": span.text if span else None,
@@ -191,15 +269,19 @@ def _event(ctx, doc_id, i, ev, entity_ids, event_ids, entity_mentions, times) ->
     links = []
     for j, link in enumerate(ev.get("links", [])):
         target = link["event"]
-        if "#" in target:  # another document's event: checked corpus-wide
-            links.append({"type": link["type"], "event_id": target})
+        if "#" in target:  # another document's event: checked corpus-wide (links.py)
+            other_doc, _, other_event = target.partition("#")
+            if other_doc == doc_id:
+                ctx.add(("events", i, "links", j, "event"), "cross-link-to-self",
+                        f"the link {target!r} names this document", f"write the local id {other_event!r} alone")
+            links.append({"type": link["type"], "doc_id": other_doc, "event_id": other_event})
             continue
         if target not in event_ids:
             ctx.add(("events", i, "links", j, "event"), "dangling-reference", f"linked event {target!r} is not an event of this document",
                     _suggest(target, event_ids, "event"))
         elif target == ev["id"]:
             ctx.add(("events", i, "links", j, "event"), "self-link", f"event {target!r} links to itself", "link to another event")
-        links.append({"type": link["type"], "event_id": target})
+        links.append({"type": link["type"], "doc_id": doc_id, "event_id": target})
     return {
         "doc_id": doc_id,
         "event_id": ev["id"],
@@ -208,8 +290,10 @@ def _event(ctx, doc_id, i, ev, entity_ids, event_ids, entity_mentions, times) ->
         "trigger": _as_dict(trigger),
         "realis": ev["realis"],
         "modality": ev.get("modality"),
+        "date": event_date(time_role["value"], time_role["type"]) if time_role else None,
         "arguments": arguments,
         "links": links,
+        "origin": ev.get("origin", "human"),
     }
 
 
@@ -230,6 +314,7 @@ def _stance(ctx, doc_id, i, st, entity_ids, event_ids, kinds) -> dict[str, Any]:
         "target_kind": target_kind or "entity",
         "polarity": st["polarity"],
         "evidence": _as_dict(evidence),
+        "origin": st.get("origin", "human"),
     }
 
 

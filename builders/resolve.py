@@ -7,6 +7,9 @@ does not match inside ``Japanese``), and must be unique unless it is disambiguat
 - ``{text: Japan, occurrence: 2}``: the second occurrence (1-based);
 - ``{text: Japan, context: "Sea of Japan this week"}``: the one inside a context that occurs once;
 - ``{text: Japan, start: 120, end: 125}``: explicit offsets, checked against the quote.
+
+A quote that differs from the text only in straight vs. curly quotes or apostrophes (``'`` ``’``
+``‘``, ``"`` ``“`` ``”``) still resolves; the span then holds the text as the source has it.
 """
 
 from __future__ import annotations
@@ -43,8 +46,38 @@ def occurrences(text: str, quote: str) -> list[int]:
     return found
 
 
+# straight and curly quote marks -> one form each; one code point for one, so offsets carry over
+_QUOTE_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+_FOLDED = set("\u2019\u2018\u201c\u201d'\"")
+
+
+def fold_quotes(text: str) -> str:
+    """``text`` with curly quotes and apostrophes made straight (the same length, the same offsets)."""
+    return text.translate(_QUOTE_FOLD)
+
+
 def resolve(text: str, ref: str | dict[str, Any]) -> Span:
-    """Resolve one span reference, or raise SpanError saying what to write instead."""
+    """Resolve one span reference, or raise SpanError saying what to write instead.
+
+    When the quote (or its context) is not found as written but is found with quote marks folded
+    (``fold_quotes``), that span is returned with the exact text of the source.
+    """
+    try:
+        return _resolve(text, ref)
+    except SpanError as exc:
+        written = ref if isinstance(ref, str) else f"{ref.get('text', '')}{ref.get('context', '')}"
+        if exc.code not in ("quote-not-found", "context-not-found", "offsets-mismatch") or not _FOLDED & set(written):
+            raise
+        folded_ref = fold_quotes(ref) if isinstance(ref, str) else {
+            k: fold_quotes(v) if k in ("text", "context") else v for k, v in ref.items()}
+        try:
+            span = _resolve(fold_quotes(text), folded_ref)
+        except SpanError as folded:
+            raise (exc if folded.code == exc.code else folded) from None
+        return Span(span.start, span.end, text[span.start:span.end])
+
+
+def _resolve(text: str, ref: str | dict[str, Any]) -> Span:
     if isinstance(ref, str):
         ref = {"text": ref}
     quote = ref["text"]

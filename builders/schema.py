@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 CONFIGS: dict[str, str] = {
     "documents": "document",
     "entities": "entity",
+    "times": "time",
     "events": "event",
     "stances": "stance",
 }

@@ -62,7 +62,8 @@ def _colour(palette: tuple[str, ...], names: list[str], name: str) -> str:
 
 def _arguments(event: dict[str, Any]) -> str:
     parts = [f"{a['role']}: {a['entity_id'] or a['text']}" for a in event["arguments"]]
-    parts += [f"{link['type']} {link['event_id']}" for link in event["links"]]
+    parts += [f"{link['type']} {'' if link['doc_id'] == event['doc_id'] else link['doc_id'] + '#'}{link['event_id']}"
+              for link in event["links"]]
     return "; ".join(parts)
 
 

@@ -26,12 +26,16 @@ def _count(values, names: list[str]) -> dict[str, int]:
 
 def compute(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """Counts by label, with every label of the schema listed (zeros included)."""
-    docs, ents, evs, sts = (rows.get(c, []) for c in ("documents", "entities", "events", "stances"))
+    docs, ents, tms, evs, sts = (rows.get(c, []) for c in ("documents", "entities", "times", "events", "stances"))
     mentions = [(e["type"], m["kind"]) for e in ents for m in e["mentions"]]
     return {
         "documents": len(docs),
         "characters": sum(len(d["text"]) for d in docs),
         "tokens": sum(len(_TOKEN.findall(d["text"])) for d in docs),
+        # licence ids are open-ended (SPDX): only those present are listed, sorted when shown
+        "documents_by_license": dict(sorted(Counter(d["license"]["spdx"] for d in docs).items())),
+        "documents_redistributable": sum(1 for d in docs if d["license"]["redistributable"]),
+        "documents_by_status": _count((d["annotation_status"] for d in docs), _names("documents", "annotation_status")),
         "entities": {"total": len(ents), "by_type": _count((e["type"] for e in ents), _names("entities", "type"))},
         "entities_linked": sum(1 for e in ents if e["kb_id"]),
         "mentions": {
@@ -45,9 +49,16 @@ def compute(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
             "by_realis": _count((e["realis"] for e in evs), _names("events", "realis")),
             "by_modality": _count((e["modality"] for e in evs if e["modality"]), _names("events", "modality")),
         },
+        "events_dated": sum(1 for e in evs if e["date"]),
+        "times": {
+            "total": len(tms),
+            "by_type": _count((t["type"] for t in tms), _names("times", "type")),
+            "normalised": sum(1 for t in tms if t["value_source"] == "normalised"),
+        },
         "event_links": {
             "total": sum(len(e["links"]) for e in evs),
             "by_type": _count((l["type"] for e in evs for l in e["links"]), _names("events", "links", "type")),
+            "across_documents": sum(1 for e in evs for l in e["links"] if l["doc_id"] != e["doc_id"]),
         },
         "stances": {"total": len(sts), "by_polarity": _count((s["polarity"] for s in sts), _names("stances", "polarity"))},
     }
@@ -66,10 +77,17 @@ def tables(stats: dict[str, Any]) -> list[tuple[str, list[tuple[str, Any]]]]:
         ("entities", stats["entities"]["total"]),
         ("entities linked to Wikidata", stats["entities_linked"]),
         ("mentions", stats["mentions"]["total"]),
+        ("documents that may be redistributed", stats["documents_redistributable"]),
         ("events", stats["events"]["total"]),
+        ("events with a date", stats["events_dated"]),
+        ("time expressions", stats["times"]["total"]),
+        ("time values normalised by the builder", stats["times"]["normalised"]),
         ("event links", stats["event_links"]["total"]),
+        ("event links across documents", stats["event_links"]["across_documents"]),
         ("stances", stats["stances"]["total"]),
     ])]
+    out.append(("Documents by licence", sorted(stats["documents_by_license"].items())))
+    out.append(("Documents by annotation status", list(stats["documents_by_status"].items())))
     out.append(("Entities by type", list(stats["entities"]["by_type"].items())))
     out.append(("Mentions by entity type", list(stats["mentions"]["by_type"].items())))
     out.append(("Mentions by kind", list(stats["mentions"]["by_kind"].items())))
@@ -77,6 +95,7 @@ def tables(stats: dict[str, Any]) -> list[tuple[str, list[tuple[str, Any]]]]:
     out.append(("Events by realis", list(stats["events"]["by_realis"].items())))
     out.append(("Events by modality (realis other)", list(stats["events"]["by_modality"].items())))
     out.append(("Event links by type", list(stats["event_links"]["by_type"].items())))
+    out.append(("Time expressions by type", list(stats["times"]["by_type"].items())))
     out.append(("Stances by polarity", list(stats["stances"]["by_polarity"].items())))
     return out
 
@@ -93,7 +112,10 @@ def merge(total: dict[str, Any] | None, part: dict[str, Any]) -> dict[str, Any]:
     if total is None:
         return json.loads(json.dumps(part))  # a deep copy the caller may keep adding to
     for key, value in part.items():
-        total[key] = merge(total[key], value) if isinstance(value, dict) else total[key] + value
+        if key not in total:  # an open-ended key (a licence id) first seen in this part
+            total[key] = json.loads(json.dumps(value))
+        else:
+            total[key] = merge(total[key], value) if isinstance(value, dict) else total[key] + value
     return total
 
 

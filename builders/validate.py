@@ -20,6 +20,7 @@ from . import corpus as corpus_io
 from . import duplicates
 from .duplicates import Fingerprint, fingerprint
 from .findings import Finding, sort_findings
+from .links import CrossLink
 from .records import DocRecords, make_records
 from .schema import CONFIGS, checker
 from .yamlio import Parsed, YamlProblem, parse_yaml
@@ -46,6 +47,7 @@ class Checked:
     records: DocRecords | None
     findings: list[Finding]
     fingerprint: Fingerprint | None = None
+    links: list[CrossLink] = field(default_factory=list)  # to other documents: checked corpus-wide
 
 
 def check_document(folder: corpus_io.DocFolder, level: int = 4) -> Checked:
@@ -53,24 +55,50 @@ def check_document(folder: corpus_io.DocFolder, level: int = 4) -> Checked:
 
     A check runs when the file it reads passed the levels below it: a missing source does not
     hide a YAML or schema error in the annotation, but spans are resolved only when both files
-    and the schema are clean.
+    and the schema are clean. A second annotation (``annotation.b.yaml``, for `geosignal agree`)
+    gets the same checks; its records are never kept.
     """
     source, annotation_text, findings = corpus_io.read_parts(folder)
     fp = fingerprint(*source) if source else None
     done = Checked(folder.doc_id, None, findings, fp)
+    if any(f.is_error for f in findings):  # spans are resolved only against a source that passed level 1
+        source = None
+    second, second_findings = corpus_io.read_second_annotation(folder)
+    findings.extend(second_findings)
+    if second is not None:
+        file = corpus_io.display(folder.second_annotation)
+        findings.extend(_check_annotation(folder, source, second, file, level)[0])
     if annotation_text is None:
         return done
     file = corpus_io.display(folder.annotation)
+    own, records, links = _check_annotation(folder, source, annotation_text, file, level)
+    findings.extend(own)
+    done.links = links
+    ok = records is not None and not any(f.is_error for f in findings)
+    done.records = records if ok else None
+    return done
+
+
+def _check_annotation(folder: corpus_io.DocFolder, source: tuple[bytes, str] | None, text: str, file: str,
+                      level: int) -> tuple[list[Finding], DocRecords | None, list[CrossLink]]:
+    """Levels 1 (YAML) to 4 of one annotation file of a document: findings, records, cross-document links."""
+    findings: list[Finding] = []
     try:
-        parsed = parse_yaml(annotation_text)
+        parsed = parse_yaml(text)
     except YamlProblem as exc:
-        findings.append(Finding(file, exc.line, exc.code, exc.message, exc.hint, level=1))
-        return done
+        return [Finding(file, exc.line, exc.code, exc.message, exc.hint, level=1)], None, []
     if level < 2:
-        return done
+        return findings, None, []
     findings.extend(schema_findings_for(parsed, file))
-    if level < 3 or source is None or any(f.is_error for f in findings):
-        return done
+    if any(f.is_error for f in findings):
+        return findings, None, []
+    links: list[CrossLink] = []
+    if level >= 3:
+        from .links import of_annotation
+
+        links = of_annotation(parsed.data, file, parsed.line_of)
+    if level < 3 or source is None:
+        return findings, None, links
     records, record_findings, _ = make_records(folder.doc_id, source[0], source[1], parsed.data, parsed, file)
     findings.extend(record_findings)
     if records is not None:
@@ -81,9 +109,7 @@ def check_document(folder: corpus_io.DocFolder, level: int = 4) -> Checked:
 
         findings.extend(lint(records, parsed, file))
         findings.extend(unfilled(parsed, file))
-    ok = records is not None and not any(f.is_error for f in findings)
-    done.records = records if ok else None
-    return done
+    return findings, records, links
 
 
 def validate(paths: list[Path], level: int = 4, workers: int | None = None, cache_dir: Path | None = None) -> Report:
@@ -100,15 +126,17 @@ def validate(paths: list[Path], level: int = 4, workers: int | None = None, cach
     folders, findings = corpus_io.discover(paths)
     report = Report(findings=list(findings))
     fingerprints = duplicates.Packed()  # one per folder, for the corpus-wide checks
+    links: list[list[CrossLink]] = []  # one per folder, mostly empty
     for chunk in process(folders, level, workers):
         for doc in chunk.docs:
             report.findings.extend(doc.findings)
             fingerprints.append(doc.fingerprint)
+            links.append(doc.links)
             if doc.valid:
                 report.valid.append(doc.doc_id)
     report.checked = len(fingerprints)
     if level >= 3:
-        report.findings.extend(corpus_findings(folders, fingerprints, cache_dir))
+        report.findings.extend(corpus_findings(folders, fingerprints, cache_dir, links))
     report.findings = sort_findings(report.findings)
     return report
 
@@ -120,9 +148,10 @@ def load_records(paths: list[Path]) -> list[DocRecords]:
 
 
 def corpus_findings(folders: list[corpus_io.DocFolder], fingerprints: Iterable[Fingerprint | None],
-                    cache_dir: Path | None = None) -> list[Finding]:
+                    cache_dir: Path | None = None, links: Iterable[list[CrossLink]] | None = None) -> list[Finding]:
     """Checks across documents: the same id twice, the same source under two ids (``fingerprints``
-    holds one per folder; only they are kept of each document, so memory stays small)."""
+    holds one per folder; only they are kept of each document, so memory stays small), and event
+    links to another document's event (``links``, one list per folder; links.py)."""
     out: list[Finding] = []
     by_id: dict[str, corpus_io.DocFolder] = {}
     for folder in folders:
@@ -136,6 +165,10 @@ def corpus_findings(folders: list[corpus_io.DocFolder], fingerprints: Iterable[F
     out.extend(duplicates.findings(zip(folders, fingerprints), others))
     if cache_dir is not None:
         duplicates.remember(zip(folders, fingerprints), cache_dir, memo)
+    if links is not None:
+        from . import links as cross
+
+        out.extend(cross.findings(zip(folders, links)))
     return out
 
 

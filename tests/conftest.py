@@ -108,10 +108,13 @@ def assert_no_traceback(result: subprocess.CompletedProcess) -> None:
     assert "internal error" not in result.stdout + result.stderr
 
 
-def commit_corpus(root: Path) -> Path:
-    """A copy of the fixture corpus committed in a fresh git repository under ``root``: a clean build source."""
+def commit_corpus(root: Path, *more: Path) -> Path:
+    """A copy of the fixture corpus (and of the document folders ``more``) committed in a fresh git
+    repository under ``root``: a clean build source."""
     corpus = root / "corpus"
     shutil.copytree(CORPUS, corpus)
+    for folder in more:
+        shutil.copytree(folder, corpus / folder.name)
     git = ["git", "-C", str(root), "-c", "user.name=GeoSignal tests", "-c", "user.email=tests@geosignal.invalid"]
     for args in (["init", "-q"], ["add", "corpus"], ["commit", "-q", "-m", "corpus"]):
         subprocess.run([*git, *args], check=True, capture_output=True)
@@ -120,9 +123,11 @@ def commit_corpus(root: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def released(tmp_path_factory) -> Path:
-    """A build of a committed corpus: what a maintainer may publish."""
+    """A build of a committed corpus, of the documents that may be redistributed: what a maintainer may
+    publish (the seed's rights are not cleared: a CC0 document of tests/data/small is what it holds)."""
     root = tmp_path_factory.mktemp("release")
     out = root / "dist"
-    result = cli("build", "--corpus", str(commit_corpus(root)), "--out", str(out))
+    corpus = commit_corpus(root, REPO / "tests" / "data" / "small" / "good_doc")
+    result = cli("build", "--corpus", str(corpus), "--out", str(out), "--redistributable-only")
     assert result.returncode == 0, result.stderr
     return out

@@ -1,4 +1,4 @@
-"""Generate minimal valid corpus folders: many documents, each with an entity, an event and a stance."""
+"""Generate minimal valid corpus folders: many documents, each with an entity, a time expression, an event and a stance."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ entities:
     mentions:
       - {{text: Land {n}, occurrence: 1}}
       - {{text: Land {n}, occurrence: 2}}
+times:
+  - {{id: t_monday, text: Monday, type: DATE}}
 events:
   - id: drill
     type: MOBILIZE
@@ -33,6 +35,7 @@ events:
     realis: actual
     arguments:
       - {{role: actor, entity: land}}
+      - {{role: time, time: t_monday}}
 stances:
   - id: backs
     holder: land

@@ -22,10 +22,12 @@ def twice(tmp_path: Path) -> Path:
     shutil.copytree(GOOD, corpus / "good_doc")
     first = corpus / "good_doc" / "annotation.yaml"
     second = corpus / "good_doc" / "annotation.b.yaml"
-    timex = "\ntimes:\n  - {id: t_thu, text: Thursday, type: DATE, value: %s}\n"
+    timex = "  - {id: t_thursday, text: Thursday, type: DATE}\n"  # good_doc's times layer, without a value
+    valued = "  - {id: t_thursday, text: Thursday, type: DATE, value: %s}\n"
     text = first.read_text(encoding="utf-8")
-    first.write_text(text + timex % "2024-01-11", encoding="utf-8")
-    second.write_text(text[: text.index("stances:")] + "stances: []\n" + timex % "2024-01-12", encoding="utf-8")
+    assert timex in text
+    first.write_text(text.replace(timex, valued % "2024-01-11"), encoding="utf-8")
+    second.write_text(text[: text.index("stances:")] + "stances: []\n\ntimes:\n" + valued % "2024-01-12", encoding="utf-8")
     edit(second, "    type: LOC", "    type: GPE")
     edit(second, "trigger: scrambled\n    realis: actual", "trigger: scrambled\n    realis: generic")
     return corpus
@@ -97,7 +99,7 @@ def test_evaluate_a_built_dataset_against_gold_files(twice: Path, tmp_path: Path
     out = json.loads(result.stdout)
     check_figures(out)
     assert out["mode"] == "evaluate" and out["prediction"].endswith("dist")
-    assert out["layers"]["times"]["status"] == "n/a"  # the dataset has no times config: n/a, no crash
+    check_times(out)  # the dataset's times config scores as the files' times layer does
 
 
 def test_a_broken_second_annotation_is_a_finding_not_a_traceback(twice: Path):

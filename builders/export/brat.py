@@ -10,7 +10,7 @@ How the records map onto brat's line types (brat's "Annotation Data Format"):
   (a role used twice becomes ``actor``, ``actor2``, as brat numbers them); an argument without
   a text anchor points at its entity's mention nearest to the trigger (the note on the ``E``
   lists these roles), a bare value (a time) is a ``T`` of type ``Value``; realis and modality
-  are ``A`` lines; the event id and CAMEO code are a note on the ``E``; event links are ``R`` lines ``TYPE Arg1:En Arg2:Em`` (Arg1 holds the link);
+  are ``A`` lines; the event id and CAMEO code are a note on the ``E``; event links are ``R`` lines ``TYPE Arg1:En Arg2:Em`` (Arg1 holds the link), and a link to another document's event is in the note (``response_to doc#event``);
 - a stance is an ``E`` of type ``Stance`` whose trigger is the evidence span, with ``holder`` and
   ``target`` arguments (the holder's mention nearest to the evidence; a target event's ``E``) and
   its polarity as an ``A`` line: an ``R`` line could not carry the evidence.
@@ -134,10 +134,14 @@ def document_ann(doc: DocRecords) -> str:
         if ev["modality"]:
             ann.add("A", f"Modality {eid} {ev['modality']}")
         note = "; ".join([f"event {ev['event_id']}", *([f"cameo {ev['cameo']}"] if ev["cameo"] else []),
-                          *([f"unanchored {' '.join(unanchored)}"] if unanchored else [])])
+                          *([f"unanchored {' '.join(unanchored)}"] if unanchored else []),
+                          *[f"{link['type']} {link['doc_id']}#{link['event_id']}" for link in ev["links"]
+                            if link["doc_id"] != doc.doc_id]])
         ann.add("#", f"AnnotatorNotes {eid}\t{note}")
     for ev in doc.events:
         for link in ev["links"]:
+            if link["doc_id"] != doc.doc_id:  # brat relates annotations of one document: the event's note keeps it
+                continue
             ann.add("R", f"{link['type']} Arg1:{event_ids[ev['event_id']]} Arg2:{event_ids[link['event_id']]}")
     for st in doc.stances:
         evidence = st["evidence"]

@@ -1,7 +1,8 @@
 """JSON Lines: ``<split>.jsonl``, one document a line with all its records.
 
-A line is the document record plus ``split``, ``entities``, ``events`` and ``stances``: the
-records of the span configs without their repeated ``doc_id``. Nothing is left out.
+A line is the document record plus ``split``, ``entities``, ``times``, ``events`` and ``stances``:
+the records of the span configs without their repeated ``doc_id``. Nothing is left out (an event
+link keeps its ``doc_id``: it names the target's document, another one for a cross-document link).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any, Callable
 from ..findings import Finding
 from ..records import DocRecords
 
-NESTED = ("entities", "events", "stances")
+NESTED = ("entities", "times", "events", "stances")
 
 
 def document_line(doc: DocRecords, split: str) -> dict[str, Any]:
