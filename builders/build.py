@@ -25,6 +25,7 @@ class BuildResult:
     splits: dict[str, str] = field(default_factory=dict)  # doc id -> split
     written: bool = False
     from_cache: int = 0  # documents served from the cache
+    notes: list[str] = field(default_factory=list)  # one line each: cache entries not used, a cache not usable
 
 
 def build(
@@ -35,7 +36,7 @@ def build(
     shard_bytes: int | None = None,
 ) -> BuildResult:
     """Validate and convert ``corpus``; write the dataset folder ``out`` only if there is no error."""
-    from . import card, croissant, provenance, splits, stats, write
+    from . import card, chunkcache, croissant, provenance, splits, stats, write
     from .pipeline import process
 
     folders, findings = corpus_io.discover([corpus])
@@ -43,6 +44,9 @@ def build(
     assignment = splits.assign((f.doc_id for f in folders), split_config)
     report = Report(findings=list(findings))
     result = BuildResult(report)
+    if cache is not None and (why := chunkcache.usable(cache)) is not None:
+        result.notes.append(why)
+        cache = None
     total = stats.empty()
     languages: set[str] = set()
     fingerprints = duplicates.Packed()
@@ -50,12 +54,14 @@ def build(
     options = {"shard_bytes": shard_bytes} if shard_bytes else {}
     parquet_metadata = {write.PARQUET_METADATA_KEY: json.dumps(
         {"dataset_version": info.dataset_version, "schema_version": info.schema_version}, sort_keys=True)}
-    with write.DatasetWriter(out, parquet_metadata=parquet_metadata, **options) as writer:
+    with write.DatasetWriter(out, parquet_metadata=parquet_metadata, protected=[corpus], **options) as writer:
         for chunk in process(folders, 4, workers, cache, assignment):
             for doc in chunk.docs:
                 report.findings.extend(doc.findings)
                 fingerprints.append(doc.fingerprint)
             result.from_cache += len(chunk.docs) if chunk.cached else 0
+            if chunk.note:
+                result.notes.append(chunk.note)
             if chunk.tables is not None and report.ok:
                 for split, tables in chunk.tables.items():
                     writer.add(split, tables)

@@ -130,7 +130,7 @@ format: {FORMAT}
 
 document:
   source_name: {_scalar(source_name)}
-  source_sha256: {source_sha256}  # never edit source.txt
+  source_sha256: {_scalar(source_sha256)}  # never edit source.txt
   source_format: {source_format}{" " * (16 - len(source_format))}# markdown (front matter) | csv-field | text (ANNOTATION.md 6)
 {doc}
 {prov}  author: null                     # a statement's speaker: {{name: ..., kb_id: null, entity: <id>}} (ANNOTATION.md 3.7)

@@ -73,9 +73,11 @@ class Plan:
 
 def inventory(folder: Path) -> list[PlannedFile]:
     """Every file of the folder (what ``upload_folder`` would send), with size and sha256."""
+    from .outdir import MANIFEST
+
     return [
         PlannedFile(p.relative_to(folder).as_posix(), p.stat().st_size, file_sha256(p))
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).as_posix() != MANIFEST
     ]
 
 
