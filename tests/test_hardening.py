@@ -1,0 +1,287 @@
+"""Issue 12: a hostile cache, a careless --out, killed and concurrent builds, unusable paths.
+
+Each test is about a class of problem and checks the mechanism: what is refused is refused with
+a message and an exit code of 1 or 2, nothing is deleted that the build did not write, and what
+the cache holds can neither run nor change the output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from builders import chunkcache, outdir
+from builders.build import build
+from builders.outdir import MANIFEST, OutputRefused
+from builders.write import MARKER
+
+from conftest import REPO, cli
+from gencorpus import write_corpus
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    return write_corpus(tmp_path / "corpus", range(40))  # several chunks (pipeline.AVERAGE_CHUNK)
+
+
+# --- 1. the cache holds data, signed; nothing in it runs or ships ---------------------------------
+
+class _Payload:
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_planted_pickle_and_tampered_entries_neither_run_nor_ship(corpus, tmp_path):
+    clean = tmp_path / "clean"
+    assert build(corpus, clean, workers=1).written  # no cache at all
+    cache = tmp_path / "cache"
+    assert build(corpus, tmp_path / "warm", workers=1, cache=cache).written
+    entries = sorted(cache.rglob(f"*{chunkcache.SUFFIX}"))
+    assert len(entries) >= 3 and not list(cache.rglob("*.pickle"))
+    assert all(b"pickle" not in e.read_bytes()[:64] for e in entries)
+
+    marker = tmp_path / "code-ran"
+    payload = pickle.dumps(_Payload(marker))
+    entries[0].write_bytes(payload)  # an executing payload where an entry belongs
+    entries[0].with_suffix(".pickle").write_bytes(payload)  # and where the old cache kept them
+
+    data = bytearray(entries[1].read_bytes())  # a table byte flipped, the signature kept
+    data[-100] ^= 0xFF
+    entries[1].write_bytes(bytes(data))
+
+    # a well-formed entry with changed rows, signed by someone without this user's key
+    raw = entries[2].read_bytes()
+    key = entries[2].name.removesuffix(chunkcache.SUFFIX)
+    head = json.loads(raw[len(chunkcache.MAGIC) + 8:len(chunkcache.MAGIC) + 8 + int.from_bytes(raw[len(chunkcache.MAGIC):len(chunkcache.MAGIC) + 8], "big")])
+    result = chunkcache.decode(raw, key, [d["doc_id"] for d in head["docs"]], chunkcache.secret())
+    import pyarrow as pa
+
+    docs = result.tables["train"]["documents"]
+    text = docs.column("text").to_pylist()
+    result.tables["train"]["documents"] = docs.set_column(docs.schema.get_field_index("text"), "text",
+                                                          pa.array(["forged " + t for t in text]))
+    entries[2].write_bytes(chunkcache.encode(key, result, b"0" * 64))
+
+    again = build(corpus, tmp_path / "again", workers=1, cache=cache)
+    assert again.written and not marker.exists()
+    assert digest(tmp_path / "again") == digest(clean)  # byte-identical to a build without a cache
+    assert len(again.notes) == 3 and all("not used" in n and "rebuilt" in n for n in again.notes)
+    assert not any(MARKER in n for n in again.notes)
+    # the rebuilt entries are good again: a third build takes every chunk from the cache
+    third = build(corpus, tmp_path / "third", workers=1, cache=cache)
+    assert third.from_cache == 40 and not third.notes and digest(tmp_path / "third") == digest(clean)
+
+
+def test_an_entry_filed_under_another_key_is_a_miss(corpus, tmp_path):
+    cache = tmp_path / "cache"
+    assert build(corpus, tmp_path / "a", workers=1, cache=cache).written
+    first, second = sorted(cache.rglob(f"*{chunkcache.SUFFIX}"))[:2]
+    second.write_bytes(first.read_bytes())  # a genuine, signed entry: of other documents
+    again = build(corpus, tmp_path / "b", workers=1, cache=cache)
+    assert again.written and len(again.notes) == 1 and "key it does not claim" in again.notes[0]
+    assert digest(tmp_path / "b") == digest(tmp_path / "a")
+
+
+@pytest.mark.parametrize("kind", ["file", "proc", "under-a-file"])
+def test_an_unusable_cache_path_builds_without_it_and_says_so(corpus, tmp_path, kind):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    cache = {"file": blocker, "proc": Path("/proc/geosignal-cache"), "under-a-file": blocker / "cache"}[kind]
+    result = cli("build", "--corpus", str(corpus), "--out", str(tmp_path / "dist"), "--cache", str(cache))
+    assert result.returncode == 0, result.stderr
+    assert "note: the cache" in result.stderr and "building without it" in result.stderr
+    assert blocker.read_text() == "x"
+    result = cli("validate", str(corpus), "--cache", str(cache))
+    assert result.returncode == 0, result.stderr
+
+
+# --- 2. --out: only files the build wrote are ever removed -------------------------------------------
+
+def _foreign(out: Path, kind: str) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    if kind == "git":
+        (out / ".git" / "objects").mkdir(parents=True)
+        (out / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    elif kind == "note":
+        (out / "notes.txt").write_text("keep me")
+    elif kind == "marker":
+        (out / "README.md").write_text(f"{MARKER}\nmy own README quoting the marker\n")
+
+
+@pytest.mark.parametrize("kind", ["git", "note", "marker"])
+@pytest.mark.parametrize("previous_build", [False, True])
+def test_build_refuses_a_folder_holding_anything_it_did_not_write(corpus, tmp_path, kind, previous_build):
+    out = tmp_path / "dist"
+    if previous_build:
+        assert build(corpus, out, workers=1).written
+    _foreign(out, kind)
+    before = tree(out)
+    with pytest.raises(OutputRefused, match="not a GeoSignal build"):
+        build(corpus, out, workers=1)
+    assert tree(out) == before
+
+
+def test_build_refuses_a_build_whose_files_were_edited(corpus, tmp_path):
+    out = tmp_path / "dist"
+    assert build(corpus, out, workers=1).written
+    (out / "README.md").write_text((out / "README.md").read_text() + "\nmy note\n")
+    before = tree(out)
+    with pytest.raises(OutputRefused, match="changed since it was written"):
+        build(corpus, out, workers=1)
+    assert tree(out) == before
+    (out / MANIFEST).write_text("{not json")
+    with pytest.raises(OutputRefused, match="no valid"):
+        build(corpus, out, workers=1)
+
+
+def test_out_inside_or_above_the_corpus_or_a_link_is_a_usage_error(tmp_path):
+    corpus = write_corpus(tmp_path / "work" / "corpus", range(2))
+    (corpus / "README.md").write_text(f"{MARKER}\n")  # a corpus README quoting the marker
+    before = tree(tmp_path / "work")
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "a-file").write_text("x")
+    for out, why in [(corpus, "inside"), (corpus / "dist", "inside"), (corpus / "gen_00000", "inside"),
+                     (tmp_path / "work", "contains"), (tmp_path, "contains"), (Path("/"), "contains"),
+                     (link, "symbolic link"), (tmp_path / "a-file" / "dist", "not a folder")]:
+        for command in (["build"], ["export", "--format", "jsonl"]):
+            result = cli(*command, "--corpus", str(corpus), "--out", str(out))
+            assert result.returncode == 2, (command, out, result.stderr)
+            assert why in result.stderr and "Traceback" not in result.stderr
+    assert tree(tmp_path / "work") == before and not any((tmp_path / "elsewhere").iterdir())
+
+
+def test_export_refuses_foreign_files_and_replaces_its_own(corpus, tmp_path):
+    out = tmp_path / "export"
+    result = cli("export", "--format", "jsonl", "--corpus", str(corpus), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert (out / MANIFEST).is_file()
+    assert cli("export", "--format", "conll", "--corpus", str(corpus), "--out", str(out)).returncode == 0
+    (out / ".git").mkdir()
+    result = cli("export", "--format", "jsonl", "--corpus", str(corpus), "--out", str(out))
+    assert result.returncode == 1 and "not a GeoSignal export" in result.stderr and (out / ".git").is_dir()
+
+
+# --- 3. the swap: one step; killed builds; concurrent builds -------------------------------------------
+
+_DIE = """
+import os, sys
+from pathlib import Path
+from builders import outdir, write
+from builders.build import build
+
+point = sys.argv[1]
+def die(*_a, **_k):
+    os._exit(9)
+
+if point == "writing":
+    write.DatasetWriter.add = die
+elif point == "before-swap":
+    outdir.write_manifest = die
+elif point == "after-exchange":
+    real = outdir.exchange
+    def exchange_then_die(a, b):
+        assert real(a, b)
+        die()
+    outdir.exchange = exchange_then_die
+elif point == "between-renames":
+    outdir.exchange = lambda a, b: False  # a system without RENAME_EXCHANGE
+    real_rename = os.rename
+    def rename(a, b):
+        real_rename(a, b)
+        if ".old-" in str(b):
+            die()
+    os.rename = rename
+build(Path(sys.argv[2]), Path(sys.argv[3]), workers=1)
+os._exit(0)
+"""
+
+
+@pytest.mark.parametrize("point", ["writing", "before-swap", "after-exchange", "between-renames"])
+def test_a_build_killed_at_any_moment_leaves_old_or_new_and_the_next_build_cleans_up(tmp_path, point):
+    corpus = write_corpus(tmp_path / "corpus", range(3))
+    out = tmp_path / "dist"
+    assert build(corpus, out, workers=1).written
+    old = tree(out)
+    write_corpus(corpus, [3])  # the next build differs
+    done = subprocess.run([sys.executable, "-c", _DIE, point, str(corpus), str(out)], cwd=REPO,
+                          capture_output=True, text=True)
+    assert done.returncode == 9, done.stderr
+    assert out.is_dir() or point == "between-renames"
+    if out.is_dir():
+        assert tree(out) == old or point == "after-exchange"
+    assert build(corpus, out, workers=1).written  # puts things right, whatever was left
+    new = tree(out)
+    assert new != old and set(new) == set(old)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".dist.")) == [".dist.lock"]
+
+
+def test_a_killed_build_with_a_signal_leaves_a_usable_folder(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", range(30))
+    out = tmp_path / "dist"
+    assert build(corpus, out, workers=1).written
+    old = tree(out)
+    proc = subprocess.Popen([sys.executable, "-m", "builders", "build", "--corpus", str(corpus), "--out", str(out),
+                             "--no-cache", "--workers", "1"], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        proc.wait(timeout=2.5)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert tree(out) == old  # same corpus: old and new are the same bytes
+    assert build(corpus, out, workers=1).written
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".dist.")) == [".dist.lock"]
+
+
+def test_the_old_folder_of_a_build_killed_between_two_renames_is_put_back(tmp_path):
+    out = tmp_path / "dist"
+    old = outdir.temp_name(out, "old", 999999)
+    old.mkdir()
+    (old / "README.md").write_text("the previous build")
+    stale = outdir.temp_name(out, "tmp", 999998)
+    stale.mkdir()
+    with outdir.locked(out):
+        pass
+    assert (out / "README.md").read_text() == "the previous build" and not old.exists() and not stale.exists()
+
+
+def test_the_swap_is_one_exchange_where_the_system_has_it(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    (a / "x").write_text("a")
+    (b / "x").write_text("b")
+    if not outdir.exchange(a, b):
+        pytest.fail("renameat2(RENAME_EXCHANGE) is not available here; the fallback is tested above")
+    assert (a / "x").read_text() == "b" and (b / "x").read_text() == "a"
+
+
+def test_a_second_build_into_the_same_folder_is_refused_while_the_first_runs(corpus, tmp_path):
+    out = tmp_path / "dist"
+    with outdir.locked(out):
+        with pytest.raises(OutputRefused, match="another `geosignal build` is writing"):
+            build(corpus, out, workers=1)
+        result = cli("build", "--corpus", str(corpus), "--out", str(out))
+        assert result.returncode == 1 and "wait for it to finish" in result.stderr
+    assert build(corpus, out, workers=1).written
