@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
@@ -51,6 +52,7 @@ events:
 stances: []
 """
 
+VALID = "{{text: Land {n}, occurrence: 1}}"
 SHAPES = ("plain", "big", "fifo", "deep", "symlink", "hidden")
 
 
@@ -59,8 +61,9 @@ def _doc(root: Path, n: int, shape: str, mention: str, published: str, language:
     folder = root / doc_id
     folder.mkdir(parents=True)
     text = SENTENCE.format(n=n)
-    if shape == "big":  # over spaCy's default max_length (1,000,000), under the source limit
-        text = text * (1_000_100 // len(text) + 1)
+    if shape == "big":  # over spaCy's default max_length (1,000,000), under the source limit; long
+        # words, so that the tokens (whose Python objects dominate the cost) stay few
+        text = text + ("abcdefghij" * 100 + "\n") * 1000
         assert 1_000_000 < len(text) < MAX_SOURCE_BYTES
     source = text.encode()
     ann = ANNOTATION.format(doc_id=doc_id, sha=hashlib.sha256(source).hexdigest(), n=n, mention=mention,
@@ -72,9 +75,9 @@ def _doc(root: Path, n: int, shape: str, mention: str, published: str, language:
     (folder / "source.txt").write_bytes(source)
     if shape == "deep":
         deep = folder
-        for _ in range(1000):
+        for _ in range(1000):  # one mkdir a level: os.makedirs recurses
             deep = deep / "d"
-        os.makedirs(deep)
+            deep.mkdir()
         (deep / "note.txt").write_text("deep")
     elif shape == "symlink":
         (folder / "link-to-source").symlink_to(folder / "source.txt")
@@ -96,8 +99,6 @@ docs = st.lists(st.tuples(st.sampled_from(SHAPES), quotes, dates, languages), mi
 
 
 def _corpus(root: Path, spec: list[tuple[str, str, str, str]]) -> Path:
-    if root.exists():
-        shutil.rmtree(root)
     corpus = root / "corpus"
     corpus.mkdir(parents=True)
     for n, (shape, mention, published, language) in enumerate(spec):
@@ -105,15 +106,22 @@ def _corpus(root: Path, spec: list[tuple[str, str, str, str]]) -> Path:
     return corpus
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@example([("big", "Land {n}", "null", "en")])
-@example([("fifo", "Land {n}", "null", "en"), ("plain", "Land {n}", "null", "en")])
-@example([("deep", "Land {n}", "2024-02-29", "en")])
-@example([("symlink", "Land {n}", "null", "en")])
-@example([("hidden", "Land {n}", "null", "en"), ("plain", "Land {n}", "null", "en")])
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example([("big", VALID, "null", "en")])
+@example([("fifo", VALID, "null", "en"), ("plain", VALID, "null", "en")])
+@example([("deep", VALID, "2024-02-29", "en")])
+@example([("symlink", VALID, "null", "en")])
+@example([("hidden", VALID, "null", "en"), ("plain", VALID, "null", "en")])
 @given(docs)
 def test_whatever_validates_builds(tmp_path_factory, spec):
     root = tmp_path_factory.mktemp("prop")
+    try:
+        _check(root, spec)
+    finally:  # rm, not shutil.rmtree: Python 3.11's recursion does not reach a thousand levels down
+        subprocess.run(["rm", "-rf", str(root)], check=True)
+
+
+def _check(root: Path, spec: list[tuple[str, str, str, str]]) -> None:
     corpus = _corpus(root, spec)
     report = validate([corpus], workers=1)
     result = build(corpus, root / "dist", workers=1)  # never raises, never hangs (a FIFO is never opened)
@@ -121,7 +129,7 @@ def test_whatever_validates_builds(tmp_path_factory, spec):
         assert result.written, [f.code for f in result.report.findings if f.is_error]
     else:
         assert not result.written
-    if all(shape in ("plain", "big", "deep", "symlink") and mention == "Land {n}" and published in ("null", "2024-02-29")
+    if all(shape in ("plain", "big", "deep", "symlink") and mention == VALID and published in ("null", "2024-02-29")
            and language == "en" for shape, mention, published, language in spec):
         assert report.ok and result.written  # the explicit examples are valid corpora: the property is not vacuous
     if any(shape in ("fifo", "hidden") for shape, *_ in spec):
@@ -131,7 +139,7 @@ def test_whatever_validates_builds(tmp_path_factory, spec):
 def test_links_inside_a_document_are_not_followed_into_the_corpus_hash(tmp_path):
     from builders.provenance import corpus_sha256
 
-    corpus = _corpus(tmp_path, [("plain", "Land {n}", "null", "en")])
+    corpus = _corpus(tmp_path, [("plain", VALID, "null", "en")])
     before = corpus_sha256(corpus)
     (corpus / "gen_00000" / "link").symlink_to(corpus / "gen_00000" / "source.txt")
     (corpus / "gen_00000" / "dir-link").symlink_to(tmp_path, target_is_directory=True)
