@@ -285,3 +285,251 @@ def test_a_second_build_into_the_same_folder_is_refused_while_the_first_runs(cor
         result = cli("build", "--corpus", str(corpus), "--out", str(out))
         assert result.returncode == 1 and "wait for it to finish" in result.stderr
     assert build(corpus, out, workers=1).written
+
+
+# --- 5. YAML constructs that are refused are findings, and hide no other document's findings ---------
+
+def test_merge_keys_key_tags_and_deep_nesting_are_findings_and_hide_nothing(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", range(5))
+    cases = {
+        "gen_00000": ("title: null\n", "title: null\n  <<: {url: null}\n", "yaml-merge"),
+        "gen_00001": ("title: null\n", "title: null\n  !custom extra: 1\n", "yaml-tag"),
+        "gen_00002": ("title: null\n", "title: " + "[" * 400 + "]" * 400 + "\n", "yaml-depth"),
+        "gen_00003": ("type: GPE", "type: SEA", "unknown-label"),  # an ordinary error next to them
+    }
+    for doc, (old, new, _) in cases.items():
+        path = corpus / doc / "annotation.yaml"
+        path.write_text(path.read_text().replace(old, new, 1))
+    result = cli("validate", str(corpus), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    found = {(Path(f["file"]).parent.name, f["code"]): f for f in json.loads(result.stdout)["findings"]}
+    for doc, (_, _, code) in cases.items():
+        finding = found[(doc, code)]
+        assert finding["line"] and finding["hint"], finding
+    assert json.loads(result.stdout)["checked"] == 5
+
+
+# --- 6. patterns: no trailing newline, real dates, plain decimal integers -------------------------------
+
+def _patterns() -> list[tuple[str, str]]:
+    from builders.schema import schemas
+
+    out = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            if isinstance(node.get("pattern"), str):
+                out.append((where, node["pattern"]))
+            for k, v in node.items():
+                walk(v, f"{where}/{k}")
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, f"{where}/{i}")
+
+    for name, schema in schemas().items():
+        walk(schema, name)
+    return out
+
+
+@pytest.mark.parametrize("where,pattern", _patterns())
+def test_no_schema_pattern_accepts_a_trailing_newline_and_both_validators_agree(where, pattern):
+    import jsonschema
+    import jsonschema_rs
+
+    samples = {"abc", "abc_1", "Q42", "en", "en-GB", "2024-02-29", "2023-02-29", "a" * 64, "0" * 64, "042", "x.txt", ".."}
+    samples |= {s + "\n" for s in samples} | {s + "\r\n" for s in samples} | {"\n" + s for s in samples}
+    python, rust = jsonschema.Draft202012Validator({"pattern": pattern}), jsonschema_rs.validator_for({"pattern": pattern})
+    for s in sorted(samples):
+        assert python.is_valid(s) == rust.is_valid(s), (where, s)
+        if s.endswith("\n"):
+            assert not python.is_valid(s), (where, s)
+    assert any(python.is_valid(s) for s in samples), where  # the samples reach every pattern
+
+
+def test_published_must_be_a_real_calendar_date():
+    import datetime
+
+    import jsonschema
+    import jsonschema_rs
+
+    from builders.schema import schemas
+
+    node = {"pattern": schemas()["document"]["properties"]["published"]["pattern"]}
+    python, rust = jsonschema.Draft202012Validator(node), jsonschema_rs.validator_for(node)
+    for year in (1900, 1996, 2000, 2023, 2024, 2100):
+        for month in range(0, 14):
+            for day in range(0, 33):
+                s = f"{year:04d}-{month:02d}-{day:02d}"
+                try:
+                    real = datetime.date(year, month, day) is not None
+                except ValueError:
+                    real = False
+                assert python.is_valid(s) == rust.is_valid(s) == real, s
+
+
+def test_newlines_in_ids_and_values_and_non_decimal_offsets_are_refused(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", range(4))
+    (corpus / "gen_00000").rename(corpus / "abc\n")
+    edits = {
+        "gen_00001": ("language: en", 'language: "en\\n"'),
+        "gen_00002": ("published: null", "published: 2024-13-45"),
+        "gen_00003": ("{text: drill, occurrence: 1}", "{text: drill, start: 0x11, end: 22}"),
+    }
+    for doc, (old, new) in edits.items():
+        path = corpus / doc / "annotation.yaml"
+        path.write_text(path.read_text().replace(old, new, 1))
+    result = cli("validate", str(corpus), "--format", "json")
+    assert result.returncode == 1
+    found = {(Path(f["file"]).parts[-2] if f["file"].endswith(".yaml") else Path(f["file"]).name, f["code"])
+             for f in json.loads(result.stdout)["findings"] if f["severity"] == "error"}
+    assert ("abc\n", "bad-doc-id") in found
+    assert {("gen_00001", "schema"), ("gen_00002", "schema"), ("gen_00003", "yaml-number")} <= found
+    built = cli("build", "--corpus", str(corpus), "--out", str(tmp_path / "dist"))
+    assert built.returncode == 1 and not (tmp_path / "dist").exists()
+
+
+# --- 7. spans: words only, and every locator must agree -------------------------------------------------
+
+@pytest.mark.parametrize("ref,code", [
+    (" ", "span-not-a-word"), ("\n", "span-not-a-word"), ("...", "span-not-a-word"), ({"text": ", "}, "span-not-a-word"),
+    ({"text": "Land 7", "occurrence": 2, "start": 0, "end": 6}, "locators-disagree"),
+    ({"text": "Land 7", "occurrence": 1, "start": 0, "end": 6}, None),
+    ({"text": "Land 7", "context": "nowhere in it", "start": 0, "end": 6}, "context-not-found"),
+    ({"text": "Land 7", "context": "of Land 7 praised", "start": 0, "end": 6}, "locators-disagree"),
+    ({"text": "Land 7", "context": "Land 7 held", "start": 0, "end": 6}, None),
+    ({"text": "Land 7", "context": "of Land 7 praised", "occurrence": 1}, "locators-disagree"),
+    ({"text": "Land 7", "context": "of Land 7 praised", "occurrence": 2}, None),
+])
+def test_spans_cover_words_and_extra_locators_must_agree(ref, code):
+    from builders.resolve import SpanError, resolve
+
+    text = "Land 7 held a drill at sea.\nOfficials of Land 7 praised the drill on Monday.\n"
+    if code is None:
+        assert resolve(text, ref).text == (ref["text"] if isinstance(ref, dict) else ref)
+        return
+    with pytest.raises(SpanError) as err:
+        resolve(text, ref)
+    assert err.value.code == code and err.value.hint
+
+
+def test_punctuation_as_stance_evidence_is_refused(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", range(1))
+    path = corpus / "gen_00000" / "annotation.yaml"
+    path.write_text(path.read_text().replace("evidence: praised the drill", "evidence: '.'"))
+    result = cli("validate", str(corpus))
+    assert result.returncode == 1 and "[span-not-a-word]" in result.stdout
+
+
+# --- 8. cost: one index per document, bounded suggestions, capped hints ----------------------------------
+
+def test_each_distinct_quote_is_searched_once_per_document(monkeypatch):
+    from builders import resolve as resolve_mod
+
+    text = "Seoul and Tokyo. " * 2000
+    calls = []
+    real = resolve_mod.occurrences
+    monkeypatch.setattr(resolve_mod, "occurrences", lambda t, q: calls.append(q) or real(t, q))
+    index = resolve_mod.QuoteIndex(text)
+    spans = [resolve_mod.resolve(index, {"text": "Tokyo", "occurrence": k}) for k in range(1, 2001)]
+    assert len({s.start for s in spans}) == 2000 and calls == ["Tokyo"]
+
+
+def test_did_you_mean_is_bounded_per_document(monkeypatch):
+    from builders import resolve as resolve_mod
+
+    index = resolve_mod.QuoteIndex("Seoul and Tokyo. " * 200)
+    searched = []
+    real = resolve_mod.QuoteIndex._close
+    monkeypatch.setattr(resolve_mod.QuoteIndex, "_close", lambda self, q: searched.append(q) or real(self, q))
+    hints = []
+    for i in range(100):
+        with pytest.raises(resolve_mod.SpanError) as err:
+            resolve_mod.resolve(index, f"Tokio{i}")
+        hints.append(err.value.hint)
+    assert len(searched) == resolve_mod.NEAR_MISS_BUDGET and "did you mean 'Tokyo" in hints[0]
+    assert "copy the quote" in hints[-1]
+
+
+def test_hints_do_not_grow_with_the_number_of_ids(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", range(1))
+    path = corpus / "gen_00000" / "annotation.yaml"
+    many = "".join(f"  - {{id: st{i}, holder: nobody{i}, target: drill, polarity: support, evidence: praised the drill}}\n"
+                   for i in range(1500))
+    path.write_text(path.read_text().replace("stances:\n", "stances:\n" + many, 1).replace(
+        "entities:\n", "entities:\n" + "".join(f"  - {{id: e{i}, name: Land, type: GPE, kb_id: null, mentions: [{{text: drill, occurrence: 1}}]}}\n" for i in range(1500)), 1))
+    result = cli("validate", str(corpus))
+    assert result.returncode == 1
+    assert max(map(len, result.stdout.splitlines())) < 1000 and len(result.stdout) < 1500 * 2 * 1000
+
+
+# --- 10-13. names on the terminal, hidden documents, two `new` at once, a tampered fingerprint store ------
+
+def test_control_characters_in_file_names_are_escaped_in_text_output(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", range(1))
+    (corpus / "gen_00000").rename(corpus / "bad\x1b[31mname\nx")
+    result = cli("validate", str(corpus))
+    assert result.returncode == 1
+    assert "\x1b" not in result.stdout and "\\x1b[31m" in result.stdout
+    assert all(line.startswith(("    hint:", "checked ")) or ": error [" in line or ": warning [" in line
+               for line in result.stdout.splitlines())
+
+
+def test_a_document_in_a_hidden_folder_is_reported(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", range(2))
+    (corpus / "gen_00001").rename(corpus / ".gen_00001")
+    result = cli("validate", str(corpus))
+    assert result.returncode == 1 and "[hidden-document]" in result.stdout and ".gen_00001" in result.stdout
+
+
+def test_two_new_with_one_id_at_once_end_in_a_clean_refusal(tmp_path, monkeypatch):
+    from builders import new
+
+    source = tmp_path / "article.txt"
+    source.write_text("Land 1 held a drill at sea.\n")
+    corpus = tmp_path / "corpus"
+    real_rename = os.rename
+
+    def the_other_new_wins(src, dst):  # the other `new` renames its folder in first
+        if Path(dst).name == "doc_one" and not Path(dst).exists():
+            Path(dst).mkdir()
+            (Path(dst) / "source.txt").write_text("theirs")
+        return real_rename(src, dst)
+
+    monkeypatch.setattr(new.os, "rename", the_other_new_wins)
+    created = new.create(source, corpus, "doc_one")
+    assert created.folder is None and [f.code for f in created.findings] == ["doc-exists"]
+    assert (corpus / "doc_one" / "source.txt").read_text() == "theirs"
+    assert [p.name for p in corpus.iterdir()] == ["doc_one"]  # no temporary left
+
+
+def test_a_tampered_fingerprint_store_does_not_hide_a_byte_identical_copy(tmp_path):
+    import shutil
+    import sqlite3
+
+    from builders.validate import validate
+    from test_changes import SMALL, git
+
+    repo = tmp_path / "repo"
+    shutil.copytree(SMALL, repo / "corpus")
+    git(tmp_path, "init", "-q", "-b", "main", str(repo))
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "corpus")
+    shutil.copytree(repo / "corpus" / "good_doc", repo / "corpus" / "zz_copy")
+    cache = tmp_path / "cache"
+    first = validate([repo / "corpus" / "zz_copy"], workers=1, cache_dir=cache)
+    assert any(f.code == "duplicate-document" for f in first.findings)
+    db = sqlite3.connect(cache / "fingerprints.sqlite3")
+    with db:
+        db.execute("UPDATE fingerprints SET sha256 = ?, normalised = ?", ("1" * 64, "2" * 64))
+    db.close()
+    again = validate([repo / "corpus" / "zz_copy"], workers=1, cache_dir=cache)
+    dup = [f.message for f in again.findings if f.code == "duplicate-document"]
+    assert dup and "byte-identical" in dup[0] and "'good_doc'" in dup[0]
+    db = sqlite3.connect(cache / "fingerprints.sqlite3")
+    with db:
+        db.execute("UPDATE sizes SET size = 1")  # rows that claim another file are not used at all
+    db.close()
+    (repo / "corpus" / "zz_copy" / "source.txt").write_bytes(
+        (repo / "corpus" / "good_doc" / "source.txt").read_bytes().replace(b"\n", b"\n\n"))  # a re-wrapped copy
+    rewrapped = validate([repo / "corpus" / "zz_copy"], workers=1, cache_dir=cache)
+    assert any("the same text" in f.message for f in rewrapped.findings if f.code == "duplicate-document")
