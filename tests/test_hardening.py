@@ -533,3 +533,13 @@ def test_a_tampered_fingerprint_store_does_not_hide_a_byte_identical_copy(tmp_pa
         (repo / "corpus" / "good_doc" / "source.txt").read_bytes().replace(b"\n", b"\n\n"))  # a re-wrapped copy
     rewrapped = validate([repo / "corpus" / "zz_copy"], workers=1, cache_dir=cache)
     assert any("the same text" in f.message for f in rewrapped.findings if f.code == "duplicate-document")
+
+
+def test_publish_refuses_a_build_changed_after_it_was_written(corpus, tmp_path):
+    out = tmp_path / "dist"
+    assert build(corpus, out, workers=1).written
+    assert "[not-as-built]" not in cli("publish", str(out), "--repo-id", "x/y", "--dry-run").stderr
+    shard = next(out.rglob("*.parquet"))
+    shard.write_bytes(shard.read_bytes()[:-1] + b"\0")
+    result = cli("publish", str(out), "--repo-id", "x/y", "--dry-run")
+    assert result.returncode == 1 and "[not-as-built]" in result.stderr and "changed since it was written" in result.stderr
