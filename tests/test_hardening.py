@@ -108,12 +108,20 @@ def test_an_unusable_cache_path_builds_without_it_and_says_so(corpus, tmp_path, 
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     cache = {"file": blocker, "proc": Path("/proc/geosignal-cache"), "under-a-file": blocker / "cache"}[kind]
-    result = cli("build", "--corpus", str(corpus), "--out", str(tmp_path / "dist"), "--cache", str(cache))
+    result = build(corpus, tmp_path / "dist", workers=1, cache=cache)
+    assert result.written and len(result.notes) == 1 and "building without it" in result.notes[0]
+    assert blocker.read_text() == "x"
+    from builders.validate import validate
+
+    assert validate([corpus], workers=1, cache_dir=cache).ok
+
+
+def test_the_cli_prints_the_cache_note_and_exits_0(corpus, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    result = cli("build", "--corpus", str(corpus), "--out", str(tmp_path / "dist"), "--cache", str(blocker))
     assert result.returncode == 0, result.stderr
     assert "note: the cache" in result.stderr and "building without it" in result.stderr
-    assert blocker.read_text() == "x"
-    result = cli("validate", str(corpus), "--cache", str(cache))
-    assert result.returncode == 0, result.stderr
 
 
 # --- 2. --out: only files the build wrote are ever removed -------------------------------------------
@@ -156,6 +164,9 @@ def test_build_refuses_a_build_whose_files_were_edited(corpus, tmp_path):
 
 
 def test_out_inside_or_above_the_corpus_or_a_link_is_a_usage_error(tmp_path):
+    from builders.export import ExportUnusable, export, from_corpus
+    from builders.outdir import OutputUnusable
+
     corpus = write_corpus(tmp_path / "work" / "corpus", range(2))
     (corpus / "README.md").write_text(f"{MARKER}\n")  # a corpus README quoting the marker
     before = tree(tmp_path / "work")
@@ -163,14 +174,19 @@ def test_out_inside_or_above_the_corpus_or_a_link_is_a_usage_error(tmp_path):
     link.symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "a-file").write_text("x")
+    records, _ = from_corpus(corpus)
     for out, why in [(corpus, "inside"), (corpus / "dist", "inside"), (corpus / "gen_00000", "inside"),
                      (tmp_path / "work", "contains"), (tmp_path, "contains"), (Path("/"), "contains"),
                      (link, "symbolic link"), (tmp_path / "a-file" / "dist", "not a folder")]:
-        for command in (["build"], ["export", "--format", "jsonl"]):
-            result = cli(*command, "--corpus", str(corpus), "--out", str(out))
-            assert result.returncode == 2, (command, out, result.stderr)
-            assert why in result.stderr and "Traceback" not in result.stderr
+        with pytest.raises(OutputUnusable, match=why):
+            build(corpus, out, workers=1)
+        with pytest.raises(ExportUnusable, match=why):
+            export(records, "jsonl", out, corpus)
     assert tree(tmp_path / "work") == before and not any((tmp_path / "elsewhere").iterdir())
+    for command in (["build"], ["export", "--format", "jsonl"]):  # the CLI: a usage error, exit 2
+        result = cli(*command, "--corpus", str(corpus), "--out", str(corpus / "dist"))
+        assert result.returncode == 2 and "inside" in result.stderr and "Traceback" not in result.stderr
+    assert tree(tmp_path / "work") == before
 
 
 def test_export_refuses_foreign_files_and_replaces_its_own(corpus, tmp_path):
