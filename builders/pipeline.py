@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from . import __version__, gctune
 from .corpus import DocFolder
 from .duplicates import Fingerprint
 from .findings import Finding
@@ -189,6 +189,7 @@ def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None,
     return result
 
 
+@gctune.during
 def process(
     folders: list[DocFolder], level: int = 4, workers: int | None = None, cache_dir: Path | None = None,
     splits: dict[str, str] | None = None, stats: bool = False, redistributable_only: bool = False,
@@ -209,7 +210,7 @@ def process(
         from .tokens import pipeline
 
         pipeline()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=gctune.worker_init) as pool:
         pending: deque = deque()
         for chunk, chunk_splits in work:
             pending.append(pool.submit(process_chunk, chunk, level, cache_dir, chunk_splits, stats, redistributable_only))
