@@ -12,9 +12,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from . import corpus as corpus_io
 from . import duplicates
@@ -24,6 +22,9 @@ from .links import CrossLink
 from .records import DocRecords, make_records
 from .schema import CONFIGS, checker
 from .yamlio import Parsed, YamlProblem, parse_yaml
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 LEVELS = (1, 2, 3, 4)
 
@@ -197,8 +198,10 @@ def record_schema_findings(records: DocRecords, file: str) -> list[Finding]:
     return out
 
 
-def _leaf(error: ValidationError) -> ValidationError:
+def _leaf(error: "ValidationError") -> "ValidationError":
     """The most specific error under oneOf/anyOf, which otherwise say only 'not valid under any'."""
+    from jsonschema.exceptions import best_match
+
     while error.context:
         error = best_match(error.context)
     return error
