@@ -5,7 +5,7 @@ for another. CPU seconds are the whole process's (interpreter start and imports 
 its worker processes' (resource.getrusage RUSAGE_SELF + RUSAGE_CHILDREN); peak RSS covers the
 process and its largest worker.
 
-    _task.py build CORPUS OUT WORKERS CACHE|- GC   # GC: tuned (as shipped) or default
+    _task.py build CORPUS OUT WORKERS CACHE|- [GC]   # GC: tuned (as shipped, the default) or default
     _task.py floor CORPUS OUT GC
 """
 
@@ -21,7 +21,7 @@ START = time.perf_counter()
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def build(corpus: str, out: str, workers: str, cache: str, gc_mode: str) -> dict:
+def build(corpus: str, out: str, workers: str, cache: str, gc_mode: str = "tuned") -> dict:
     from builders import gctune
     from builders.build import build as run
 
