@@ -35,7 +35,7 @@ def code(article: Article, lexicon: Lexicon | None = None) -> dict[str, Any]:
     from ..clean import clean
     from ..resolve import occurrences
     from ..tokens import sentences as split
-    from .entities import author_of, find_mentions, pronoun_mentions
+    from .entities import author_of, find_mentions, learned_mentions, pronoun_mentions
     from .events import find_events, find_stances
     from .times import find_times
 
@@ -49,6 +49,7 @@ def code(article: Article, lexicon: Lexicon | None = None) -> dict[str, Any]:
     joint = bool(re.search(r"\bJoint\b|Leaders|Trilateral", title))
     if author is not None:
         mentions += pronoun_mentions(text, joint, author[1], mentions)
+    mentions += learned_mentions(text, lexicon, mentions)
     mentions.sort(key=lambda m: m.start)
     times = find_times(text, meta.get("published"))
     events = find_events(sents, mentions, times, lexicon)

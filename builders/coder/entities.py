@@ -156,3 +156,37 @@ def pronoun_mentions(text: str, joint: bool, author: Name | None, taken: list[Me
     if author is not None:
         out += [Mention(m.start(), m.end(), author, "PRO") for m in FIRST_SINGULAR.finditer(text) if free(m.start(), m.end())]
     return out
+
+
+PERSONAL = {"he", "him", "his", "she", "her"}
+
+
+def learned_mentions(text: str, lexicon: Lexicon, taken: list[Mention]) -> list[Mention]:
+    """Nominal and pronominal mentions the gold of the training folds annotates in at least half of
+    their occurrences ('allies and partners', 'its'). A pronoun refers to the nearest preceding
+    name of a fitting type (a person for he/his, else a country or organisation); a nominal, or a
+    pronoun with nothing before it, is an entity of its own."""
+    from ..resolve import occurrences
+
+    lower = text.lower()
+    spans = sorted(taken, key=lambda m: m.start)
+    out: list[Mention] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= m.start or s >= m.end for m in spans) and all(e <= m.start or s >= m.end for m in out)
+
+    for phrase in sorted(lexicon.nominals, key=lambda p: (-len(p), p)):
+        kind, etype = lexicon.nominals[phrase]
+        for start in occurrences(lower, phrase):
+            end = start + len(phrase)
+            if not free(start, end):
+                continue
+            name = None
+            if kind == "PRO":
+                want = ("PER",) if phrase in PERSONAL else ("GPE", "ORG") if phrase in ("its", "it") else ("GPE", "ORG", "PER")
+                before = [m for m in spans if m.end <= start and start - m.end < 400 and m.name.type in want and m.kind == "NAM"]
+                name = before[-1].name if before else None
+            if name is None:
+                name = Name(f"{kind}:{phrase}", text[start:end], etype, None)
+            out.append(Mention(start, end, name, kind))
+    return out

@@ -13,6 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..resolve import occurrences
+
 DATA = Path(__file__).parent / "data"
 
 
@@ -151,6 +153,7 @@ class Lexicon:
     names: dict[str, Name] = field(default_factory=dict)  # learned names, override the base
     triggers: dict[str, TriggerEntry] = field(default_factory=dict)  # learned lemma -> type
     blocked: frozenset[str] = frozenset()  # dictionary lemmas the gold never uses as triggers
+    nominals: dict[str, tuple[str, str]] = field(default_factory=dict)  # lower-case NOM/PRO text -> (kind, type)
     learned: bool = False
 
     def name(self, surface: str) -> Name | None:
@@ -189,10 +192,17 @@ def learn(gold: Iterable[dict[str, Any]], min_rate: float = 0.25, min_count: int
     typed: dict[str, Counter] = defaultdict(Counter)
     as_trigger: Counter = Counter()
     seen: Counter = Counter()
+    nominal: dict[str, Counter] = defaultdict(Counter)
+    nominal_seen: Counter = Counter()
+    texts: list[str] = []
     for records in gold:
         text = records["documents"][0]["text"]
+        lower = text.lower()
         for ent in records["entities"]:
             for m in ent["mentions"]:
+                kind = m.get("kind") or "NAM"
+                if kind in ("NOM", "PRO") and len(m["text"].split()) <= 4:
+                    nominal[m["text"].lower()][(kind, ent["type"])] += 1
                 if (m.get("kind") or "NAM") == "NAM" and m["text"][:1].isupper():
                     names[norm(m["text"])][(ent.get("name") or m["text"], ent["type"], ent.get("kb_id"))] += 1
         for ev in records["events"]:
@@ -205,6 +215,14 @@ def learn(gold: Iterable[dict[str, Any]], min_rate: float = 0.25, min_count: int
             lemma = _learn_lemma(base, word)
             if lemma:
                 seen[lemma] += 1
+        texts.append(lower)
+    for phrase in nominal:
+        nominal_seen[phrase] = sum(len(occurrences(t, phrase)) for t in texts)
+    learned_nominals = {}
+    for phrase, votes in nominal.items():
+        n = sum(votes.values())
+        if n >= min_count and n / max(nominal_seen[phrase], 1) >= 0.5:
+            learned_nominals[phrase] = votes.most_common(1)[0][0]
     learned_names = {}
     for key, votes in names.items():
         (name, etype, kb), _ = votes.most_common(1)[0]
@@ -219,7 +237,7 @@ def learn(gold: Iterable[dict[str, Any]], min_rate: float = 0.25, min_count: int
     codes = verbs()[0]
     blocked = frozenset(l for l, n in seen.items() if l in codes and n >= 3 and
                         (as_trigger[l] / n) < min_rate and l not in triggers)
-    return replace(base, names=learned_names, triggers=triggers, blocked=blocked, learned=True)
+    return replace(base, names=learned_names, triggers=triggers, blocked=blocked, nominals=learned_nominals, learned=True)
 
 
 def _learn_lemma(base: Lexicon, word: str) -> str | None:
