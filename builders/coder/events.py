@@ -19,7 +19,8 @@ REQUESTING = {"urge", "urges", "urged", "call", "calls", "called", "ask", "asks"
 STOP = {"the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "with", "by", "be", "is", "are", "was", "were",
         "has", "have", "had", "this", "that", "its", "their", "our", "we", "it", "as", "at", "from"}
 LINK_CUES = (("in", "response", "to"), ("in", "retaliation", "for"), ("following",), ("after",))
-POLARITY = {"ACCUSE": "oppose", "SUPPORT": "support", "REJECT": "oppose", "THREATEN": "oppose"}
+POLARITY = {"ACCUSE": "oppose", "SUPPORT": "support", "REJECT": "oppose", "THREATEN": "oppose", "REQUEST": "support"}
+SPEECH = {"STATEMENT", "ACCUSE", "SUPPORT", "REQUEST", "REJECT", "THREATEN"}
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Event:
     cameo: str | None
     sentence: int
     token: int
+    lemma: str = ""
     realis: str = "actual"
     modality: str | None = None
     arguments: list[tuple[str, Mention | Timex]] = field(default_factory=list)
@@ -57,8 +59,8 @@ def find_events(sentences: list[Sentence], mentions: list[Mention], times: list[
             hit = lexicon.trigger(w)
             if hit is None:
                 continue
-            _, entry = hit
-            ev = Event(tok.start, tok.end, entry.type, entry.cameo, si, ti)
+            lemma, entry = hit
+            ev = Event(tok.start, tok.end, entry.type, entry.cameo, si, ti, lemma)
             _realis(ev, [t.text.lower() for t in toks], ti)
             out.append(ev)
     _arguments(out, sentences, mentions, times)
@@ -102,7 +104,25 @@ def _arguments(events: list[Event], sentences: list[Sentence], mentions: list[Me
             ev.arguments.append(("time", min(when, key=lambda t: abs(t.start - ev.start))))
 
 
+def first_mention(ev: Event) -> Event:
+    return next((target for kind, target in ev.links if kind == "same_as"), ev)
+
+
 def _links(events: list[Event], sentences: list[Sentence]) -> None:
+    """same_as: a later trigger of the same lemma and type (event coreference, to the first
+    mention); refers_to: a speech act to the next event of its sentence; response_to: explicit cues."""
+    first: dict[tuple[str, str], Event] = {}
+    for ev in events:
+        key = (ev.lemma, ev.type)
+        if key in first:
+            ev.links.append(("same_as", first[key]))
+        else:
+            first[key] = ev
+    for ev in events:
+        if ev.type in SPEECH:
+            later = [e for e in events if e.sentence == ev.sentence and e.start > ev.end and e.type != "STATEMENT"]
+            if later and first_mention(later[0]) is not ev:
+                ev.links.append(("refers_to", first_mention(later[0])))
     for si, sent in enumerate(sentences):
         words = [t.text.lower() for t in sent.tokens]
         for cue in LINK_CUES:
@@ -114,8 +134,8 @@ def _links(events: list[Event], sentences: list[Sentence]) -> None:
                 here = [e for e in events if e.sentence == si]
                 source = [e for e in here if e.end <= cue_start]
                 target = [e for e in here if e.start >= cue_end]
-                if source and target:
-                    source[-1].links.append(("response_to", target[0]))
+                if source and target and first_mention(target[0]) is not source[-1]:
+                    source[-1].links.append(("response_to", first_mention(target[0])))
 
 
 def find_stances(events: list[Event], sentences: list[Sentence], text: str) -> list[StanceGuess]:
@@ -127,14 +147,14 @@ def find_stances(events: list[Event], sentences: list[Sentence], text: str) -> l
             continue
         later = [e for e in events if e.sentence == ev.sentence and e.start > ev.end and e.type != "STATEMENT"]
         recipient = next((m for role, m in ev.arguments if role == "recipient"), None)
-        target = later[0] if later else recipient
+        target = first_mention(later[0]) if later else recipient
         if target is None:
             continue
         sent = sentences[ev.sentence]
         end = sent.end
         for tok in sent.tokens:
-            if tok.start > ev.end and tok.text in (";", ".", ":") and tok.start > (target.end if later else ev.end):
+            if tok.start > ev.end and tok.text in (";", ".", ":") and tok.start > (later[0].end if later else ev.end):
                 end = tok.start
                 break
-        out.append(StanceGuess(actor, target, polarity, ev.start, max(end, target.end)))
+        out.append(StanceGuess(actor, target, polarity, ev.start, max(end, later[0].end if later else target.end)))
     return out
