@@ -53,7 +53,7 @@ def code(article: Article, lexicon: Lexicon | None = None) -> dict[str, Any]:
     mentions.sort(key=lambda m: m.start)
     times = find_times(text, meta.get("published"))
     events = find_events(sents, mentions, times, lexicon)
-    stances = find_stances(events, sents, text)
+    stances = find_stances(events, sents, text, lexicon)
 
     def ref(start: int, end: int) -> Any:
         quote = text[start:end]

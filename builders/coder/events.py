@@ -138,16 +138,21 @@ def _links(events: list[Event], sentences: list[Sentence]) -> None:
                     source[-1].links.append(("response_to", first_mention(target[0])))
 
 
-def find_stances(events: list[Event], sentences: list[Sentence], text: str) -> list[StanceGuess]:
+def find_stances(events: list[Event], sentences: list[Sentence], text: str, lexicon: Lexicon | None = None
+                 ) -> list[StanceGuess]:
+    """A stance of the event's actor toward the next event of its sentence (else its recipient), for
+    the trigger types that express one (ACCUSE oppose, SUPPORT support, ...) or, with a learned
+    lexicon, the trigger lemmas whose events carried a stance in the training folds."""
     out = []
     for ev in events:
-        polarity = POLARITY.get(ev.type)
+        polarity = lexicon.stances.get(ev.lemma) if lexicon is not None and lexicon.learned else None
+        polarity = polarity or POLARITY.get(ev.type)
         actor = next((m for role, m in ev.arguments if role == "actor"), None)
         if polarity is None or actor is None or ev.realis != "actual":
             continue
         later = [e for e in events if e.sentence == ev.sentence and e.start > ev.end and e.type != "STATEMENT"]
         recipient = next((m for role, m in ev.arguments if role == "recipient"), None)
-        target = first_mention(later[0]) if later else recipient
+        target = first_mention(later[0]) if later else (recipient if ev.type in ("ACCUSE", "SUPPORT") else None)
         if target is None:
             continue
         sent = sentences[ev.sentence]

@@ -154,6 +154,7 @@ class Lexicon:
     triggers: dict[str, TriggerEntry] = field(default_factory=dict)  # learned lemma -> type
     blocked: frozenset[str] = frozenset()  # dictionary lemmas the gold never uses as triggers
     nominals: dict[str, tuple[str, str]] = field(default_factory=dict)  # lower-case NOM/PRO text -> (kind, type)
+    stances: dict[str, str] = field(default_factory=dict)  # trigger lemma -> polarity of the stance it expresses
     learned: bool = False
 
     def name(self, surface: str) -> Name | None:
@@ -195,6 +196,7 @@ def learn(gold: Iterable[dict[str, Any]], min_rate: float = 0.25, min_count: int
     nominal: dict[str, Counter] = defaultdict(Counter)
     nominal_seen: Counter = Counter()
     texts: list[str] = []
+    polar: dict[str, Counter] = defaultdict(Counter)
     for records in gold:
         text = records["documents"][0]["text"]
         lower = text.lower()
@@ -216,8 +218,17 @@ def learn(gold: Iterable[dict[str, Any]], min_rate: float = 0.25, min_count: int
             if lemma:
                 seen[lemma] += 1
         texts.append(lower)
+        for st in records["stances"]:
+            ev0, ev1 = st["evidence"]["start"], st["evidence"]["end"]
+            inside = [e for e in records["events"] if ev0 <= e["trigger"]["start"] < ev1]
+            if inside:
+                lemma = _learn_lemma(base, inside[0]["trigger"]["text"].split()[-1])
+                if lemma:
+                    polar[lemma][st["polarity"]] += 1
     for phrase in nominal:
         nominal_seen[phrase] = sum(len(occurrences(t, phrase)) for t in texts)
+    learned_stances = {l: v.most_common(1)[0][0] for l, v in polar.items()
+                       if sum(v.values()) >= min_count and sum(v.values()) / max(as_trigger[l], 1) >= 0.4}
     learned_nominals = {}
     for phrase, votes in nominal.items():
         n = sum(votes.values())
@@ -237,7 +248,8 @@ def learn(gold: Iterable[dict[str, Any]], min_rate: float = 0.25, min_count: int
     codes = verbs()[0]
     blocked = frozenset(l for l, n in seen.items() if l in codes and n >= 3 and
                         (as_trigger[l] / n) < min_rate and l not in triggers)
-    return replace(base, names=learned_names, triggers=triggers, blocked=blocked, nominals=learned_nominals, learned=True)
+    return replace(base, names=learned_names, triggers=triggers, blocked=blocked, nominals=learned_nominals,
+                   stances=learned_stances, learned=True)
 
 
 def _learn_lemma(base: Lexicon, word: str) -> str | None:
