@@ -72,9 +72,9 @@ def _value(kind: str, m: re.Match, pub: dt.date | None) -> tuple[str | None, str
         return (d.isoformat() if d else None), "DATE"
     if kind in ("md", "dm"):
         month, day = (g[0], g[1]) if kind == "md" else (g[1], g[0])
-        if pub is None:
-            return None, "DATE"
         mo = MONTHS.index(month.lower()) + 1
+        if pub is None:  # the year cannot be resolved: TIMEX3's unspecified year
+            return (f"XXXX-{mo:02d}-{int(day):02d}" if 1 <= int(day) <= 31 else None), "DATE"
         d = _date(pub.year, mo, int(day))
         if d and d > pub + dt.timedelta(days=31):  # the nearest date before publication (4.10)
             d = _date(pub.year - 1, mo, int(day))
