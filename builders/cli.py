@@ -451,6 +451,93 @@ def evaluate(
     raise typer.Exit(run(load(pred), load(gold), "evaluate", format.value, labels))
 
 
+class CodeFormat(str, Enum):
+    wh_markdown = "wh-markdown"
+    wikinews_csv = "wikinews-csv"
+    text = "text"
+
+
+@app.command()
+def code(
+    path: Annotated[Optional[Path], typer.Argument(help="corpus/<doc_id> (coded in place) or a raw article file (added to --corpus with `new` first).")] = None,
+    corpus: Annotated[Path, typer.Option("--corpus", help="Where a raw article's document folder is created.")] = Path("corpus"),
+    collection: Annotated[Optional[Path], typer.Option("--collection", help="Code every article of this folder (with --format and --out).")] = None,
+    shape: Annotated[CodeFormat, typer.Option("--format", help="With --collection: the articles' shape.")] = CodeFormat.text,
+    out: Annotated[Optional[Path], typer.Option("--out", help="With --collection: OUT/corpus (silver documents), OUT/dataset (silver build), OUT/findings.jsonl.")] = None,
+    publisher: Annotated[Optional[str], typer.Option("--publisher", help="With --collection: the publisher (default by --format).")] = None,
+    cross_validate: Annotated[Optional[Path], typer.Option("--cross-validate", help="Score the coder on this gold corpus by document-level k-fold cross-validation (baseline and full coder).")] = None,
+    folds: Annotated[int, typer.Option("--folds", min=2, help="With --cross-validate: the number of folds.")] = 5,
+    report: Annotated[ScoreFormat, typer.Option("--report", help="With --cross-validate: markdown (the README tables), json (both full reports) or table.")] = ScoreFormat.markdown,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="With --collection: build workers.")] = None,
+) -> None:
+    """Draft a silver annotation with the rule-and-dictionary coder (every item origin: machine).
+
+    `geosignal code corpus/<doc_id>` writes a draft annotation.yaml that validates (levels 1-3) and
+    never overwrites a gold or reviewed annotation; `geosignal code ARTICLE` first adds the article
+    with `new`. `--collection DIR --format F --out OUT` codes a whole collection into a silver
+    corpus and dataset; a bad article is a finding, the rest is coded. `--cross-validate GOLD`
+    prints the coder's cross-validated scores. Exit 0 done, 1 findings, 2 usage.
+    """
+    from .report import text_lines
+
+    chosen = [x is not None for x in (path, collection, cross_validate)]
+    if sum(chosen) != 1 or (collection is not None and out is None):
+        typer.echo("usage: geosignal code PATH | --collection DIR --format F --out OUT | --cross-validate GOLD", err=True)
+        raise typer.Exit(2)
+    if cross_validate is not None:
+        import json
+
+        from .coder.crossval import cross_validate as run_cv, load_gold, to_markdown
+
+        docs, findings = load_gold(cross_validate)
+        for line in text_lines(findings):
+            typer.echo(line, err=True)
+        if findings or len(docs) < 2:
+            typer.echo(f"cross-validation refused: {len(docs)} gold document(s) loaded, {len(findings)} problem(s)", err=True)
+            raise typer.Exit(1)
+        results = run_cv(docs, folds)
+        if report == ScoreFormat.json:
+            typer.echo(json.dumps(results, indent=2, ensure_ascii=False))
+        elif report == ScoreFormat.table:
+            from rich.console import Console
+
+            from .score.render import print_tables
+
+            for result in results.values():
+                print_tables(result, Console(), False)
+        else:
+            typer.echo(to_markdown(results, min(folds, len(docs))))
+        raise typer.Exit(0)
+    if collection is not None:
+        from .coder.collection import code_collection
+
+        if not collection.is_dir():
+            typer.echo(f"error: {collection} is not a folder", err=True)
+            raise typer.Exit(2)
+
+        def progress(n: int, coded: int, where: str) -> None:
+            if n % 25 == 0:
+                typer.echo(f"  {n} article(s) read, {coded} coded ({where})", err=True)
+
+        result = code_collection(collection, shape.value, out, publisher=publisher, progress=progress, workers=workers)
+        for line in text_lines(result.findings + result.build_findings):
+            typer.echo(line, err=True)
+        typer.echo(f"coded {result.coded} article(s) into {out}/corpus; {len(result.findings)} article finding(s) in "
+                   f"{out}/findings.jsonl; dataset {'written to ' + str(out / 'dataset') if result.built else 'NOT built'}")
+        raise typer.Exit(0 if result.built and not result.findings else 1)
+    from .coder.draft import code_path
+
+    result = code_path(path, corpus)
+    for line in text_lines(result.findings):
+        typer.echo(line, err=True)
+    if result.folder is None:
+        typer.echo("code refused: nothing was written", err=True)
+        raise typer.Exit(1)
+    counts = ", ".join(f"{n} {k}" for k, n in result.counts.items())
+    typer.echo(f"drafted {result.folder}/annotation.yaml (silver, every item origin: machine): {counts}\n"
+               f"next: correct it against ANNOTATION.md (`geosignal show {result.doc_id}`), then set status reviewed or gold")
+
+
 def run() -> None:
     """Console entry point: a contributor's mistake never ends in a traceback."""
     try:
