@@ -165,7 +165,7 @@ def read_xmi(data: bytes, file: str, typesystem_xml: bytes | None, old: "dict[st
         return read
     if any(f.code == "span-off-text" for f in read.findings):
         return read
-    for fs in cas.select_all():
+    for fs in cas.select_all_fs():
         name = fs.type.name
         if not name.startswith(T.NS + "GeoSignal") and not name.startswith(IGNORED_PREFIXES):
             read.add("foreign-annotation", f"an annotation of type {name} ({_where(fs, text) if hasattr(fs, 'begin') else 'xmi:id ' + str(fs.xmiID)}) is not a GeoSignal layer",
