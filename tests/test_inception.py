@@ -440,3 +440,16 @@ def test_quote_ref_falls_back_to_occurrence_when_no_context_is_unique():
     text = "Japan. Japan. Japan."
     assert quote_ref(text, 7, 12) == {"text": "Japan", "occurrence": 2}  # every context around it repeats or holds it twice
     assert quote_ref("a a\na a", 6, 7) == {"text": "a", "occurrence": 4}
+
+
+def test_metadata_edited_in_the_tool_is_reported_not_imported(layers, tmp_path):
+    out = export(layers, tmp_path / "export")
+    path = out / "xmi" / "gen_beta.xmi"
+    cas = load_xmi(path)
+    cas.select(T.DOCUMENT)[0].title = "A new headline"
+    save_xmi(cas, path)
+    before = tree_bytes(layers)
+    result = import_(path, layers)
+    assert result.returncode == 0
+    assert "warning [metadata-not-imported] the XMI's title is 'A new headline'" in result.stderr
+    assert tree_bytes(layers) == before

@@ -21,6 +21,7 @@ from .model import Arg, Doc, Entity, Event, Link, Stance, Time
 IGNORED_PREFIXES = ("uima.", "de.tudarmstadt.ukp.dkpro.core.api.segmentation.type.",
                     "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.", "de.tudarmstadt.ukp.clarin.webanno.api.type.",
                     "de.tudarmstadt.ukp.inception.")
+META = ("title", "publisher", "url", "language", "published")  # metadata shown in the tool, edited in annotation.yaml only
 MAX_XMI_BYTES = 64 * 1024 * 1024
 _UNMAPPED = re.compile(r"Not mapping external offset \[(\d+)\]")
 
@@ -34,6 +35,7 @@ class Read:
     text: str | None = None
     doc: Doc | None = None
     findings: list[Finding] = field(default_factory=list)
+    meta: dict[str, str | None] = field(default_factory=dict)  # the GeoSignalDocument features, as the XMI has them
 
     def add(self, code: str, message: str, hint: str, line: int | None = None) -> None:
         self.findings.append(Finding(self.file, line, code, message, hint, level=3))
@@ -149,6 +151,8 @@ def read_xmi(data: bytes, file: str, typesystem_xml: bytes | None, old: "dict[st
     text = cas.sofa_string or ""
     info = next(iter(cas.select(T.DOCUMENT)), None) if ts.contains_type(T.DOCUMENT) else None
     read.doc_id = _s(getattr(info, "docId", None)) or fallback_id
+    if info is not None:
+        read.meta = {key: _s(getattr(info, key, None)) for key in META}
     if read.doc_id is None or texts is None or read.doc_id not in texts:
         read.add("unknown-document", f"the XMI is for document {read.doc_id!r}, which is not in the corpus",
                  "import into the corpus it was exported from (--corpus), or add the document with `geosignal new` first")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..corpus import ANNOTATION, DocFolder, display
-from ..findings import Finding, sort_findings
+from ..findings import Finding, Severity, sort_findings
 from ..validate import check_document, validate
 from ..yamlio import parse_yaml
 from .from_xmi import read_xmi
@@ -182,6 +182,7 @@ def import_xmis(path: Path, corpus: Path, dry_run: bool = False) -> Result:
     new_texts = {}
     for read in reads:
         text, annotation_text, model = docs.get(read.doc_id)
+        result.findings.extend(_metadata_edits(read, annotation_text))
         merged, changes = merge(annotation_text, text, model, read.doc)
         if changes:
             new_texts[read.doc_id], result.changes[read.doc_id] = merged, changes
@@ -194,6 +195,21 @@ def import_xmis(path: Path, corpus: Path, dry_run: bool = False) -> Result:
         _write(corpus, new_texts)
         result.written = sorted(new_texts)
     return result
+
+
+def _metadata_edits(read, annotation_text: str) -> list[Finding]:
+    """Metadata changed in the tool is not imported (it is read-only there): say so rather than drop it."""
+    from .from_xmi import META
+
+    meta = parse_yaml(annotation_text).data["document"]
+    out = []
+    for key in META:
+        if key in read.meta and read.meta[key] != (str(meta[key]) if meta.get(key) is not None else None):
+            out.append(Finding(read.file, None, "metadata-not-imported",
+                               f"the XMI's {key} is {read.meta[key]!r}, annotation.yaml has {meta.get(key)!r}; it was not imported",
+                               f"document metadata is edited in annotation.yaml (document: {key}:), not in the tool",
+                               Severity.WARNING))
+    return out
 
 
 def _peek_id(item: Input) -> str | None:
