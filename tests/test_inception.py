@@ -453,3 +453,41 @@ def test_metadata_edited_in_the_tool_is_reported_not_imported(layers, tmp_path):
     assert result.returncode == 0
     assert "warning [metadata-not-imported] the XMI's title is 'A new headline'" in result.stderr
     assert tree_bytes(layers) == before
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_a_project_zip_prefers_the_curated_xmi_and_refuses_two_annotators(layers, tmp_path):
+    out = export(layers, tmp_path / "export")
+    original = (out / "xmi" / "gen_beta.xmi").read_bytes()
+    ts = (out / "TypeSystem.xml").read_bytes()
+    cas = cassis.load_cas_from_xmi(io.BytesIO(original), typesystem=T.typesystem())
+    cas.remove(cas.select(T.STANCE)[0])
+    curated = cas.to_xmi().encode()
+    per_user = lambda name, data: _zip({f"{name}.xmi": data, "TypeSystem.xml": ts})  # noqa: E731 - INCEpTION's nesting
+    project = tmp_path / "project.zip"
+    project.write_bytes(_zip({
+        "exportedproject.json": b"{}", "source/gen_beta.xmi": original,
+        "annotation/gen_beta.xmi/alice.zip": per_user("alice", original),
+        "annotation/gen_beta.xmi/bob.zip": per_user("bob", original),
+        "curation/gen_beta.xmi/CURATION_USER.zip": per_user("CURATION_USER", curated),
+    }))
+    result = import_(project, layers)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "gen_beta: removed stances st_criticise"
+    (layers / "gen_beta" / "annotation.yaml").write_text(
+        write_layers_corpus(tmp_path / "fresh").joinpath("gen_beta", "annotation.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    project.write_bytes(_zip({
+        "annotation/gen_beta.xmi/alice.zip": per_user("alice", curated),
+        "annotation/gen_beta.xmi/bob.zip": per_user("bob", original),
+    }))
+    before = tree_bytes(layers)
+    result = import_(project, layers)
+    assert result.returncode == 1 and "duplicate-document" in result.stderr and "alice.xmi" in result.stderr
+    assert tree_bytes(layers) == before

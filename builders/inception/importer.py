@@ -119,8 +119,12 @@ def gather(path: Path) -> tuple[list[Input], list[Finding]]:
 
 
 def _rank(file: str) -> int:
-    inner = file.split("!")[-1]
-    return RANK.get(PurePosixPath(inner).parts[0], 2) if "/" in inner else 2
+    """curation/ before annotation/ before anything else before source/ (INCEpTION's project layout)."""
+    for segment in file.split("!")[1:]:
+        top = PurePosixPath(segment).parts[0]
+        if top in RANK and "/" in segment:
+            return RANK[top]
+    return 2
 
 
 class _Corpus:
@@ -157,8 +161,7 @@ def import_xmis(path: Path, corpus: Path, dry_run: bool = False) -> Result:
     docs = _Corpus(corpus)
     texts: dict[str, str] = {}
     old: dict[str, Doc] = {}
-    chosen: dict[str, tuple[int, Input]] = {}
-    reads = []
+    candidates: dict[str, list] = {}
     for item in inputs:
         doc_id = _peek_id(item)
         loaded = docs.get(doc_id) if doc_id else None
@@ -166,19 +169,18 @@ def import_xmis(path: Path, corpus: Path, dry_run: bool = False) -> Result:
             texts[doc_id], old[doc_id] = loaded[0], loaded[2]
         read = read_xmi(item.data, item.file, item.typesystem, old, texts, item.fallback_id)
         result.findings.extend(read.findings)
-        if read.doc is None:
-            continue
-        rank = _rank(item.file)
-        if read.doc_id in chosen and chosen[read.doc_id][0] == rank:
-            result.findings.append(Finding(item.file, None, "duplicate-document",
-                                           f"two XMIs for {read.doc_id}: {chosen[read.doc_id][1].file} and {item.file}",
-                                           "import one annotator's (or the curated) XMI at a time"))
-            continue
-        if read.doc_id not in chosen or rank < chosen[read.doc_id][0]:
-            chosen[read.doc_id] = (rank, item)
-            reads.append(read)
+        if read.doc is not None:
+            candidates.setdefault(read.doc_id, []).append((_rank(item.file), read))
     result.findings.extend(docs.findings)
-    reads = [r for r in reads if chosen[r.doc_id][1].file == r.file]
+    reads = []
+    for doc_id, found in sorted(candidates.items()):
+        best = min(rank for rank, _ in found)
+        tied = [read for rank, read in found if rank == best]
+        if len(tied) > 1:
+            result.findings.append(Finding(tied[1].file, None, "duplicate-document",
+                                           f"{len(tied)} XMIs for {doc_id}: {', '.join(r.file for r in tied)}",
+                                           "import the curated XMI, or one annotator's at a time"))
+        reads.append(tied[0])
     new_texts = {}
     for read in reads:
         text, annotation_text, model = docs.get(read.doc_id)
