@@ -145,11 +145,10 @@ CROSS = """    links:
 """
 
 
-def write_layers_corpus(root: Path, cross_doc: bool = False) -> Path:
-    """The corpus under ``root`` (created); returns ``root``. ``cross_doc``: with a link to the other
-    document's event (the annotation schema takes it; the records of schema 2.0 do not hold one yet)."""
+def write_layers_corpus(root: Path) -> Path:
+    """The corpus under ``root`` (created); returns ``root``."""
     for doc_id, (text, body) in DOCS.items():
-        body = body.replace("{cross}", CROSS if cross_doc else "")
+        body = body.replace("{cross}", CROSS)
         folder = root / doc_id
         folder.mkdir(parents=True)
         data = text.encode()

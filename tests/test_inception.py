@@ -159,7 +159,7 @@ def test_the_xmi_alone_carries_every_record(which, tmp_path):
 
 
 def test_cross_document_links_survive_the_xmi(tmp_path):
-    corpus = write_layers_corpus(tmp_path / "corpus", cross_doc=True)
+    corpus = write_layers_corpus(tmp_path / "corpus")
     ann = parse_yaml((corpus / "gen_alpha" / "annotation.yaml").read_text(encoding="utf-8")).data
     model = from_annotation(ALPHA, ann)
     xmi = document_xmi("gen_alpha", ALPHA, ann).encode()
