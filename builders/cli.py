@@ -363,12 +363,13 @@ class ExportFormat(str, Enum):
     conll = "conll"
     jsonl = "jsonl"
     spacy = "spacy"
+    inception = "inception"
 
 
 @app.command()
 def export(
     dataset_dir: Optional[Path] = typer.Argument(None, help="A built dataset folder; without it, the corpus is read."),
-    format: ExportFormat = typer.Option(..., "--format", "-f", help="brat standoff, CoNLL BIO columns, JSON Lines or a spaCy DocBin."),
+    format: ExportFormat = typer.Option(..., "--format", "-f", help="brat standoff, CoNLL BIO columns, JSON Lines, a spaCy DocBin, or INCEpTION (UIMA CAS XMI + project zip; reads the corpus)."),
     out: Path = typer.Option(..., "--out", help="The folder to (re)write, one set of files per split."),
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder, when no DATASET_DIR is given."),
 ) -> None:
@@ -377,6 +378,8 @@ def export(
     from .report import render
     from .write import is_previous_build
 
+    if format is ExportFormat.inception:
+        _require_inception(dataset_dir is None, "export --format inception reads the corpus (--corpus), not a built dataset")
     if dataset_dir is not None:
         if not is_previous_build(dataset_dir):
             typer.echo(f"error: {dataset_dir} is not a dataset folder written by `geosignal build`", err=True)
@@ -398,6 +401,48 @@ def export(
         typer.echo(render(warnings, len(records.docs), "text"), nl=False, err=True)
     parts = ", ".join(f"{len(docs)} {split}" for split, docs in records.by_split().items())
     typer.echo(f"wrote {out} ({format.value}; documents: {parts})")
+
+
+def _require_inception(usage_ok: bool = True, usage: str = "") -> None:
+    """Exit 2 with one line when the optional extra is missing or the usage is wrong."""
+    from .inception import MissingExtra, require
+
+    if not usage_ok:
+        typer.echo(f"usage: {usage}", err=True)
+        raise typer.Exit(2)
+    try:
+        require()
+    except MissingExtra as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+
+
+import_app = typer.Typer(no_args_is_help=True, help="Read annotations made in another tool back into annotation.yaml.")
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("inception")
+def import_inception(
+    path: Annotated[Path, typer.Argument(help="An XMI, a folder of XMIs, or a zip exported from INCEpTION.")],
+    corpus: Annotated[Path, typer.Option("--corpus", help="The corpus the documents were exported from.")] = Path("corpus"),
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would change; write nothing.")] = False,
+) -> None:
+    """Merge INCEpTION's XMIs into annotation.yaml: only changed items change; nothing is written unless all validates."""
+    _require_inception(path.exists() and corpus.is_dir(),
+                       f"{path if not path.exists() else corpus} does not exist; geosignal import inception FILE.xmi|DIR|ZIP --corpus CORPUS")
+    from .inception.importer import import_xmis
+    from .report import render
+
+    result = import_xmis(path, corpus, dry_run)
+    if result.findings:
+        typer.echo(render(result.findings, len({f.file for f in result.findings}), "text"), nl=False, err=True)
+    if not result.ok:
+        typer.echo(f"import refused: fix the errors above; nothing in {corpus} was written", err=True)
+        raise typer.Exit(1)
+    for doc_id, changes in sorted(result.changes.items()):
+        typer.echo(f"{doc_id}: {'; '.join(changes)}")
+    verb = "would update" if dry_run else "updated"
+    typer.echo(f"{verb} {len(result.changes)} annotation file(s); {'nothing changed' if not result.changes else 'run geosignal validate to review'}")
 
 
 class ScoreFormat(str, Enum):
