@@ -16,8 +16,9 @@ lines then take the class of their non-short neighbours, and a short heading-lik
 text is kept. Three departures, all so that an article is not cut without evidence: the start and
 end of the document are neutral (jusText counts them as bad); a long line that ends a sentence and
 has some stop words (news paragraphs dense with names) is near-good, so it goes with its
-neighbours; and a document with no good line at all loses nothing to the classifier. Stop words are spaCy's for the document's language (spaCy is
-already a dependency; a language it lacks gets the explicit rules only).
+neighbours; and a document with no good line at all loses nothing to the classifier. Stop words
+are spaCy's for the document's language (spaCy is already a dependency, with lists for ~70
+languages; a language it lacks gets the explicit rules only).
 """
 
 from __future__ import annotations
@@ -95,6 +96,8 @@ def _is_date(s: str) -> bool:
 
 
 def _is_share_row(s: str) -> bool:
+    if len(s) > 160:
+        return False
     words = [w.lower() for w in re.findall(r"[\w-]+", s)]
     hits = sum(w in _SHARE_WORDS for w in words)
     return bool(words) and len(words) <= 12 and hits >= 2 and hits / len(words) >= 0.8 and \
@@ -103,16 +106,20 @@ def _is_share_row(s: str) -> bool:
 
 def explicit_rule(line: str) -> str | None:
     """The explicit rule that drops this line, if any."""
-    s = _norm(line)
+    return _explicit(_norm(line))
+
+
+def _explicit(s: str) -> str | None:
     if not s:
         return None
     if _SKIP.match(s):
         return "skip-link"
     if _AD.match(s):
         return "advertisement"
-    separators = len(_SEPARATOR.findall(s))
-    words = _WORD.findall(s)
-    if _UI.match(s) or (separators >= 2 and len(words) <= 6 * (separators + 1) and len(s) < 300):
+    short = len(s) < 300
+    separators = len(_SEPARATOR.findall(s)) if short else 0
+    words = _WORD.findall(s) if short else ()
+    if _UI.match(s) or (separators >= 2 and len(words) <= 6 * (separators + 1)):
         return "navigation"
     if _RELATED.match(s):
         return "related-link"
@@ -124,7 +131,7 @@ def explicit_rule(line: str) -> str | None:
         return "page-dateline"
     if _is_share_row(s):
         return "share-row"
-    if len(s) <= 300 and _COPYRIGHT.search(s):
+    if short and _COPYRIGHT.search(s):
         return "copyright-footer"
     return None
 
@@ -132,8 +139,8 @@ def explicit_rule(line: str) -> str | None:
 def _context_free(s: str, stop: frozenset[str]) -> tuple[str, bool]:
     """jusText's context-free class of one line, and whether it looks like a heading."""
     words = _WORD.findall(s)
-    letters = [c for c in s if c.isalpha()]
     if len(s) < LENGTH_LOW:
+        letters = [c for c in s if c.isalpha()]
         caps = len(letters) >= 3 and all(c.isupper() for c in letters)
         heading = not caps and bool(words) and s[0].isupper() and not _HEADING_END.search(s) and len(words) <= 12
         return ("bad" if caps else "short"), heading
@@ -178,7 +185,7 @@ def classify(lines: list[str], language: str | None = "en", fixed: dict[int, str
         s = _norm(line)
         if not s:
             continue
-        rule = fixed.get(i) or explicit_rule(line)
+        rule = fixed.get(i) or _explicit(s)
         rules[i] = rule
         c, heading = ("bad", False) if rule else (_context_free(s, stop) if stop else ("good", False))
         idx.append(i)

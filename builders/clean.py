@@ -256,7 +256,7 @@ def _write_plain_line(w: _Writer, line_start: int, line: str, cut: int, first: b
     start = cut + len(body) - len(body.lstrip())
     end = len(line.rstrip())
     if start >= end:
-        w.remove("whitespace", line_start, line_start + len(line))
+        w.remove("whitespace", line_start + cut, line_start + len(line))
         return False
     w.remove("whitespace", line_start + cut, line_start + start)
     if not first:
