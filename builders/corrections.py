@@ -41,7 +41,8 @@ def match(raw: str, cleaning: Any) -> tuple[Corrections, list[Problem]]:
     chosen: dict[str, dict[int, int]] = {"keep": {}, "drop": {}}
     problems: list[Problem] = []
     for section in ("keep", "drop"):
-        for i, entry in enumerate(cleaning.get(section) or ()):
+        entries = cleaning.get(section)
+        for i, entry in enumerate(entries if isinstance(entries, list) else ()):
             if not isinstance(entry, str):
                 continue
             needle = _norm(entry)
