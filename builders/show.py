@@ -102,7 +102,7 @@ class Dropped:
     text: str
 
 
-_UNSHOWN = ("whitespace", "front-matter")  # blank lines; the front matter is the metadata
+_UNSHOWN = ("whitespace", "front-matter", "end-mark")  # blank lines; a shape's own markup, never the article
 
 
 def dropped_lines(raw: str, cleaned: "Cleaned") -> list[Dropped]:
