@@ -345,14 +345,14 @@ def show(
     marks = view.marks(shown.records) if shown.records is not None else []
     if html is not None:
         try:
-            html.write_text(view.html(doc_id, shown.text, shown.records, marks), encoding="utf-8")
+            html.write_text(view.html(doc_id, shown.text, shown.records, marks, shown.dropped), encoding="utf-8")
         except OSError as exc:
             typer.echo(f"error: cannot write {html}: {exc.strerror or exc}", err=True)
             raise typer.Exit(1)
         typer.echo(f"wrote {html}")
     else:
         console = Console(soft_wrap=True, highlight=False)
-        console.print(view.terminal(shown.text, marks))
+        console.print(view.terminal(shown.text, marks, shown.dropped))
         console.print()
         console.print(view.terminal_legend())
     raise typer.Exit(0 if shown.records is not None else 1)
