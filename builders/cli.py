@@ -150,14 +150,16 @@ def build(
     from .pipeline import default_cache_dir
     from .report import render
     from .splits import SplitConfigError
-    from .write import OutputRefused
+    from .write import OutputRefused, OutputUnusable
 
     try:
         result = run(corpus, out, workers, None if no_cache else (cache or default_cache_dir()),
                      redistributable_only=redistributable_only)
     except (OutputRefused, SplitConfigError) as exc:
         typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(2 if isinstance(exc, OutputUnusable) else 1)
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
     if not result.written:
         typer.echo(render(result.report.findings, result.report.checked, "text"), nl=False, err=True)
         typer.echo(f"build refused: fix the errors above; {out} was left as it was", err=True)
@@ -371,7 +373,7 @@ def export(
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder, when no DATASET_DIR is given."),
 ) -> None:
     """Write the annotations for brat, CoNLL tools, JSON readers or spaCy (atomically)."""
-    from .export import ExportRefused, export as run, from_corpus, from_dataset
+    from .export import ExportRefused, ExportUnusable, export as run, from_corpus, from_dataset
     from .report import render
     from .write import is_previous_build
 
@@ -388,10 +390,10 @@ def export(
             raise typer.Exit(1)
         source = corpus
     try:
-        warnings = run(records, format.value, out, source)
+        warnings = run(records, format.value, out, source, [dataset_dir] if dataset_dir is not None else [])
     except ExportRefused as exc:
         typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(2 if isinstance(exc, ExportUnusable) else 1)
     if warnings:
         typer.echo(render(warnings, len(records.docs), "text"), nl=False, err=True)
     parts = ", ".join(f"{len(docs)} {split}" for split, docs in records.by_split().items())

@@ -8,7 +8,6 @@ atomically, as the dataset is, and a folder that is not a previous export is nev
 
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +21,15 @@ FORMATS = ("brat", "conll", "jsonl", "spacy")
 MARKER = "<!-- written by `geosignal export`; re-export rather than edit -->"
 
 
-class ExportRefused(Exception):
-    """The output folder exists and is not a previous export."""
+from ..outdir import OutputRefused, OutputUnusable  # noqa: E402
+
+
+class ExportRefused(OutputRefused):
+    """The output folder cannot be (re)written: see outdir.py."""
+
+
+class ExportUnusable(OutputUnusable, ExportRefused):
+    """``--out`` names a path no export may take (a usage error)."""
 
 
 @dataclass
@@ -84,9 +90,17 @@ def writer(fmt: str) -> Callable[[Corpus, Path, Callable[[str], str]], list[Find
     return {"brat": brat.write, "conll": conll.write, "jsonl": jsonl.write, "spacy": spacy_docbin.write}[fmt]
 
 
-def check_output(out: Path) -> None:
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not is_previous_export(out))):
-        raise ExportRefused(f"{out} exists and is not a GeoSignal export; choose another --out or remove it yourself")
+def check_output(out: Path, protected: list[Path] | None = None) -> None:
+    """Refuse an ``out`` that is not ours to replace (outdir.py has the rules)."""
+    from .. import outdir
+
+    try:
+        outdir.check_target(out, protected or [], "export")
+        outdir.check_owned(out, "export")
+    except OutputUnusable as exc:
+        raise ExportUnusable(str(exc)) from None
+    except OutputRefused as exc:
+        raise ExportRefused(str(exc)) from None
 
 
 def is_previous_export(out: Path) -> bool:
@@ -94,21 +108,35 @@ def is_previous_export(out: Path) -> bool:
     return readme.is_file() and MARKER in readme.read_text(encoding="utf-8", errors="replace")
 
 
-def export(corpus: Corpus, fmt: str, out: Path, corpus_dir: Path | None = None) -> list[Finding]:
-    """Write ``corpus`` in format ``fmt`` to ``out``; return warnings about what the format left out."""
-    from ..write import swap_in
+def export(corpus: Corpus, fmt: str, out: Path, corpus_dir: Path | None = None,
+           protected: list[Path] | None = None) -> list[Finding]:
+    """Write ``corpus`` in format ``fmt`` to ``out``; return warnings about what the format left out.
 
-    check_output(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
+    ``protected``: folders ``out`` must stay out of (the corpus or dataset read; ``corpus_dir``
+    is always one).
+    """
+    from .. import outdir
+
+    guarded = [*(protected or []), *([corpus_dir] if corpus_dir else [])]
     try:
-        tmp.mkdir()
-        findings = writer(fmt)(corpus, tmp, lambda doc_id: source_file(corpus_dir, doc_id))
-        (tmp / "README.md").write_text(_readme(fmt, corpus), encoding="utf-8", newline="\n")
-        swap_in(tmp, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        outdir.check_target(out, guarded, "export")
+    except OutputUnusable as exc:
+        raise ExportUnusable(str(exc)) from None
+    try:
+        with outdir.locked(out, "export"):
+            check_output(out, guarded)
+            tmp = outdir.temp_name(out, "tmp")
+            tmp.mkdir()
+            try:
+                findings = writer(fmt)(corpus, tmp, lambda doc_id: source_file(corpus_dir, doc_id))
+                (tmp / "README.md").write_text(_readme(fmt, corpus), encoding="utf-8", newline="\n")
+                outdir.swap_in(tmp, out)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+    except ExportRefused:
+        raise
+    except OutputRefused as exc:
+        raise ExportRefused(str(exc)) from None
     return findings
 
 
