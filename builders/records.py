@@ -11,7 +11,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from .clean import Cleaned, clean
+from .clean import Cleaned
+from .corrections import clean_document
 from .findings import Finding, Severity
 from .resolve import QuoteIndex, Span, SpanError, resolve
 from .timex import event_date, normalise
@@ -59,8 +60,10 @@ def make_records(
 ) -> tuple[DocRecords | None, list[Finding], Cleaned]:
     """Build one document's records; None when any error was found."""
     meta = ann["document"]
-    cleaned = clean(raw_text, meta.get("publisher"), meta.get("source_format", "text"))
+    cleaned, problems = clean_document(raw_text, meta)
     ctx = _Context(file, parsed, cleaned.text)
+    for p in problems:
+        ctx.add(("document", "cleaning", p.section, p.index), p.code, p.message, p.hint)
     actual = sha256(source_bytes)
     if actual != meta["source_sha256"]:
         ctx.add(("document", "source_sha256"), "sha256-mismatch",

@@ -17,7 +17,7 @@ from ..findings import Finding
 from ..records import DocRecords
 from ..schema import CONFIGS
 
-FORMATS = ("brat", "conll", "jsonl", "spacy")
+FORMATS = ("brat", "conll", "jsonl", "spacy", "inception")
 MARKER = "<!-- written by `geosignal export`; re-export rather than edit -->"
 
 
@@ -84,7 +84,11 @@ def source_file(corpus_dir: Path | None, doc_id: str) -> str:
     return display(corpus_dir / doc_id / ANNOTATION) if corpus_dir else doc_id
 
 
-def writer(fmt: str) -> Callable[[Corpus, Path, Callable[[str], str]], list[Finding]]:
+def writer(fmt: str) -> Callable[..., list[Finding]]:
+    if fmt == "inception":  # an optional extra: imported only when asked for
+        from ..inception import exporter
+
+        return exporter.write
     from . import brat, conll, jsonl, spacy_docbin
 
     return {"brat": brat.write, "conll": conll.write, "jsonl": jsonl.write, "spacy": spacy_docbin.write}[fmt]
@@ -128,7 +132,8 @@ def export(corpus: Corpus, fmt: str, out: Path, corpus_dir: Path | None = None,
             tmp = outdir.temp_name(out, "tmp")
             tmp.mkdir()
             try:
-                findings = writer(fmt)(corpus, tmp, lambda doc_id: source_file(corpus_dir, doc_id))
+                extra = {"corpus_dir": corpus_dir} if fmt == "inception" else {}
+                findings = writer(fmt)(corpus, tmp, lambda doc_id: source_file(corpus_dir, doc_id), **extra)
                 (tmp / "README.md").write_text(_readme(fmt, corpus), encoding="utf-8", newline="\n")
                 outdir.swap_in(tmp, out)
             finally:
@@ -147,6 +152,9 @@ _LAYOUT = {
     "jsonl": "`<split>.jsonl`: one document a line, with its entities, events and stances",
     "spacy": "`<split>.spacy`: a spaCy DocBin; entities in `doc.ents`, all mentions, event triggers and stance "
              "evidence in the span groups `mentions`, `events` and `stances`",
+    "inception": "`xmi/<doc_id>.xmi` (UIMA CAS XMI, the clean text as sofa) with `TypeSystem.xml`, `tagsets/*.json` "
+                 "(one per schema enum) and `geosignal-inception-project.zip`, a project INCEpTION imports; read the "
+                 "annotations back with `geosignal import inception` (CONTRIBUTING.md, Annotate in INCEpTION)",
 }
 
 
