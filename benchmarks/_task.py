@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def build(corpus: str, out: str, workers: str, cache: str, gc_mode: str = "tuned") -> dict:
-    from builders import gctune
-    from builders.build import build as run
+    from builders.run import gctune
+    from builders.run.build import build as run
 
     gctune.ENABLED = gc_mode == "tuned"
     result = run(Path(corpus), Path(out), workers=int(workers), cache=Path(cache) if cache != "-" else None)
@@ -34,11 +34,11 @@ def build(corpus: str, out: str, workers: str, cache: str, gc_mode: str = "tuned
 def floor(corpus: str, out: str, gc_mode: str) -> dict:
     """The same essential work as a build, on one core, with the fastest well-kept libraries and
     nothing loaded beforehand: read and sha256 both files, parse the YAML with libyaml's C loader,
-    one compiled validation (jsonschema-rs) of the annotation, clean the text (builders.clean: the
+    one compiled validation (jsonschema-rs) of the annotation, clean the text (builders.source.clean: the
     project's own rules, there is no library for them), resolve every quote with str.find, tokenise
     and split sentences with spaCy's blank English pipeline read as arrays, and write the documents,
     spans and tokens to Parquet (zstd, no dictionary pages, as the build does). The collector is
-    treated as the build treats it (builders.gctune)."""
+    treated as the build treats it (builders.run.gctune)."""
     import contextlib
     import hashlib
     import json as json_
@@ -48,8 +48,8 @@ def floor(corpus: str, out: str, gc_mode: str) -> dict:
     import pyarrow.parquet as pq
     import yaml
 
-    from builders import gctune
-    from builders.clean import clean
+    from builders.run import gctune
+    from builders.source.clean import clean
 
     gctune.ENABLED = gc_mode == "tuned"
     with gctune.tuned() if gctune.ENABLED else contextlib.nullcontext():

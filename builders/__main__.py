@@ -1,3 +1,3 @@
-from .cli import run
+from builders.cli import run
 
 run()

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from referencing import Registry, Resource
 
+from builders.files import project_file
+
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
     import datasets
@@ -42,8 +44,7 @@ BIO_OF = "x-bio-of"
 
 def schema_dir() -> Path:
     """schema/ of a source checkout, or the copy packaged inside an installed wheel."""
-    packaged = Path(__file__).with_name("schema")
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "schema"
+    return project_file("schema")
 
 
 @cache

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-import builders.gctune as gctune
-import builders.pipeline as pipeline
-from builders.build import build
-from builders.corpus import discover
+import builders.run.gctune as gctune
+import builders.run.pipeline as pipeline
+from builders.run.build import build
+from builders.source.corpus import discover
 
 from conftest import REPO
 

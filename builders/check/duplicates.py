@@ -19,8 +19,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import corpus as corpus_io
-from .findings import Finding
+from builders.source import corpus as corpus_io
+from builders.findings import Finding
 
 FINGERPRINT_VERSION = 2  # bump when fingerprint() changes: stored fingerprints are then not reused
 
@@ -157,7 +157,7 @@ class FingerprintStore:
 def _blobs(corpus: Path, memo: dict[Path, dict[str, str]]) -> dict[str, str]:
     """git's blob ids of a corpus's unchanged sources, asked of git once per check."""
     if corpus not in memo:
-        from .changes import unchanged_blobs
+        from builders.check.changes import unchanged_blobs
 
         memo[corpus] = unchanged_blobs(corpus)
     return memo[corpus]

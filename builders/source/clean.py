@@ -208,10 +208,10 @@ def clean(raw: str, publisher: str | None = None, source_format: str = "text",
     publisher, shape, corrections and language give the same result. ``markdown`` and ``csv-field``
     are read as paragraphs (builders/shapes.py); ``text`` line by line, as below."""
     if source_format in ("markdown", "csv-field"):
-        from .shapes import clean_shaped
+        from builders.source.shapes import clean_shaped
 
         return clean_shaped(raw, source_format, corrections)
-    from .boilerplate import classify
+    from builders.source.boilerplate import classify
 
     w = _Writer()
     prefix = _prefix_pattern(publisher)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .schema import ALL_CONFIGS, features
+from builders.schema import ALL_CONFIGS, features
 
 
 def _decode(value: Any, feature: Any) -> Any:

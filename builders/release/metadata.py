@@ -14,6 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from builders.files import project_file
+
 METADATA = "geosignal.toml"
 CHANGELOG = "CHANGELOG.md"
 DATASHEET = "DATASHEET.md"
@@ -26,12 +28,6 @@ _ENTRY = re.compile(r"^## \[(?P<version>[^\]]+)\](?: - (?P<date>\d{4}-\d{2}-\d{2
 
 class ReleaseError(Exception):
     """geosignal.toml or CHANGELOG.md cannot be read or updated as asked."""
-
-
-def project_file(name: str) -> Path:
-    """A project file of a source checkout, or the copy packaged inside an installed wheel."""
-    source = Path(__file__).resolve().parent.parent / name
-    return source if source.is_file() else Path(__file__).with_name(name)
 
 
 @cache

@@ -13,7 +13,7 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from .clean import NO_CORRECTIONS, Cleaned, Corrections, _lines, clean
+from builders.source.clean import NO_CORRECTIONS, Cleaned, Corrections, _lines, clean
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 

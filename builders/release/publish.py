@@ -20,13 +20,13 @@ from typing import Any, Iterator
 
 import yaml
 
-from .card import BUILD_KEY
-from .corpus import display
-from .croissant import FILE as CROISSANT
-from .findings import Finding
-from .provenance import CLEAN, file_sha256
-from .schema import ALL_CONFIGS
-from .write import PARQUET_METADATA_KEY, arrow_schema, is_previous_build
+from builders.release.card import BUILD_KEY
+from builders.source.corpus import display
+from builders.release.croissant import FILE as CROISSANT
+from builders.findings import Finding
+from builders.release.provenance import CLEAN, file_sha256
+from builders.schema import ALL_CONFIGS
+from builders.dataset.write import PARQUET_METADATA_KEY, arrow_schema, is_previous_build
 
 REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
 DEFAULT_REVISION = "main"
@@ -73,7 +73,7 @@ class Plan:
 
 def inventory(folder: Path) -> list[PlannedFile]:
     """Every file of the folder (what ``upload_folder`` would send), with size and sha256."""
-    from .outdir import MANIFEST
+    from builders.dataset.outdir import MANIFEST
 
     return [
         PlannedFile(p.relative_to(folder).as_posix(), p.stat().st_size, file_sha256(p))
@@ -121,7 +121,7 @@ def check(folder: Path) -> tuple[list[Finding], dict[str, Any] | None]:
     if not folder.is_dir() or not is_previous_build(folder):
         return [finding(where, "not-a-build", f"{where} is not a dataset folder written by `geosignal build`",
                         "build it first: geosignal build --out DIST_DIR")], None
-    from .outdir import OutputRefused, check_owned
+    from builders.dataset.outdir import OutputRefused, check_owned
 
     as_built: list[Finding] = []
     try:  # every file as the build wrote it (its manifest's sha256), and nothing else

@@ -7,10 +7,10 @@ the list does not rot.
 
 from __future__ import annotations
 
-from .findings import Finding, Severity
-from .records import DocRecords
-from .resolve import occurrences
-from .yamlio import Parsed
+from builders.findings import Finding, Severity
+from builders.annotation.records import DocRecords
+from builders.annotation.resolve import occurrences
+from builders.annotation.yamlio import Parsed
 
 
 def lint(records: DocRecords, parsed: Parsed, file: str) -> list[Finding]:

@@ -12,10 +12,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import corpus as corpus_io
-from . import duplicates
-from .findings import Finding, sort_findings
-from .validate import Report, corpus_findings
+from builders.source import corpus as corpus_io
+from builders.check import duplicates
+from builders.findings import Finding, sort_findings
+from builders.check.validate import Report, corpus_findings
 
 
 @dataclass
@@ -41,8 +41,10 @@ def build(
     With ``redistributable_only`` every document is still checked, but those whose licence forbids
     redistribution are left out of the dataset (they keep their split: the assignment is by id).
     """
-    from . import card, chunkcache, croissant, provenance, splits, stats, write
-    from .pipeline import process
+    from builders.release import card, croissant, provenance
+    from builders.run import chunkcache
+    from builders.dataset import splits, stats, write
+    from builders.run.pipeline import process
 
     folders, findings = corpus_io.discover([corpus])
     split_config = splits.load_config()

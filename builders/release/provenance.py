@@ -12,9 +12,9 @@ import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import __version__
-from .release import dataset_version
-from .schema import schema_version
+from builders.__about__ import __version__
+from builders.release.metadata import dataset_version
+from builders.schema import schema_version
 
 CLEAN = "clean"
 DIRTY = "dirty"

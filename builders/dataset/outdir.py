@@ -43,7 +43,7 @@ class OutputUnusable(OutputRefused):
 
 
 def _sha256(path: Path) -> str:
-    from .provenance import file_sha256
+    from builders.release.provenance import file_sha256
 
     return file_sha256(path)
 

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import corpus as corpus_io
-from . import duplicates
-from .duplicates import Fingerprint, fingerprint
-from .findings import Finding, sort_findings
-from .links import CrossLink
-from .records import DocRecords, make_records
-from .schema import CONFIGS, checker
-from .yamlio import Parsed, YamlProblem, parse_yaml
+from builders.source import corpus as corpus_io
+from builders.check import duplicates
+from builders.check.duplicates import Fingerprint, fingerprint
+from builders.findings import Finding, sort_findings
+from builders.annotation.links import CrossLink
+from builders.annotation.records import DocRecords, make_records
+from builders.schema import CONFIGS, checker
+from builders.annotation.yamlio import Parsed, YamlProblem, parse_yaml
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -95,7 +95,7 @@ def _check_annotation(folder: corpus_io.DocFolder, source: tuple[bytes, str] | N
         return findings, None, []
     links: list[CrossLink] = []
     if level >= 3:
-        from .links import of_annotation
+        from builders.annotation.links import of_annotation
 
         links = of_annotation(parsed.data, file, parsed.line_of)
     if level < 3 or source is None:
@@ -105,8 +105,8 @@ def _check_annotation(folder: corpus_io.DocFolder, source: tuple[bytes, str] | N
     if records is not None:
         findings.extend(record_schema_findings(records, file))
     if level >= 4 and records is not None:
-        from .lint import lint
-        from .new import unfilled
+        from builders.check.lint import lint
+        from builders.new import unfilled
 
         findings.extend(lint(records, parsed, file))
         findings.extend(unfilled(parsed, file))
@@ -122,7 +122,7 @@ def validate(paths: list[Path], level: int = 4, workers: int | None = None, cach
     are hashed, not validated; with ``cache_dir``, the fingerprints of sources git holds
     unchanged are kept there by blob id).
     """
-    from .pipeline import process
+    from builders.run.pipeline import process
 
     folders, findings = corpus_io.discover(paths)
     report = Report(findings=list(findings))
@@ -168,7 +168,7 @@ def corpus_findings(folders: list[corpus_io.DocFolder], fingerprints: Iterable[F
     if cache_dir is not None:
         duplicates.remember(zip(folders, fingerprints), cache_dir, memo)
     if links is not None:
-        from . import links as cross
+        from builders.annotation import links as cross
 
         out.extend(cross.findings(zip(folders, links)))
     return out

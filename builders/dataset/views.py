@@ -19,9 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .findings import Finding, Severity
-from .records import DocRecords
-from .tokens import Sentence, sentences as split_sentences
+from builders.findings import Finding, Severity
+from builders.annotation.records import DocRecords
+from builders.dataset.tokens import Sentence, sentences as split_sentences
 
 HINT_BOUNDARY = ("the span views keep it; the token views (ner, event_triggers) and the spaCy export leave it out. "
                  "If the quote cuts a word, quote the whole word; if the tokenizer is wrong here, report it")

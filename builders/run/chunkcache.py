@@ -25,10 +25,10 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .findings import Finding, Severity
+from builders.findings import Finding, Severity
 
 if TYPE_CHECKING:
-    from .pipeline import ChunkResult
+    from builders.run.pipeline import ChunkResult
 
 MAGIC = b"geosignal-chunk/2\n"
 SUFFIX = ".gsc"
@@ -107,8 +107,8 @@ def encode(key: str, result: "ChunkResult", signing_key: bytes) -> bytes:
 
 def decode(data: bytes, key: str, doc_ids: list[str], signing_key: bytes) -> "ChunkResult":
     """The result an entry holds, once it has proved what it claims; else CacheMiss."""
-    from .duplicates import Fingerprint
-    from .pipeline import ChunkResult, DocOutcome
+    from builders.check.duplicates import Fingerprint
+    from builders.run.pipeline import ChunkResult, DocOutcome
 
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 8 + 32:
         raise CacheMiss("not a cache entry of this version")
@@ -138,7 +138,7 @@ def decode(data: bytes, key: str, doc_ids: list[str], signing_key: bytes) -> "Ch
 
 
 def _link(x: list[Any]) -> "CrossLink":
-    from .links import CrossLink
+    from builders.annotation.links import CrossLink
 
     file, line, event, doc_id, event_id = x
     return CrossLink(str(file), None if line is None else int(line), str(event), str(doc_id), str(event_id))
@@ -158,7 +158,7 @@ def _finding(d: dict[str, Any]) -> Finding:
 def _tables(meta: list[list[Any]], blobs: bytes) -> dict[str, dict[str, Any]]:
     import pyarrow as pa
 
-    from .schema import ALL_CONFIGS, arrow_schema
+    from builders.schema import ALL_CONFIGS, arrow_schema
 
     out: dict[str, dict[str, Any]] = {}
     at = 0

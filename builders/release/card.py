@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from . import __version__
-from .release import DATASHEET, bibtex, current_release_date, metadata as release_metadata, project_file
-from .schema import ALL_CONFIGS, VIEWS, class_labels, columns, features, label_descriptions, schema_version
-from .splits import SplitConfig
-from .stats import to_markdown
-from .write import MARKER, SplitFiles, data_glob
+from builders.__about__ import __version__
+from builders.release.metadata import DATASHEET, bibtex, current_release_date, metadata as release_metadata, project_file
+from builders.schema import ALL_CONFIGS, VIEWS, class_labels, columns, features, label_descriptions, schema_version
+from builders.dataset.splits import SplitConfig
+from builders.dataset.stats import to_markdown
+from builders.dataset.write import MARKER, SplitFiles, data_glob
 
 if TYPE_CHECKING:
-    from .provenance import BuildInfo
+    from builders.release.provenance import BuildInfo
 
 HUB_FIELDS = ("license", "license_name", "license_details", "annotations_creators", "language_creators",
               "source_datasets", "task_categories", "task_ids")

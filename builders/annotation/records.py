@@ -11,12 +11,12 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from .clean import Cleaned
-from .corrections import clean_document
-from .findings import Finding, Severity
-from .resolve import QuoteIndex, Span, SpanError, resolve
-from .timex import event_date, normalise
-from .yamlio import Parsed
+from builders.source.clean import Cleaned
+from builders.source.corrections import clean_document
+from builders.findings import Finding, Severity
+from builders.annotation.resolve import QuoteIndex, Span, SpanError, resolve
+from builders.annotation.timex import event_date, normalise
+from builders.annotation.yamlio import Parsed
 
 
 @dataclass

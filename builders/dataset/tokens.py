@@ -70,7 +70,7 @@ def pipeline() -> "Language":
 
     if not Language.has_factory(PARAGRAPH_BREAKS):
         Language.component(PARAGRAPH_BREAKS, func=_paragraph_breaks)
-    from .corpus import MAX_SOURCE_BYTES
+    from builders.source.corpus import MAX_SOURCE_BYTES
 
     nlp = spacy.blank("en")
     # spaCy refuses texts over 1,000,000 characters by default (a guard for its memory-hungry

@@ -15,8 +15,8 @@ from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
-from .findings import Finding, Severity
-from .schema import schemas
+from builders.findings import Finding, Severity
+from builders.schema import schemas
 
 SOURCE = "source.txt"
 ANNOTATION = "annotation.yaml"

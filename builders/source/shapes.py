@@ -29,7 +29,7 @@ import html
 import re
 import unicodedata
 
-from .clean import _BULLET, _LINE_BREAK, NO_CORRECTIONS, Cleaned, Corrections, Removal, _Writer
+from builders.source.clean import _BULLET, _LINE_BREAK, NO_CORRECTIONS, Cleaned, Corrections, Removal, _Writer
 
 _INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
 _FENCE = re.compile(r"^\ufeff?---[ \t]*$")

@@ -14,9 +14,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .provenance import BuildInfo, file_sha256
-from .release import bibtex, current_release_date, metadata
-from .schema import ALL_CONFIGS, class_labels, columns, features, label_descriptions
+from builders.release.provenance import BuildInfo, file_sha256
+from builders.release.metadata import bibtex, current_release_date, metadata
+from builders.schema import ALL_CONFIGS, class_labels, columns, features, label_descriptions
 
 FILE = "croissant.json"
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
@@ -190,7 +190,7 @@ def licence_works(meta: dict[str, Any], licences: Any = None) -> list[dict[str, 
                "description": meta["license_details"] + (f" {licences.summary()}" if licences else "")}
     if licences is None:
         return dataset
-    from .card import spdx_url
+    from builders.release.card import spdx_url
 
     return [dataset] + [
         {"@type": "sc:CreativeWork", "name": spdx, "description": f"{n} document(s) of this build.",

@@ -15,6 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import Iterable
 
+from builders.files import project_file
+
 TRAIN = "train"
 _SPLIT_NAME = re.compile(r"^\w+(\.\w+)*$")  # what datasets accepts as a split name
 
@@ -35,8 +37,7 @@ class SplitConfig:
 
 def config_path() -> Path:
     """splits.toml of a source checkout, or the copy packaged inside an installed wheel."""
-    packaged = Path(__file__).with_name("splits.toml")
-    return packaged if packaged.is_file() else Path(__file__).resolve().parent.parent / "splits.toml"
+    return project_file("splits.toml")
 
 
 def parse_config(text: str) -> SplitConfig:

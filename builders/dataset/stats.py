@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from .schema import features
+from builders.schema import features
 
 _TOKEN = re.compile(r"\w+(?:[-'\u2019.]\w+)*|[^\w\s]")
 

@@ -21,13 +21,15 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, gctune
-from .corpus import DocFolder
-from .duplicates import Fingerprint
-from .findings import Finding
-from .records import DocRecords
-from .schema import ALL_CONFIGS, CONFIGS, schema_dir
-from .validate import check_document
+from builders.__about__ import __version__
+from builders.run import gctune
+from builders.source.corpus import DocFolder
+from builders.check.duplicates import Fingerprint
+from builders.findings import Finding
+from builders.annotation.records import DocRecords
+from builders.schema import ALL_CONFIGS, CONFIGS, schema_dir
+from builders.files import PACKAGE
+from builders.check.validate import check_document
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -68,7 +70,7 @@ def default_workers() -> int:
 def code_fingerprint() -> str:
     """Builder version + the schema files + the builder's own source: any change rebuilds everything."""
     h = hashlib.sha256(__version__.encode())
-    for path in sorted(schema_dir().glob("*.json")) + sorted(Path(__file__).parent.glob("*.py")):
+    for path in sorted(schema_dir().glob("*.json")) + sorted(PACKAGE.rglob("*.py")):
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
@@ -127,8 +129,8 @@ def tables_of(records: list[DocRecords], configs: Iterable[str], views: list[dic
     """Rows of some documents as Arrow tables, one per config (no schema metadata: the writer adds it)."""
     import pyarrow as pa
 
-    from .schema import arrow_schema
-    from .write import encode_rows
+    from builders.schema import arrow_schema
+    from builders.dataset.write import encode_rows
 
     def rows(config: str) -> list[dict]:
         if config in CONFIGS:
@@ -146,7 +148,7 @@ def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None,
     ``redistributable_only`` checks every document but leaves out of tables and counts those
     whose licence forbids redistribution."""
     stats = stats or splits is not None
-    from . import chunkcache
+    from builders.run import chunkcache
 
     key = chunk_key(folders, level, splits, stats, redistributable_only) if cache_dir is not None else None
     note = None
@@ -154,8 +156,8 @@ def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None,
         hit, note = chunkcache.load(cache_dir, key, [f.doc_id for f in folders])
         if hit is not None:
             return hit
-    from .corpus import display
-    from .stats import compute, merge
+    from builders.source.corpus import display
+    from builders.dataset.stats import compute, merge
 
     docs, records, views, counts, picked_splits, valid = [], [], [], None, [], 0
     for i, folder in enumerate(folders):
@@ -169,7 +171,7 @@ def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None,
             if stats:
                 counts = merge(counts, compute({c: checked.records.config(c) for c in CONFIGS}))
             if splits is not None:
-                from .views import doc_views
+                from builders.dataset.views import doc_views
 
                 doc = doc_views(checked.records, display(folder.annotation))
                 views.append(doc.rows)
@@ -207,7 +209,7 @@ def process(
         return
     if splits is not None and cache_dir is None:  # every chunk will need spaCy: load it once here
         # for the forked workers to inherit; with a cache, a rebuild may need it for no chunk at all
-        from .tokens import pipeline
+        from builders.dataset.tokens import pipeline
 
         pipeline()
     with ProcessPoolExecutor(max_workers=workers, initializer=gctune.worker_init) as pool:

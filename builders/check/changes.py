@@ -15,7 +15,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from . import corpus as corpus_io
+from builders.source import corpus as corpus_io
 
 RULES = ("schema/", "builders/")
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import corpus as corpus_io
-from .findings import Finding
+from builders.source import corpus as corpus_io
+from builders.findings import Finding
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def _scan(data: Any, file: str, line_of=None) -> tuple[frozenset[str] | None, li
 
 def _read(path: Path) -> tuple[frozenset[str] | None, list[CrossLink]]:
     """An annotation file, read under the level-1 rules and safe YAML; never raises."""
-    from .yamlio import YamlProblem, parse_yaml
+    from builders.annotation.yamlio import YamlProblem, parse_yaml
 
     read = corpus_io._read_file(path, corpus_io.MAX_ANNOTATION_BYTES, [], is_source=False)  # noqa: SLF001
     if read is None:
