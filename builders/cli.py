@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -21,16 +22,33 @@ app = typer.Typer(
 )
 
 
-class FindingFormat(str, Enum):
-    text = "text"
-    json = "json"
-    github = "github"
+def _choices(name: str, values: Sequence[str]) -> type[Enum]:
+    """A typer choice made from one of the library's own lists (the library names its formats once)."""
+    return Enum(name, {value: value for value in values}, type=str)
 
 
-class StatsFormat(str, Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
+# the lists live in modules that are cheap to import (no third-party library at import time)
+FindingFormat = _choices("FindingFormat", ("text", "json", "github"))
+StatsFormat = _choices("StatsFormat", ("table", "json", "markdown"))
+
+CACHE_HELP = ("GeoSignal's cache folder, one for every command that reads the corpus: the chunk store (checked and "
+              "built chunks of documents, reused while their files, the schemas and the builder are unchanged) and "
+              "the fingerprint store (sources git holds unchanged, for the duplicate check) "
+              "[default: $XDG_CACHE_HOME/geosignal].")
+CacheOption = Annotated[Optional[Path], typer.Option("--cache", metavar="DIR", help=CACHE_HELP)]
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Check (and build) every document again; read and write no cache.")]
+WorkersOption = Annotated[Optional[int], typer.Option("--workers", min=1, help="Worker processes [default: the machine's cores].")]
+
+
+def _cache(cache: Optional[Path], no_cache: bool) -> Optional[Path]:
+    from builders.run.runner import default_cache_dir
+
+    return None if no_cache else (cache or default_cache_dir())
+
+
+def _notes(notes: list[str]) -> None:
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
 
 
 def _version(value: bool) -> None:
@@ -54,9 +72,9 @@ def validate(
     changed_since: Optional[str] = typer.Option(
         None, "--changed-since", metavar="REF",
         help="Only the documents changed, added or renamed since this git ref, and untracked ones (for pull requests)."),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes [default: the machine's cores]."),
-    cache: Optional[Path] = typer.Option(None, "--cache", help="Where the fingerprints of unchanged sources are kept, for the duplicate check [default: $XDG_CACHE_HOME/geosignal]."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Read every source of the corpus for the duplicate check; keep nothing."),
+    workers: WorkersOption = None,
+    cache: CacheOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Check corpus documents: every finding names a file, a line where there is one, a code and a hint.
 
@@ -68,9 +86,8 @@ def validate(
 
     Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error (a bad option; for --changed-since, not a git repository or an unknown ref).
     """
-    from builders.run.pipeline import default_cache_dir
     from builders.report import render
-    from builders.check.validate import validate as run
+    from builders.run.validate import validate as run
 
     targets = list(paths) if paths else [Path("corpus")]
     if changed_since is not None:
@@ -82,7 +99,8 @@ def validate(
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2)
         typer.echo(note, err=True)
-    report = run(targets, level, workers, None if no_cache else (cache or default_cache_dir()))
+    report = run(targets, level, workers, _cache(cache, no_cache))
+    _notes(report.notes)
     typer.echo(render(report.findings, report.checked, format.value), nl=False)
     raise typer.Exit(0 if report.ok else 1)
 
@@ -136,9 +154,9 @@ def new(
 def build(
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder."),
     out: Path = typer.Option(Path("dist"), "--out", help="The dataset folder to (re)write."),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes [default: the machine's cores]."),
-    cache: Optional[Path] = typer.Option(None, "--cache", help="Cache of built documents [default: $XDG_CACHE_HOME/geosignal]."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Rebuild every document; read and write no cache."),
+    workers: WorkersOption = None,
+    cache: CacheOption = None,
+    no_cache: NoCacheOption = False,
     redistributable_only: bool = typer.Option(False, "--redistributable-only",
                                               help="Leave out the documents whose licence forbids redistribution (a build to publish)."),
 ) -> None:
@@ -146,20 +164,17 @@ def build(
 
     Unchanged documents (same source, annotation, schemas and builder) come from the cache.
     """
-    from builders.run.build import build as run
-    from builders.run.pipeline import default_cache_dir
-    from builders.report import render
+    from builders.dataset.outdir import OutputRefused, OutputUnusable
     from builders.dataset.splits import SplitConfigError
-    from builders.dataset.write import OutputRefused, OutputUnusable
+    from builders.report import render
+    from builders.run.build import build as run
 
     try:
-        result = run(corpus, out, workers, None if no_cache else (cache or default_cache_dir()),
-                     redistributable_only=redistributable_only)
+        result = run(corpus, out, workers, _cache(cache, no_cache), redistributable_only=redistributable_only)
     except (OutputRefused, SplitConfigError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2 if isinstance(exc, OutputUnusable) else 1)
-    for note in result.notes:
-        typer.echo(f"note: {note}", err=True)
+    _notes(result.notes)
     if not result.written:
         typer.echo(render(result.report.findings, result.report.checked, "text"), nl=False, err=True)
         typer.echo(f"build refused: fix the errors above; {out} was left as it was", err=True)
@@ -177,7 +192,9 @@ def stats(
     dataset_dir: Optional[Path] = typer.Argument(None, help="A built dataset folder; without it, the corpus is read."),
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder, when no DATASET_DIR is given."),
     format: StatsFormat = typer.Option(StatsFormat.table, "--format", "-f"),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes [default: the machine's cores]."),
+    workers: WorkersOption = None,
+    cache: CacheOption = None,
+    no_cache: NoCacheOption = False,
     update: Optional[Path] = typer.Option(None, "--update", help="With --format markdown: rewrite the <!-- stats:begin/end --> block of this file (DATASHEET.md)."),
 ) -> None:
     """Documents, tokens, entities and mentions by type, events by type and realis, stances by polarity."""
@@ -196,19 +213,14 @@ def stats(
             raise typer.Exit(1)
         result = compute(read_dataset(dataset_dir))
     else:
-        from builders.source import corpus as corpus_io
-        from builders.run.pipeline import process
         from builders.report import render
-        from builders.dataset.stats import empty, merge
+        from builders.run.stats import corpus_stats
 
-        folders, findings = corpus_io.discover([corpus])
-        result = empty()
-        for chunk in process(folders, 3, workers, stats=True):
-            findings.extend(f for doc in chunk.docs for f in doc.findings if f.is_error)
-            if chunk.stats is not None:
-                result = merge(result, chunk.stats)
-        if findings:
-            typer.echo(render(findings, len(folders), "text"), nl=False, err=True)
+        result, report = corpus_stats([corpus], workers, _cache(cache, no_cache))
+        _notes(report.notes)
+        if result is None:
+            errors = [f for f in report.findings if f.is_error]
+            typer.echo(render(errors, report.checked, "text"), nl=False, err=True)
             raise typer.Exit(1)
     if format is StatsFormat.json:
         typer.echo(to_json(result), nl=False)
@@ -358,12 +370,7 @@ def show(
     raise typer.Exit(0 if shown.records is not None else 1)
 
 
-class ExportFormat(str, Enum):
-    brat = "brat"
-    conll = "conll"
-    jsonl = "jsonl"
-    spacy = "spacy"
-    inception = "inception"
+ExportFormat = _choices("ExportFormat", ("brat", "conll", "jsonl", "spacy", "inception"))
 
 
 @app.command()
@@ -372,31 +379,32 @@ def export(
     format: ExportFormat = typer.Option(..., "--format", "-f", help="brat standoff, CoNLL BIO columns, JSON Lines, a spaCy DocBin, or INCEpTION (UIMA CAS XMI + project zip; reads the corpus)."),
     out: Path = typer.Option(..., "--out", help="The folder to (re)write, one set of files per split."),
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder, when no DATASET_DIR is given."),
+    workers: WorkersOption = None,
 ) -> None:
     """Write the annotations for brat, CoNLL tools, JSON readers or spaCy (atomically)."""
-    from builders.export import ExportRefused, ExportUnusable, export as run, from_corpus, from_dataset
-    from builders.report import render
+    from builders.dataset.outdir import OutputRefused, OutputUnusable
     from builders.dataset.write import is_previous_build
+    from builders.export import export as run, export_corpus, from_dataset
+    from builders.report import render
 
-    if format is ExportFormat.inception:
+    if format.value == "inception":
         _require_inception(dataset_dir is None, "export --format inception reads the corpus (--corpus), not a built dataset")
-    if dataset_dir is not None:
-        if not is_previous_build(dataset_dir):
-            typer.echo(f"error: {dataset_dir} is not a dataset folder written by `geosignal build`", err=True)
-            raise typer.Exit(1)
-        records, source = from_dataset(dataset_dir), None
-    else:
-        records, findings = from_corpus(corpus)
-        if records is None:
-            typer.echo(render(findings, len({f.file for f in findings}), "text"), nl=False, err=True)
-            typer.echo("export refused: fix the errors above", err=True)
-            raise typer.Exit(1)
-        source = corpus
     try:
-        warnings = run(records, format.value, out, source, [dataset_dir] if dataset_dir is not None else [])
-    except ExportRefused as exc:
+        if dataset_dir is not None:
+            if not is_previous_build(dataset_dir):
+                typer.echo(f"error: {dataset_dir} is not a dataset folder written by `geosignal build`", err=True)
+                raise typer.Exit(1)
+            records = from_dataset(dataset_dir)
+            warnings = run(records, format.value, out, None, [dataset_dir])
+        else:
+            records, warnings = export_corpus(corpus, format.value, out, workers)
+            if records is None:
+                typer.echo(render(warnings, len({f.file for f in warnings}), "text"), nl=False, err=True)
+                typer.echo("export refused: fix the errors above", err=True)
+                raise typer.Exit(1)
+    except OutputRefused as exc:
         typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2 if isinstance(exc, ExportUnusable) else 1)
+        raise typer.Exit(2 if isinstance(exc, OutputUnusable) else 1)
     if warnings:
         typer.echo(render(warnings, len(records.docs), "text"), nl=False, err=True)
     parts = ", ".join(f"{len(docs)} {split}" for split, docs in records.by_split().items())

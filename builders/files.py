@@ -1,4 +1,5 @@
-"""The project's data files (schema/, splits.toml, geosignal.toml, DATASHEET.md, CHANGELOG.md), found in one way.
+"""Files: the project's data files (schema/, splits.toml, geosignal.toml, DATASHEET.md, CHANGELOG.md),
+found in one way, and the sha256 of any file, read in blocks.
 
 An installed wheel carries copies inside the package (pyproject's force-include); a source
 checkout has them at the repository root. The packaged copy is tried first: beside an installed
@@ -7,6 +8,7 @@ package, the parent folder is site-packages, where a file of that name belongs t
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -16,3 +18,9 @@ def project_file(name: str) -> Path:
     """The packaged copy of a project file or folder, else the checkout's (which may not exist)."""
     packaged = PACKAGE / name
     return packaged if packaged.exists() else PACKAGE.parent / name
+
+
+def file_sha256(path: Path | str) -> str:
+    """Read in blocks, never whole: a Parquet shard can be hundreds of megabytes."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()

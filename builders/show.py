@@ -17,15 +17,18 @@ import html as _html
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from builders.annotation.records import DocRecords
+from builders.annotation.yamlio import YamlProblem, parse_yaml
+from builders.check.document import check
 from builders.findings import Finding
 from builders.schema import labels, schemas
+from builders.source.clean import SOURCE_FORMATS
+from builders.source.corpus import DocFolder, read
+from builders.source.corrections import clean_document
+from builders.source.segments import Cleaned
 
 if TYPE_CHECKING:
     from rich.text import Text
-
-    from builders.source.clean import Cleaned
-    from builders.source.corpus import DocFolder
-    from builders.annotation.records import DocRecords
 
 # outermost first when two marks cover the same span
 KINDS = ("evidence", "trigger", "mention")
@@ -269,7 +272,7 @@ def _table(header: list[str], rows: list[list[Any]]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def html(doc_id: str, text: str, records: "DocRecords | None", doc_marks: list[Mark],
+def html(doc_id: str, text: str, records: DocRecords | None, doc_marks: list[Mark],
          dropped: "list[Dropped] | tuple[()]" = ()) -> str:
     """One self-contained HTML page: inline CSS, no script, no external resource."""
     types, pols = entity_types(), polarities()
@@ -305,7 +308,7 @@ class Shown:
 
     doc_id: str
     text: str | None
-    records: "DocRecords | None"
+    records: DocRecords | None
     findings: list[Finding] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
 
@@ -313,27 +316,21 @@ class Shown:
 def load(folder: "DocFolder") -> Shown:
     """Validate the folder; without records (errors), fall back to the clean text alone. Either way
     the lines the cleaner dropped come along, so that they can be seen (and kept if wrong)."""
-    from builders.source import corpus as corpus_io
-    from builders.source.corrections import clean_document
-    from builders.check.validate import check_document
-    from builders.annotation.yamlio import YamlProblem, parse_yaml
-
-    checked = check_document(folder)
-    doc, _ = corpus_io.read(folder)
-    if doc is None:
+    texts = read(folder)
+    checked = check(texts)
+    if texts.source is None or texts.annotation is None or any(f.is_error for f in texts.findings):
         return Shown(folder.doc_id, None, None, checked.findings)
     try:
-        data = parse_yaml(doc.annotation_text).data
+        data = parse_yaml(texts.annotation).data
         meta = data.get("document") if isinstance(data, dict) else None
     except YamlProblem:
         meta = None
     meta = dict(meta) if isinstance(meta, dict) else {}
-    from builders.source.clean import SOURCE_FORMATS
-
     if meta.get("source_format") not in SOURCE_FORMATS:
         meta["source_format"] = "text"
-    cleaned, _ = clean_document(doc.raw_text, meta)
-    dropped = dropped_lines(doc.raw_text, cleaned)
+    raw_text = texts.source[1]
+    cleaned, _ = clean_document(raw_text, meta)
+    dropped = dropped_lines(raw_text, cleaned)
     if checked.records is not None:
         return Shown(folder.doc_id, checked.records.documents[0]["text"], checked.records, checked.findings, dropped)
     return Shown(folder.doc_id, cleaned.text, None, checked.findings, dropped)

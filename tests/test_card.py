@@ -8,7 +8,8 @@ import pytest
 from huggingface_hub import DatasetCard, DatasetCardData
 
 from builders.release.card import BUILD_KEY, datasheet_body, size_category
-from builders.release.metadata import DATASHEET, project_file
+from builders.files import project_file
+from builders.release.metadata import DATASHEET
 from builders.schema import ALL_CONFIGS
 from conftest import load_dataset
 

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from builders.show import Mark, html_body
-from builders.check.validate import load_records
+from builders import load_corpus
 
 from conftest import CORPUS, SEED_ID, annotation, assert_no_traceback, cli, edit
 
@@ -65,7 +65,7 @@ def parse(text: str) -> Page:
 
 
 def seed_records():
-    [doc] = load_records([CORPUS])
+    [doc] = load_corpus([CORPUS])[0].docs
     return doc
 
 

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from builders.__about__ import __version__
+from builders.annotation.resolve import occurrences
+from builders.coder.entities import author_of, find_mentions, learned_mentions, pronoun_mentions
+from builders.coder.events import find_events, find_stances
 from builders.coder.lexicon import Lexicon
+from builders.coder.times import find_times
+from builders.dataset.tokens import sentences as split
+from builders.source.corrections import clean_document
 
 NAME = "geosignal-coder"
 VERSION = f"{__version__}+rules1"
@@ -32,13 +38,6 @@ class Article:
 
 def code(article: Article, lexicon: Lexicon | None = None) -> dict[str, Any]:
     """Draft annotation of one article (pure)."""
-    from builders.source.corrections import clean_document
-    from builders.annotation.resolve import occurrences
-    from builders.dataset.tokens import sentences as split
-    from builders.coder.entities import author_of, find_mentions, learned_mentions, pronoun_mentions
-    from builders.coder.events import find_events, find_stances
-    from builders.coder.times import find_times
-
     lexicon = lexicon or Lexicon()
     meta = article.document
     text = clean_document(article.raw, meta)[0].text  # the clean text the records are built on (corrections included)

@@ -26,9 +26,11 @@ import os
 import shutil
 import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import cache
 from pathlib import Path
+
+from builders.files import file_sha256
 
 MANIFEST = ".geosignal-manifest.json"
 MANIFEST_FORMAT = "geosignal-manifest/1"
@@ -40,12 +42,6 @@ class OutputRefused(Exception):
 
 class OutputUnusable(OutputRefused):
     """``--out`` names a path no output may take (a link, inside the corpus, under a file): a usage error."""
-
-
-def _sha256(path: Path) -> str:
-    from builders.release.provenance import file_sha256
-
-    return file_sha256(path)
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -74,6 +70,12 @@ def check_target(out: Path, protected: list[Path], what: str = "build") -> None:
             raise OutputUnusable(f"--out {out} contains {folder}, which the {what} reads; choose a folder outside it")
 
 
+def check(out: Path, protected: list[Path], what: str = "build") -> None:
+    """The one safety check of an output folder: ``check_target``, then ``check_owned``."""
+    check_target(out, protected, what)
+    check_owned(out, what)
+
+
 def check_owned(out: Path, what: str = "build") -> None:
     """Refuse unless ``out`` is missing, empty, or holds exactly the files its manifest lists."""
     if not out.exists():
@@ -100,7 +102,7 @@ def check_owned(out: Path, what: str = "build") -> None:
         else:
             size, digest = listed.pop(rel)
             path = out / rel
-            if path.stat().st_size != size or _sha256(path) != digest:
+            if path.stat().st_size != size or file_sha256(path) != digest:
                 strange.append(f"{rel} (changed since it was written)")
     if strange:
         shown = ", ".join(strange[:5]) + (f" and {len(strange) - 5} more" if len(strange) > 5 else "")
@@ -141,7 +143,7 @@ def write_manifest(folder: Path) -> None:
     """List every file of a finished folder, with its size and sha256 (what a later run may delete)."""
     files = sorted(rel for rel, kind in _walk(folder) if kind == "file" and rel != MANIFEST)
     payload = {"format": MANIFEST_FORMAT, "files": [
-        {"path": rel, "size": (folder / rel).stat().st_size, "sha256": _sha256(folder / rel)} for rel in files]}
+        {"path": rel, "size": (folder / rel).stat().st_size, "sha256": file_sha256(folder / rel)} for rel in files]}
     (folder / MANIFEST).write_text(json.dumps(payload, indent=1, sort_keys=True) + "\n", encoding="utf-8", newline="\n")
 
 
@@ -249,3 +251,42 @@ def swap_in(tmp: Path, out: Path) -> None:
         os.rename(old, out)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+class Staged:
+    """A new output folder: written under a hidden sibling and swapped in whole, or discarded.
+
+    The one way a command (``build``, ``export``) replaces its ``--out``: the target is checked
+    (``protected``: folders ``out`` must stay out of, e.g. the corpus), the folder's lock is held
+    from the start until the end, ``commit`` puts ``tmp`` in place of ``out`` (with its
+    manifest), and anything else leaves ``out`` as it was.
+    """
+
+    def __init__(self, out: Path, what: str = "build", protected: list[Path] | None = None) -> None:
+        check_target(out, protected or [], what)
+        self.out = out
+        self._lock = ExitStack()
+        self._lock.enter_context(locked(out, what))
+        try:
+            check_owned(out, what)
+            self.tmp = temp_name(out, "tmp")
+            self.tmp.mkdir()
+        except BaseException:
+            self._lock.close()
+            raise
+
+    def commit(self) -> None:
+        swap_in(self.tmp, self.out)
+
+    def discard(self) -> None:
+        """Remove what is left of ``tmp`` (after a commit, the old output) and release the lock."""
+        try:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        finally:
+            self._lock.close()
+
+    def __enter__(self) -> "Staged":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()

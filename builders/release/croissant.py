@@ -14,7 +14,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from builders.release.provenance import BuildInfo, file_sha256
+from builders.files import file_sha256
+from builders.release.card import spdx_url
+from builders.release.provenance import BuildInfo
 from builders.release.metadata import bibtex, current_release_date, metadata
 from builders.schema import ALL_CONFIGS, class_labels, columns, features, label_descriptions
 
@@ -190,8 +192,6 @@ def licence_works(meta: dict[str, Any], licences: Any = None) -> list[dict[str, 
                "description": meta["license_details"] + (f" {licences.summary()}" if licences else "")}
     if licences is None:
         return dataset
-    from builders.release.card import spdx_url
-
     return [dataset] + [
         {"@type": "sc:CreativeWork", "name": spdx, "description": f"{n} document(s) of this build.",
          **({"url": spdx_url(spdx)} if spdx_url(spdx) else {})}

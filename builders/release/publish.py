@@ -24,8 +24,10 @@ from builders.release.card import BUILD_KEY
 from builders.source.corpus import display
 from builders.release.croissant import FILE as CROISSANT
 from builders.findings import Finding
-from builders.release.provenance import CLEAN, file_sha256
+from builders.files import file_sha256
+from builders.release.provenance import CLEAN
 from builders.schema import ALL_CONFIGS
+from builders.dataset.outdir import MANIFEST, OutputRefused, check_owned
 from builders.dataset.write import PARQUET_METADATA_KEY, arrow_schema, is_previous_build
 
 REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -73,8 +75,6 @@ class Plan:
 
 def inventory(folder: Path) -> list[PlannedFile]:
     """Every file of the folder (what ``upload_folder`` would send), with size and sha256."""
-    from builders.dataset.outdir import MANIFEST
-
     return [
         PlannedFile(p.relative_to(folder).as_posix(), p.stat().st_size, file_sha256(p))
         for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).as_posix() != MANIFEST
@@ -121,7 +121,6 @@ def check(folder: Path) -> tuple[list[Finding], dict[str, Any] | None]:
     if not folder.is_dir() or not is_previous_build(folder):
         return [finding(where, "not-a-build", f"{where} is not a dataset folder written by `geosignal build`",
                         "build it first: geosignal build --out DIST_DIR")], None
-    from builders.dataset.outdir import OutputRefused, check_owned
 
     as_built: list[Finding] = []
     try:  # every file as the build wrote it (its manifest's sha256), and nothing else

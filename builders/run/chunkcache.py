@@ -23,12 +23,13 @@ import os
 import stat
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from builders.annotation.links import CrossLink
+from builders.check.duplicates import Fingerprint
 from builders.findings import Finding, Severity
-
-if TYPE_CHECKING:
-    from builders.run.pipeline import ChunkResult
+from builders.run.outcomes import ChunkResult, DocOutcome
+from builders.schema import ALL_CONFIGS, arrow_schema
 
 MAGIC = b"geosignal-chunk/2\n"
 SUFFIX = ".gsc"
@@ -87,7 +88,7 @@ def _tables_meta(tables: dict[str, dict[str, Any]] | None) -> tuple[list[list[An
     return meta, blobs
 
 
-def encode(key: str, result: "ChunkResult", signing_key: bytes) -> bytes:
+def encode(key: str, result: ChunkResult, signing_key: bytes) -> bytes:
     """An entry's bytes: magic, header length, JSON header, Arrow IPC streams, HMAC."""
     meta, blobs = _tables_meta(result.tables)
     header = {
@@ -105,11 +106,8 @@ def encode(key: str, result: "ChunkResult", signing_key: bytes) -> bytes:
     return body + hmac.new(signing_key, body, hashlib.sha256).digest()
 
 
-def decode(data: bytes, key: str, doc_ids: list[str], signing_key: bytes) -> "ChunkResult":
+def decode(data: bytes, key: str, doc_ids: list[str], signing_key: bytes) -> ChunkResult:
     """The result an entry holds, once it has proved what it claims; else CacheMiss."""
-    from builders.check.duplicates import Fingerprint
-    from builders.run.pipeline import ChunkResult, DocOutcome
-
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 8 + 32:
         raise CacheMiss("not a cache entry of this version")
     body, mac = data[:-32], data[-32:]
@@ -137,9 +135,7 @@ def decode(data: bytes, key: str, doc_ids: list[str], signing_key: bytes) -> "Ch
     return ChunkResult(docs, tables, header["stats"], cached=True)
 
 
-def _link(x: list[Any]) -> "CrossLink":
-    from builders.annotation.links import CrossLink
-
+def _link(x: list[Any]) -> CrossLink:
     file, line, event, doc_id, event_id = x
     return CrossLink(str(file), None if line is None else int(line), str(event), str(doc_id), str(event_id))
 
@@ -157,8 +153,6 @@ def _finding(d: dict[str, Any]) -> Finding:
 
 def _tables(meta: list[list[Any]], blobs: bytes) -> dict[str, dict[str, Any]]:
     import pyarrow as pa
-
-    from builders.schema import ALL_CONFIGS, arrow_schema
 
     out: dict[str, dict[str, Any]] = {}
     at = 0
@@ -202,7 +196,7 @@ def load(cache_dir: Path, key: str, doc_ids: list[str]) -> tuple["ChunkResult | 
         return None, f"cache entry {path.name} not used: {exc.strerror or exc}; rebuilt"
 
 
-def store(cache_dir: Path, key: str, result: "ChunkResult") -> None:
+def store(cache_dir: Path, key: str, result: ChunkResult) -> None:
     """Write an entry atomically; a cache that cannot be written is simply not written."""
     signing_key = secret()
     if signing_key is None:

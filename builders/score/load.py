@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from builders.check.document import check_folder
+from builders.dataset.read import read_dataset
+from builders.schema import ALL_CONFIGS
 from builders.source import corpus as corpus_io
 from builders.source.corpus import ANNOTATION, DocFolder
 from builders.source.corpus import SECOND_ANNOTATION as SECOND
@@ -73,9 +76,7 @@ def load(path: Path, name: str | None = None) -> Side:
 
 
 def add_folder(side: Side, folder: DocFolder) -> None:
-    from builders.check.validate import check_document
-
-    checked = check_document(folder, level=3)
+    checked = check_folder(folder, level=3)
     errors = [f for f in checked.findings if f.is_error]
     if checked.records is None and not errors:
         errors = [Finding(corpus_io.display(folder.annotation), None, "not-scored", "the document has no records",
@@ -103,9 +104,6 @@ def second_annotations(corpus: Path) -> tuple[Side, Side]:
 
 
 def _load_dataset(path: Path, side: Side) -> Side:
-    from builders.dataset.read import read_dataset
-    from builders.schema import ALL_CONFIGS
-
     configs = ["documents"] + [c for c in SCORED if c in ALL_CONFIGS]
     try:
         data = read_dataset(path, configs)
