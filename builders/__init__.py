@@ -24,7 +24,7 @@ The library, without the CLI (names resolved on first use, so ``import builders.
     report = builders.validate([Path("corpus")])           # findings of every document, and across them
     corpus, report = builders.load_corpus([Path("corpus")])  # records of the valid documents, with splits
     result = builders.build(Path("corpus"), Path("dist"))   # the Hugging Face dataset folder
-    counts, report = builders.corpus_stats([Path("corpus")])
+    total, by_split, report = builders.corpus_stats([Path("corpus")])
     corpus, findings = builders.export_corpus(Path("corpus"), "jsonl", Path("out"))
     for chunk in builders.CorpusRun([Path("corpus")], builders.Job(level=3)).batches(): ...
 """

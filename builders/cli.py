@@ -216,7 +216,7 @@ def stats(
         from builders.report import render
         from builders.run.stats import corpus_stats
 
-        result, report = corpus_stats([corpus], workers, _cache(cache, no_cache))
+        result, _, report = corpus_stats([corpus], workers, _cache(cache, no_cache))
         _notes(report.notes)
         if result is None:
             errors = [f for f in report.findings if f.is_error]

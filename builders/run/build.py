@@ -46,7 +46,8 @@ def build(
     With ``redistributable_only`` every document is still checked, but those whose licence forbids
     redistribution are left out of the dataset (they keep their split: the assignment is by id).
     """
-    run = CorpusRun([corpus], Job(redistributable_only=redistributable_only), workers=workers, cache=cache, engine=engine)
+    run = CorpusRun([corpus], Job(tables=True, redistributable_only=redistributable_only), workers=workers, cache=cache,
+                    engine=engine)
     split_config = splits.load_config()
     assignment = splits.assign((f.doc_id for f in run.folders), split_config)
     result = BuildResult(run.report, notes=run.notes)

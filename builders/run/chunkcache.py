@@ -31,7 +31,7 @@ from builders.findings import Finding, Severity
 from builders.run.outcomes import ChunkResult, DocOutcome
 from builders.schema import ALL_CONFIGS, arrow_schema
 
-MAGIC = b"geosignal-chunk/2\n"
+MAGIC = b"geosignal-chunk/3\n"
 SUFFIX = ".gsc"
 MAX_HEADER = 64 * 1024 * 1024
 
@@ -99,6 +99,7 @@ def encode(key: str, result: ChunkResult, signing_key: bytes) -> bytes:
                   "links": [[x.file, x.line, x.event, x.doc_id, x.event_id] for x in d.links],
                   "redistributable": d.redistributable} for d in result.docs],
         "stats": result.stats,
+        "split_stats": result.split_stats,
         "tables": meta if result.tables is not None else None,
     }
     head = json.dumps(header, sort_keys=True, ensure_ascii=True).encode()
@@ -125,6 +126,7 @@ def decode(data: bytes, key: str, doc_ids: list[str], signing_key: bytes) -> Chu
                            Fingerprint(*d["fingerprint"]) if d["fingerprint"] else None, bool(d["valid"]),
                            [_link(x) for x in d["links"]], _optional_bool(d["redistributable"]))
                 for d in header["docs"]]
+        stats, split_stats = header["stats"], header["split_stats"]
     except CacheMiss:
         raise
     except (ValueError, KeyError, TypeError) as exc:
@@ -132,7 +134,7 @@ def decode(data: bytes, key: str, doc_ids: list[str], signing_key: bytes) -> Chu
     if [d.doc_id for d in docs] != doc_ids:
         raise CacheMiss("it holds other documents than its chunk")
     tables = None if header["tables"] is None else _tables(header["tables"], body[start + size:])
-    return ChunkResult(docs, tables, header["stats"], cached=True)
+    return ChunkResult(docs, tables, stats, split_stats, cached=True)
 
 
 def _link(x: list[Any]) -> CrossLink:

@@ -21,13 +21,15 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Job:
     """What a run asks of every document: its checks up to ``level``, and beyond its findings
-    ``counts`` (statistics) or ``records`` (the records themselves, in memory; never cached).
+    ``counts`` (statistics), ``tables`` (its rows as Arrow tables, training views included, to
+    write the dataset) or ``records`` (the records themselves, in memory; never cached).
     ``redistributable_only`` checks every document but leaves out of tables, counts and records
-    those whose licence forbids redistribution. (Tables are asked for by giving each document a
-    split: ``CorpusRun.batches(splits)``.)"""
+    those whose licence forbids redistribution. Tables and counts by split need each document's
+    split: ``CorpusRun.batches(splits)``."""
 
     level: int = 4
     counts: bool = False
+    tables: bool = False
     records: bool = False
     redistributable_only: bool = False
 
@@ -51,6 +53,7 @@ class ChunkResult:
     docs: list[DocOutcome]
     tables: dict[str, dict[str, "pa.Table"]] | None  # split -> config -> rows; None unless asked for and all valid
     stats: dict[str, Any] | None  # counts; None unless asked for and all valid
+    split_stats: dict[str, dict[str, Any]] | None = None  # split -> counts, when the documents had splits
     cached: bool = False
     note: str | None = None  # a cache entry that was there but not used, in one line
     records: list[DocRecords] | None = None  # with Job.records: the kept documents' records

@@ -20,9 +20,10 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from builders.__about__ import __version__
 from builders.check.corpus import Report, corpus_findings
@@ -74,7 +75,7 @@ def chunks(folders: list[DocFolder]) -> Iterator[list[DocFolder]]:
 def chunk_key(folders: list[DocFolder], splits: list[str] | None, job: Job) -> str | None:
     """Content key of a chunk; None when a file cannot be read plainly (never cached). The folders'
     paths are part of it: findings name files as they were reached."""
-    h = hashlib.sha256(f"{code_fingerprint()}\0{job.level}\0{splits is not None}\0{job.counts}\0"
+    h = hashlib.sha256(f"{code_fingerprint()}\0{job.level}\0{splits is not None}\0{job.counts}\0{job.tables}\0"
                        f"{job.redistributable_only}\0".encode())
     for i, folder in enumerate(folders):
         h.update(f"{folder.doc_id}\0{splits[i] if splits else ''}\0{display(folder.path)}\0".encode())
@@ -111,14 +112,14 @@ def _regular_file_sha256(path: Path, limit: int = 64 * 1024 * 1024) -> bytes | N
 def run_chunk(folders: list[DocFolder], splits: list[str] | None, job: Job, cache_dir: Path | None) -> ChunkResult:
     """The per-chunk step every engine runs: read each document (I/O), step it (pure), put the
     chunk's rows together; through the cache when there is one. ``splits`` (one per document)
-    asks for the chunk's tables, grouped by split."""
+    groups the chunk's tables and counts by split."""
     key = chunk_key(folders, splits, job) if cache_dir is not None and not job.records else None
     note = None
     if key is not None:
         hit, note = chunkcache.load(cache_dir, key, [f.doc_id for f in folders])
         if hit is not None:
             return hit
-    result = assemble([step(read(folder), job, splits is not None) for folder in folders], splits, job)
+    result = assemble([step(read(folder), job) for folder in folders], splits, job)
     if key is not None:
         chunkcache.store(cache_dir, key, result)
     result.note = note
@@ -126,7 +127,7 @@ def run_chunk(folders: list[DocFolder], splits: list[str] | None, job: Job, cach
 
 
 def assemble(results: list[DocResult], splits: list[str] | None, job: Job) -> ChunkResult:
-    """A chunk's outcomes, and, when every document is valid, its counts and tables by split."""
+    """A chunk's outcomes, and, when every document is valid, its counts (by split too) and tables by split."""
     docs = [r.outcome for r in results]
     records = [r.records for r in results if r.records is not None] if job.records else None
     if not all(d.valid for d in docs):
@@ -135,15 +136,25 @@ def assemble(results: list[DocResult], splits: list[str] | None, job: Job) -> Ch
     for r in results:
         if r.counts is not None:
             counts = merge(counts, r.counts)
-    if counts is None and (job.counts or splits is not None):
+    if counts is None and (job.counts or job.tables):
         counts = empty()
-    tables = None
-    if splits is not None:
-        kept = [(splits[i], r) for i, r in enumerate(results) if r.records is not None]
+    kept = [(splits[i], r) for i, r in enumerate(results) if r.records is not None] if splits is not None else []
+    names = sorted({s for s, _ in kept})
+    tables = split_stats = None
+    if job.tables:
         tables = {split: tables_of([r.records for s, r in kept if s == split], ALL_CONFIGS,
-                                   [r.views for s, r in kept if s == split])
-                  for split in sorted({s for s, _ in kept})}
-    return ChunkResult(docs, tables, counts, records=records)
+                                   [r.views for s, r in kept if s == split]) for split in names}
+    if splits is not None and counts is not None:
+        split_stats = {split: _merged(r.counts for s, r in kept if s == split) for split in names}
+    return ChunkResult(docs, tables, counts, split_stats, records=records)
+
+
+def _merged(parts: Iterable[dict[str, Any] | None]) -> dict[str, Any]:
+    total = empty()
+    for part in parts:
+        if part is not None:
+            total = merge(total, part)
+    return total
 
 
 class CorpusRun:
@@ -173,8 +184,9 @@ class CorpusRun:
         self._links: list[list] = []  # cross-document event links, one (mostly empty) list per folder
 
     def batches(self, splits: Mapping[str, str] | None = None) -> Iterator[ChunkResult]:
-        """The chunks' results in corpus order; ``splits`` (doc id -> split) asks for their tables."""
-        engine = self.engine or LocalPool(self.workers, preload=spacy_pipeline if splits is not None and self.cache is None else None)
+        """The chunks' results in corpus order; ``splits`` (doc id -> split) groups their tables and counts."""
+        preload = spacy_pipeline if self.job.tables and self.cache is None else None
+        engine = self.engine or LocalPool(self.workers, preload=preload)
         # with a cache, a rerun may need spaCy for no chunk at all: it is loaded only where needed
         calls = [(chunk, [splits[f.doc_id] for f in chunk] if splits is not None else None, self.job, self.cache)
                  for chunk in chunks(self.folders)]

@@ -28,8 +28,8 @@ class DocResult:
     counts: dict[str, Any] | None = None
 
 
-def step(doc: DocTexts, job: Job, tables: bool = False) -> DocResult:
-    """Check one document and derive what the run asks of it; ``tables``: its training views too."""
+def step(doc: DocTexts, job: Job) -> DocResult:
+    """Check one document and derive what the run asks of it."""
     checked = check(doc, job.level)
     records = checked.records
     redistributable = records.documents[0]["license"]["redistributable"] if records is not None else None
@@ -39,9 +39,9 @@ def step(doc: DocTexts, job: Job, tables: bool = False) -> DocResult:
                                   redistributable), kept)
     if kept is None:
         return result
-    if job.counts or tables:
+    if job.counts or job.tables:
         result.counts = compute({c: kept.config(c) for c in CONFIGS})
-    if tables:
+    if job.tables:
         views = doc_views(kept, doc.annotation_file)
         result.views = views.rows
         result.outcome.findings = findings + views.findings
