@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from builders import formats
 from builders.__about__ import __version__
 
 app = typer.Typer(
@@ -27,9 +28,11 @@ def _choices(name: str, values: Sequence[str]) -> type[Enum]:
     return Enum(name, {value: value for value in values}, type=str)
 
 
-# the lists live in modules that are cheap to import (no third-party library at import time)
-FindingFormat = _choices("FindingFormat", ("text", "json", "github"))
-StatsFormat = _choices("StatsFormat", ("table", "json", "markdown"))
+FindingFormat = _choices("FindingFormat", formats.FINDINGS)
+TableFormat = _choices("TableFormat", formats.TABLES)  # statistics and scores
+ExportFormat = _choices("ExportFormat", formats.EXPORTS)
+CodeFormat = _choices("CodeFormat", formats.COLLECTIONS)
+VersionPart = _choices("VersionPart", formats.VERSION_PARTS)
 
 CACHE_HELP = ("GeoSignal's cache folder, one for every command that reads the corpus: the chunk store (checked and "
               "built chunks of documents, reused while their files, the schemas and the builder are unchanged) and "
@@ -191,7 +194,7 @@ def build(
 def stats(
     dataset_dir: Optional[Path] = typer.Argument(None, help="A built dataset folder; without it, the corpus is read."),
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder, when no DATASET_DIR is given."),
-    format: StatsFormat = typer.Option(StatsFormat.table, "--format", "-f"),
+    format: TableFormat = typer.Option(TableFormat.table, "--format", "-f"),
     workers: WorkersOption = None,
     cache: CacheOption = None,
     no_cache: NoCacheOption = False,
@@ -200,7 +203,7 @@ def stats(
     """Documents, tokens, entities and mentions by type, events by type and realis, stances by polarity."""
     from builders.dataset.stats import compute, tables, to_json, to_markdown
 
-    if update is not None and format is not StatsFormat.markdown:
+    if update is not None and format is not TableFormat.markdown:
         typer.echo("error: --update writes markdown; add --format markdown", err=True)
         raise typer.Exit(2)
 
@@ -222,9 +225,9 @@ def stats(
             errors = [f for f in report.findings if f.is_error]
             typer.echo(render(errors, report.checked, "text"), nl=False, err=True)
             raise typer.Exit(1)
-    if format is StatsFormat.json:
+    if format is TableFormat.json:
         typer.echo(to_json(result), nl=False)
-    elif format is StatsFormat.markdown and update is not None:
+    elif format is TableFormat.markdown and update is not None:
         from builders.dataset.stats import embed
 
         try:
@@ -233,7 +236,7 @@ def stats(
             typer.echo(f"error: cannot update {update}: {getattr(exc, 'strerror', None) or exc}", err=True)
             raise typer.Exit(1)
         typer.echo(f"updated the statistics in {update}")
-    elif format is StatsFormat.markdown:
+    elif format is TableFormat.markdown:
         typer.echo(to_markdown(result), nl=False)
     else:
         from rich.console import Console
@@ -294,12 +297,6 @@ def publish(
 
 version_app = typer.Typer(no_args_is_help=True, help="The dataset's semantic version (geosignal.toml).")
 app.add_typer(version_app, name="version")
-
-
-class VersionPart(str, Enum):
-    major = "major"
-    minor = "minor"
-    patch = "patch"
 
 
 @version_app.command("show")
@@ -368,9 +365,6 @@ def show(
         console.print()
         console.print(view.terminal_legend())
     raise typer.Exit(0 if shown.records is not None else 1)
-
-
-ExportFormat = _choices("ExportFormat", ("brat", "conll", "jsonl", "spacy", "inception"))
 
 
 @app.command()
@@ -453,10 +447,8 @@ def import_inception(
     typer.echo(f"{verb} {len(result.changes)} annotation file(s); {'nothing changed' if not result.changes else 'run geosignal validate to review'}")
 
 
-class ScoreFormat(str, Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
+ScoreFormatOption = Annotated[TableFormat, typer.Option("--format", "-f")]
+LabelsOption = Annotated[bool, typer.Option("--labels/--no-labels", help="Table rows per label.")]
 
 
 @app.command()
@@ -464,8 +456,8 @@ def agree(
     a: Annotated[Optional[Path], typer.Argument(help="Annotation A: a file, a document folder or a corpus.")] = None,
     b: Annotated[Optional[Path], typer.Argument(help="Annotation B (the reference for P/R): same kinds as A.")] = None,
     corpus: Annotated[Path, typer.Option("--corpus", help="Without A and B: every document of this corpus with an annotation.b.yaml beside its annotation.yaml.")] = Path("corpus"),
-    format: Annotated[ScoreFormat, typer.Option("--format", "-f")] = ScoreFormat.table,
-    labels: Annotated[bool, typer.Option("--labels/--no-labels", help="Table rows per label.")] = True,
+    format: ScoreFormatOption = TableFormat.table,
+    labels: LabelsOption = True,
     update: Annotated[Optional[Path], typer.Option("--update", help="With --format markdown: rewrite the <!-- agree:begin/end --> block of this file (DATASHEET.md).")] = None,
 ) -> None:
     """Agreement of two annotations of the same documents, layer by layer (pairs matched by doc id).
@@ -480,7 +472,7 @@ def agree(
     if (a is None) != (b is None):
         typer.echo("error: give both A and B, or neither (then --corpus is read)", err=True)
         raise typer.Exit(2)
-    if update is not None and format is not ScoreFormat.markdown:
+    if update is not None and format is not TableFormat.markdown:
         typer.echo("error: --update writes markdown; add --format markdown", err=True)
         raise typer.Exit(2)
     first, second = (load(a), load(b)) if a is not None and b is not None else second_annotations(corpus)
@@ -495,8 +487,8 @@ def agree(
 def evaluate(
     gold: Annotated[Path, typer.Argument(help="The reference: an annotation file, a document folder, a corpus or a built dataset.")],
     pred: Annotated[Path, typer.Argument(help="The prediction (e.g. a silver dataset): same kinds as GOLD.")],
-    format: Annotated[ScoreFormat, typer.Option("--format", "-f")] = ScoreFormat.table,
-    labels: Annotated[bool, typer.Option("--labels/--no-labels", help="Table rows per label.")] = True,
+    format: ScoreFormatOption = TableFormat.table,
+    labels: LabelsOption = True,
 ) -> None:
     """Score PRED against GOLD per layer and label: the same measurement as `geosignal agree`.
 
@@ -508,23 +500,17 @@ def evaluate(
     raise typer.Exit(run(load(pred), load(gold), "evaluate", format.value, labels))
 
 
-class CodeFormat(str, Enum):
-    wh_markdown = "wh-markdown"
-    wikinews_csv = "wikinews-csv"
-    text = "text"
-
-
 @app.command()
 def code(
     path: Annotated[Optional[Path], typer.Argument(help="corpus/<doc_id> (coded in place) or a raw article file (added to --corpus with `new` first).")] = None,
     corpus: Annotated[Path, typer.Option("--corpus", help="Where a raw article's document folder is created.")] = Path("corpus"),
     collection: Annotated[Optional[Path], typer.Option("--collection", help="Code every article of this folder (with --format and --out).")] = None,
-    shape: Annotated[CodeFormat, typer.Option("--format", help="With --collection: the articles' shape.")] = CodeFormat.text,
+    shape: Annotated[CodeFormat, typer.Option("--format", help="With --collection: the articles' shape.")] = CodeFormat("text"),
     out: Annotated[Optional[Path], typer.Option("--out", help="With --collection: OUT/corpus (silver documents), OUT/dataset (silver build), OUT/findings.jsonl.")] = None,
     publisher: Annotated[Optional[str], typer.Option("--publisher", help="With --collection: the publisher (default by --format).")] = None,
     cross_validate: Annotated[Optional[Path], typer.Option("--cross-validate", help="Score the coder on this gold corpus by document-level k-fold cross-validation (baseline and full coder).")] = None,
     folds: Annotated[int, typer.Option("--folds", min=2, help="With --cross-validate: the number of folds.")] = 5,
-    report: Annotated[ScoreFormat, typer.Option("--report", help="With --cross-validate: markdown (the README tables), json (both full reports) or table.")] = ScoreFormat.markdown,
+    report: Annotated[TableFormat, typer.Option("--report", help="With --cross-validate: markdown (the README tables), json (both full reports) or table.")] = TableFormat.markdown,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="With --collection: build workers.")] = None,
 ) -> None:
     """Draft a silver annotation with the rule-and-dictionary coder (every item origin: machine).
@@ -553,9 +539,9 @@ def code(
             typer.echo(f"cross-validation refused: {len(docs)} gold document(s) loaded, {len(findings)} problem(s)", err=True)
             raise typer.Exit(1)
         results = run_cv(docs, folds)
-        if report == ScoreFormat.json:
+        if report == TableFormat.json:
             typer.echo(json.dumps(results, indent=2, ensure_ascii=False))
-        elif report == ScoreFormat.table:
+        elif report == TableFormat.table:
             from rich.console import Console
 
             from builders.score.render import print_tables

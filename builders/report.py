@@ -6,8 +6,7 @@ import json
 from collections.abc import Sequence
 
 from builders.findings import Finding
-
-FORMATS = ("text", "json", "github")
+from builders.formats import FINDINGS as FORMATS
 
 
 def summary(findings: Sequence[Finding], checked: int) -> str:
@@ -68,5 +67,8 @@ def as_github(findings: Sequence[Finding], checked: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+RENDERERS = dict(zip(FORMATS, (as_text, as_json, as_github), strict=True))
+
+
 def render(findings: Sequence[Finding], checked: int, fmt: str) -> str:
-    return {"text": as_text, "json": as_json, "github": as_github}[fmt](findings, checked)
+    return RENDERERS[fmt](findings, checked)

@@ -22,7 +22,7 @@ PACKAGE = REPO / "builders"
 
 # lowest first: a module may import its own unit and the units of the layers below its own.
 LAYERS: list[set[str]] = [
-    {"__about__", "files", "findings"},  # base: no project import at all
+    {"__about__", "files", "findings", "formats"},  # base: no project import at all
     {"schema"},  # schema/*.json -> validators, Features, Arrow schemas
     {"report"},  # findings -> text, JSON, GitHub annotations
     {"source"},  # document folders read (level-1 file rules), raw text -> clean text

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from builders.__about__ import __version__
+from builders.annotation.ids import fresh, slug
 from builders.annotation.resolve import occurrences
 from builders.coder.entities import author_of, find_mentions, learned_mentions, pronoun_mentions
 from builders.coder.events import find_events, find_stances
@@ -65,14 +66,7 @@ def code(article: Article, lexicon: Lexicon | None = None) -> dict[str, Any]:
     used: set[str] = set()
 
     def new_id(prefix: str, words: str) -> str:
-        base = prefix + (re.sub(r"[^a-z0-9]+", "_", words.lower()).strip("_")[:40] or "x")
-        if not base[0].isalpha():
-            base = "e_" + base
-        candidate, n = base, 2
-        while candidate in used:
-            candidate, n = f"{base}_{n}", n + 1
-        used.add(candidate)
-        return candidate
+        return fresh(prefix + (slug(words) or "x"), used, lead="e_")
 
     entities: list[dict[str, Any]] = []
     by_key: dict[str, dict[str, Any]] = {}

@@ -24,12 +24,13 @@ from builders.coder import Article, code
 from builders.coder.draft import bad_article, check_draft, to_yaml
 from builders.coder.lexicon import Lexicon
 from builders.findings import Finding, errors
+from builders.formats import COLLECTIONS
 from builders.new import default_doc_id, front_matter
 from builders.run.build import build
 from builders.source import corpus as corpus_io
 
-FORMATS = ("wh-markdown", "wikinews-csv", "text")
-SHAPE = {"wh-markdown": "markdown", "wikinews-csv": "csv-field", "text": "text"}
+FORMATS = COLLECTIONS
+SHAPE = dict(zip(FORMATS, ("markdown", "csv-field", "text"), strict=True))  # a format -> its document.source_format
 
 
 @dataclass

@@ -30,7 +30,7 @@ from contextlib import ExitStack, contextmanager
 from functools import cache
 from pathlib import Path
 
-from builders.files import file_sha256
+from builders.files import entry, file_sha256
 
 MANIFEST = ".geosignal-manifest.json"
 MANIFEST_FORMAT = "geosignal-manifest/1"
@@ -142,8 +142,7 @@ def _read_manifest(out: Path) -> list[tuple[str, tuple[int, str]]] | None:
 def write_manifest(folder: Path) -> None:
     """List every file of a finished folder, with its size and sha256 (what a later run may delete)."""
     files = sorted(rel for rel, kind in _walk(folder) if kind == "file" and rel != MANIFEST)
-    payload = {"format": MANIFEST_FORMAT, "files": [
-        {"path": rel, "size": (folder / rel).stat().st_size, "sha256": file_sha256(folder / rel)} for rel in files]}
+    payload = {"format": MANIFEST_FORMAT, "files": [entry(folder, folder / rel)._asdict() for rel in files]}
     (folder / MANIFEST).write_text(json.dumps(payload, indent=1, sort_keys=True) + "\n", encoding="utf-8", newline="\n")
 
 

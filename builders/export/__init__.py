@@ -16,16 +16,17 @@ from builders.dataset import outdir
 from builders.dataset.read import Corpus, read_corpus
 from builders.export import brat, conll, jsonl, spacy_docbin
 from builders.findings import Finding
+from builders.formats import EXPORTS
 from builders.inception import exporter as inception_exporter
 from builders.run.engine import Engine
 from builders.run.load import load_corpus
 from builders.source.corpus import ANNOTATION, display
 
-WRITERS: dict[str, Callable[..., list[Finding]]] = {
-    "brat": brat.write, "conll": conll.write, "jsonl": jsonl.write, "spacy": spacy_docbin.write,
-    "inception": inception_exporter.write,  # the optional extra's libraries are imported when it writes
-}
-FORMATS = tuple(WRITERS)
+FORMATS = EXPORTS
+WRITERS: dict[str, Callable[..., list[Finding]]] = dict(zip(FORMATS, (
+    brat.write, conll.write, jsonl.write, spacy_docbin.write,
+    inception_exporter.write,  # the optional extra's libraries are imported when it writes
+), strict=True))
 MARKER = "<!-- written by `geosignal export`; re-export rather than edit -->"
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import io
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from builders.annotation.ids import fresh, slug
 from builders.findings import Finding
 from builders.inception import typesystem as T
 from builders.inception.model import Arg, Doc, Entity, Event, Link, Stance, Time
@@ -121,24 +123,14 @@ def _s(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+def _made(fs: Any) -> dict[str, Any]:
+    """A feature structure's ``origin`` (human when unset) and ``note``, as a model's keyword arguments."""
+    return {"origin": _s(fs.origin) or "human", "note": _s(fs.note)}
+
+
 def _where(fs, text: str) -> str:
     line = text.count("\n", 0, max(0, min(fs.begin, len(text)))) + 1
     return f"xmi:id {fs.xmiID} at characters {fs.begin}..{fs.end} (line {line} of the text)"
-
-
-def _slug(value: str, prefix: str) -> str:
-    core = re.sub(r"[^a-z0-9]+", "_", value.lower()).strip("_")[:40] or "item"
-    return f"{prefix}{core}" if prefix or not core[0].isalpha() else core
-
-
-def _fresh(base: str, taken: set[str]) -> str:
-    if not base[0].isalpha():
-        base = "x" + base
-    out, n = base, 2
-    while out in taken:
-        out, n = f"{base}_{n}", n + 1
-    taken.add(out)
-    return out
 
 
 def read_xmi(data: bytes, file: str, typesystem_xml: bytes | None, old: "dict[str, Doc] | None" = None,
@@ -226,7 +218,7 @@ class _Reader:
             if eid is None:
                 quote = self.text[span[0]:span[1]]
                 if quote not in unnamed:
-                    unnamed[quote] = _fresh(_slug(quote, ""), self.taken)
+                    unnamed[quote] = fresh(slug(quote) or "item", self.taken)
                 eid = unnamed[quote]
             groups.setdefault(eid, []).append(fs)
             self.mention_entity[fs.xmiID] = eid
@@ -252,44 +244,47 @@ class _Reader:
             spans[span] = kind
         first = mentions[0]
         etype = self.pick(eid, mentions, "entityType", old.type if old else None)
-        if etype is None:
-            self.read.add("missing-label", f"the new entity {eid!r} has no entityType ({_where(first, self.text)})",
-                          "set entityType on one of its mentions")
+        self.labelled(f"new entity {eid!r}", first, {"entityType": etype}, "set entityType on one of its mentions")
         name = self.pick(eid, mentions, "entityName", old.name if old else None) or self.text[first.begin:first.end]
         kb = self.pick(eid, mentions, "kbId", old.kb_id if old else None)
         members = self.pick(eid, mentions, "members", " ".join(old.members) if old and old.members else None)
         origin = self.pick(eid, mentions, "origin", old.origin if old else None) or "human"
         note = self.pick(eid, mentions, "note", old.note if old else None)
-        return Entity(eid, name, etype or "?", kb, spans, tuple(members.split()) if members else None, origin, note)
+        return Entity(eid, name, etype or "?", kb, spans, tuple(members.split()) if members else None, origin=origin, note=note)
 
     # --- times -------------------------------------------------------------------------------
     def times(self) -> None:
-        for fs in self.select(T.TIME):
-            span = self.span(fs)
-            if span is None:
-                continue
-            tid = self.new_id(_s(fs.id), "t_", span, self.doc.times)
+        for fs, tid, span in self.spanned(T.TIME, "t_", self.doc.times):
             ttype = _s(fs.timexType)
-            if ttype is None:
-                self.read.add("missing-label", f"the time {tid!r} has no timexType ({_where(fs, self.text)})", "set timexType (DATE, TIME, DURATION or SET)")
-            self.doc.times[tid] = Time(tid, ttype or "?", span, _s(fs.value), _s(fs.origin) or "human", _s(fs.note))
+            self.labelled(f"time {tid!r}", fs, {"timexType": ttype}, "set timexType (DATE, TIME, DURATION or SET)")
+            self.doc.times[tid] = Time(tid, ttype or "?", span, _s(fs.value), **_made(fs))
             self.time_of[fs.xmiID] = tid
+
+    def spanned(self, type_name: str, prefix: str, section: dict) -> Iterator[tuple[Any, str, tuple[int, int]]]:
+        """(feature structure, id, span) of every annotation of a type that has a span, an id made
+        for each that has none."""
+        for fs in self.select(type_name):
+            span = self.span(fs)
+            if span is not None:
+                yield fs, self.new_id(_s(fs.id), prefix, span, section), span
+
+    def labelled(self, what: str, fs: Any, labels: dict[str, str | None], hint: str | None = None) -> None:
+        """A ``missing-label`` finding for each of ``labels`` (feature -> value) left empty."""
+        for feature, value in labels.items():
+            if value is None:
+                self.read.add("missing-label", f"the {what} has no {feature} ({_where(fs, self.text)})", hint or f"set {feature}")
 
     def new_id(self, given: str | None, prefix: str, span: tuple[int, int], section: dict) -> str:
         if given is not None and given in section:
             self.read.add("duplicate-id", f"the id {given!r} is used by two annotations", "give each item its own id, or leave the new one's empty")
         if given is not None:
             return given
-        return _fresh(_slug(self.text[span[0]:span[1]], prefix), self.taken)
+        return fresh(prefix + (slug(self.text[span[0]:span[1]]) or "item"), self.taken)
 
     # --- events ------------------------------------------------------------------------------
     def events(self) -> None:
         found = []
-        for fs in self.select(T.EVENT):
-            span = self.span(fs)
-            if span is None:
-                continue
-            eid = self.new_id(_s(fs.id), "ev_", span, self.doc.events)
+        for fs, eid, span in self.spanned(T.EVENT, "ev_", self.doc.events):
             self.event_of[fs.xmiID] = eid
             found.append((fs, eid, span))
             self.doc.events[eid] = None  # reserve the id; filled below, once every event has one
@@ -308,9 +303,7 @@ class _Reader:
 
     def event(self, fs, eid: str, span: tuple[int, int]) -> Event:
         etype, realis = _s(fs.eventType), _s(fs.realis)
-        for feature, value in (("eventType", etype), ("realis", realis)):
-            if value is None:
-                self.read.add("missing-label", f"the event {eid!r} has no {feature} ({_where(fs, self.text)})", f"set {feature}")
+        self.labelled(f"event {eid!r}", fs, {"eventType": etype, "realis": realis})
         args = []
         for link in (fs.arguments.elements if fs.arguments is not None else ()):
             role, target = _s(getattr(link, "role", None)), getattr(link, "target", None)
@@ -340,24 +333,17 @@ class _Reader:
                                   "write each link as 'type doc_id#event_id', separated by ';'")
                 else:
                     links.append(Link(bits[0], bits[1]))
-        return Event(eid, etype or "?", span, realis or "?", _s(fs.modality), _s(fs.cameo), args, links,
-                     _s(fs.origin) or "human", _s(fs.note))
+        return Event(eid, etype or "?", span, realis or "?", _s(fs.modality), _s(fs.cameo), args, links, **_made(fs))
 
     # --- stances -----------------------------------------------------------------------------
     def stances(self) -> None:
-        for fs in self.select(T.STANCE):
-            span = self.span(fs)
-            if span is None:
-                continue
-            sid = self.new_id(_s(fs.id), "st_", span, self.doc.stances)
+        for fs, sid, span in self.spanned(T.STANCE, "st_", self.doc.stances):
             holder, target, polarity = _s(fs.holder), _s(fs.target), _s(fs.polarity)
-            for feature, value in (("holder", holder), ("target", target), ("polarity", polarity)):
-                if value is None:
-                    self.read.add("missing-label", f"the stance {sid!r} has no {feature} ({_where(fs, self.text)})", f"set {feature}")
+            self.labelled(f"stance {sid!r}", fs, {"holder": holder, "target": target, "polarity": polarity})
             if holder is not None and holder not in self.doc.entities:
                 self.read.add("missing-annotation", f"the holder {holder!r} of stance {sid!r} is no entity of the XMI ({_where(fs, self.text)})",
                               "name the entity id of an annotated mention")
             if target is not None and target not in self.doc.entities and target not in self.doc.events:
                 self.read.add("missing-annotation", f"the target {target!r} of stance {sid!r} is no entity or event of the XMI ({_where(fs, self.text)})",
                               "name the id of an annotated entity or event")
-            self.doc.stances[sid] = Stance(sid, holder or "?", target or "?", polarity or "?", span, _s(fs.origin) or "human", _s(fs.note))
+            self.doc.stances[sid] = Stance(sid, holder or "?", target or "?", polarity or "?", span, **_made(fs))

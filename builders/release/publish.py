@@ -24,7 +24,7 @@ from builders.release.card import BUILD_KEY
 from builders.source.corpus import display
 from builders.release.croissant import FILE as CROISSANT
 from builders.findings import Finding
-from builders.files import file_sha256
+from builders.files import FileEntry, entry, file_sha256
 from builders.release.provenance import CLEAN
 from builders.schema import ALL_CONFIGS
 from builders.dataset.outdir import MANIFEST, OutputRefused, check_owned
@@ -37,13 +37,6 @@ REDACTED = "hf_***"
 
 
 @dataclass(frozen=True)
-class PlannedFile:
-    path: str
-    size: int
-    sha256: str
-
-
-@dataclass(frozen=True)
 class Plan:
     folder: Path
     repo_id: str
@@ -52,7 +45,7 @@ class Plan:
     private: bool
     version: str
     corpus_sha256: str
-    files: tuple[PlannedFile, ...]
+    files: tuple[FileEntry, ...]
 
     @property
     def commit_message(self) -> str:
@@ -73,15 +66,12 @@ class Plan:
         return "\n".join(lines) + "\n"
 
 
-def inventory(folder: Path) -> list[PlannedFile]:
+def inventory(folder: Path) -> list[FileEntry]:
     """Every file of the folder (what ``upload_folder`` would send), with size and sha256."""
-    return [
-        PlannedFile(p.relative_to(folder).as_posix(), p.stat().st_size, file_sha256(p))
-        for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).as_posix() != MANIFEST
-    ]
+    return [entry(folder, p) for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).as_posix() != MANIFEST]
 
 
-def make_plan(files: list[PlannedFile], build: dict[str, Any], folder: Path, repo_id: str,
+def make_plan(files: list[FileEntry], build: dict[str, Any], folder: Path, repo_id: str,
               revision: str | None = None, create_pr: bool = False, private: bool = False) -> Plan:
     """What ``upload`` will do; no I/O."""
     return Plan(folder, repo_id, revision or DEFAULT_REVISION, create_pr, private,
