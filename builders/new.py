@@ -19,7 +19,6 @@ import hashlib
 import io
 import os
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ import yaml
 from builders.check import duplicates, level3
 from builders.check.document import check_annotation
 from builders.check.level4 import TODO
+from builders.files import staging
 from builders.findings import Finding, errors
 from builders.source import corpus as corpus_io
 
@@ -291,10 +291,7 @@ def _write(corpus: Path, target: Path, data: bytes, template: str) -> bool:
     files is never replaced).
     """
     corpus.mkdir(parents=True, exist_ok=True)
-    tmp = corpus / f".{target.name}.new-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
+    with staging(target, "new") as tmp:
         (tmp / corpus_io.SOURCE).write_bytes(data)
         (tmp / corpus_io.ANNOTATION).write_text(template, encoding="utf-8", newline="\n")
         try:
@@ -304,5 +301,3 @@ def _write(corpus: Path, target: Path, data: bytes, template: str) -> bool:
                 return False
             raise
         return True
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)

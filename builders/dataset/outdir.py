@@ -30,7 +30,7 @@ from contextlib import ExitStack, contextmanager
 from functools import cache
 from pathlib import Path
 
-from builders.files import entry, file_sha256
+from builders.files import file_entry, file_sha256, hidden_sibling, staging
 
 MANIFEST = ".geosignal-manifest.json"
 MANIFEST_FORMAT = "geosignal-manifest/1"
@@ -142,12 +142,11 @@ def _read_manifest(out: Path) -> list[tuple[str, tuple[int, str]]] | None:
 def write_manifest(folder: Path) -> None:
     """List every file of a finished folder, with its size and sha256 (what a later run may delete)."""
     files = sorted(rel for rel, kind in _walk(folder) if kind == "file" and rel != MANIFEST)
-    payload = {"format": MANIFEST_FORMAT, "files": [entry(folder, folder / rel)._asdict() for rel in files]}
+    payload = {"format": MANIFEST_FORMAT, "files": [file_entry(folder, folder / rel)._asdict() for rel in files]}
     (folder / MANIFEST).write_text(json.dumps(payload, indent=1, sort_keys=True) + "\n", encoding="utf-8", newline="\n")
 
 
-def temp_name(out: Path, kind: str, pid: int | None = None) -> Path:
-    return out.with_name(f".{out.name}.{kind}-{os.getpid() if pid is None else pid}")
+temp_name = hidden_sibling  # the names clean_stale knows: .<out>.tmp-<pid>, .<out>.old-<pid>
 
 
 def _lock_path(out: Path) -> Path:
@@ -264,14 +263,13 @@ class Staged:
     def __init__(self, out: Path, what: str = "build", protected: list[Path] | None = None) -> None:
         check_target(out, protected or [], what)
         self.out = out
-        self._lock = ExitStack()
-        self._lock.enter_context(locked(out, what))
+        self._held = ExitStack()  # the lock, then the staged folder: released in reverse order
+        self._held.enter_context(locked(out, what))
         try:
             check_owned(out, what)
-            self.tmp = temp_name(out, "tmp")
-            self.tmp.mkdir()
+            self.tmp = self._held.enter_context(staging(out, "tmp"))
         except BaseException:
-            self._lock.close()
+            self._held.close()
             raise
 
     def commit(self) -> None:
@@ -279,10 +277,7 @@ class Staged:
 
     def discard(self) -> None:
         """Remove what is left of ``tmp`` (after a commit, the old output) and release the lock."""
-        try:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-        finally:
-            self._lock.close()
+        self._held.close()
 
     def __enter__(self) -> "Staged":
         return self

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from builders.files import FileEntry, entry
+from builders.files import FileEntry, file_entry
 from builders.release.card import spdx_url
 from builders.release.provenance import BuildInfo
 from builders.release.metadata import bibtex, current_release_date, metadata
@@ -76,7 +76,7 @@ CONTEXT: dict[str, Any] = {
 
 def data_files(folder: Path) -> list[FileEntry]:
     """Every Parquet file written under ``folder``/data, with its size and sha256."""
-    return [entry(folder, p) for p in sorted((folder / "data").rglob("*.parquet"))]
+    return [file_entry(folder, p) for p in sorted((folder / "data").rglob("*.parquet"))]
 
 
 def split_of(path: str) -> tuple[str, str]:

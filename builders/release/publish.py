@@ -24,7 +24,7 @@ from builders.release.card import BUILD_KEY
 from builders.source.corpus import display
 from builders.release.croissant import FILE as CROISSANT
 from builders.findings import Finding
-from builders.files import FileEntry, entry, file_sha256
+from builders.files import FileEntry, file_entry, file_sha256
 from builders.release.provenance import CLEAN
 from builders.schema import ALL_CONFIGS
 from builders.dataset.outdir import MANIFEST, OutputRefused, check_owned
@@ -68,7 +68,7 @@ class Plan:
 
 def inventory(folder: Path) -> list[FileEntry]:
     """Every file of the folder (what ``upload_folder`` would send), with size and sha256."""
-    return [entry(folder, p) for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).as_posix() != MANIFEST]
+    return [file_entry(folder, p) for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).as_posix() != MANIFEST]
 
 
 def make_plan(files: list[FileEntry], build: dict[str, Any], folder: Path, repo_id: str,
