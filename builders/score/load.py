@@ -1,6 +1,6 @@
 """The I/O edge of scoring: annotation files, document folders, corpora and built datasets ->
 records per document, through the same code path as ``validate`` and ``build`` (levels 1-3 of
-``check_document``; annotation files are never parsed a second way) or, for a built dataset,
+``check.document.check_folder``; annotation files are never parsed a second way) or, for a built dataset,
 through ``read.read_dataset`` (Parquet via pyarrow)."""
 
 from __future__ import annotations
