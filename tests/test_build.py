@@ -9,7 +9,7 @@ import datasets
 import pytest
 
 from builders.run.build import build
-from builders.source.clean import Cleaned, Segment
+from builders.source.segments import Cleaned, Segment
 from builders.dataset.outdir import MANIFEST
 from builders.schema import ALL_CONFIGS, CONFIGS, features
 
