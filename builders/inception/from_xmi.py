@@ -110,6 +110,13 @@ def load(data: bytes, file: str, typesystem_xml: bytes | None) -> tuple[Any, Rea
                      "a relation or argument points at a deleted annotation: remove it in INCEpTION and export again",
                      _line_of(data, f'"{ref}"'.encode()) or _line_of(data, f" {ref}\"".encode()))
             return None, read
+        except TypeError as exc:  # cassis: an attribute the type does not have
+            feature = re.search(r"(\w+)\.__init__\(\) got an unexpected keyword argument '(\w+)'", str(exc))
+            read.add("foreign-type-system", "the XMI uses a feature GeoSignal's type system does not have"
+                     + (f": {feature.group(2)} on {feature.group(1).replace('_', '.')}" if feature else f" ({exc})"),
+                     "annotate with the GeoSignal layers only, or put the project's TypeSystem.xml beside the XMI",
+                     _line_of(data, f" {feature.group(2)}=".encode()) if feature else None)
+            return None, read
         except Exception as exc:  # noqa: BLE001
             read.add("xmi-unreadable", f"the file is not a UIMA CAS XMI: {type(exc).__name__}: {exc}",
                      "export the document from INCEpTION as 'UIMA CAS XMI (XML 1.0)'", 1)
