@@ -153,19 +153,23 @@ def _records(corpus: Path) -> dict[str, dict]:
 
 @pytest.mark.parametrize("which", ["fixture", "layers"])
 def test_the_xmi_alone_carries_every_record(which, tmp_path):
-    """Import into files emptied of their items: everything the records hold comes from the XMI."""
+    """Import into files emptied of their items: everything the records hold comes from the XMI,
+    and so does everything else of the items (ids, notes, origins, aliases, their order)."""
     corpus = tmp_path / "corpus"
     if which == "fixture":
         shutil.copytree(CORPUS, corpus)
     else:
         write_layers_corpus(corpus)
     expected = _records(corpus)
+    texts = {doc.doc_id: doc.documents[0]["text"] for doc in load_records([corpus])}
+    models = _models(corpus, texts)
     out = export(corpus, tmp_path / "export")
     _without_items(corpus)
     result = import_(out / "xmi", corpus)
     assert result.returncode == 0, result.stderr
     assert "added entities" in result.stdout
     assert _records(corpus) == expected
+    assert _models(corpus, texts) == models
     assert valid(corpus)
 
 
@@ -283,6 +287,64 @@ def test_new_items_get_ids_and_the_shortest_quotes(layers, tmp_path):
     assert "    trigger: {text: drill, context: drill was}" in added
     assert "  - id: ev_drill_2" in added  # the id 'ev_drill' is taken
     assert "  - id: rocket" in added and "      - Rocket" in added
+
+
+def _first(cas, layer: str, **features):
+    return next(fs for fs in cas.select(layer) if all(getattr(fs, k) == v for k, v in features.items()))
+
+
+def _clear(layer: str, feature: str, **which):
+    def change(cas):
+        setattr(_first(cas, layer, **which), feature, None)
+    return change
+
+
+@pytest.mark.parametrize("change, removed, added", [
+    # an entity field is repeated on every mention: emptying it on one of them clears it
+    (_clear(T.MENTION, "kbId", entity="arcadia"), ["    kb_id: Q1"], ["    kb_id: null"]),
+    (_clear(T.MENTION, "note", entity="borealis"), ["    note: A made-up state."], []),
+    (_clear(T.MENTION, "aliases", entity="arcadia"), ["    aliases: [Arcadian]"], []),
+    (_clear(T.TIME, "value", id="t_next"), ["  - {id: t_next, text: next year, type: DATE, value: '2025', origin: machine}"],
+     ["  - {id: t_next, text: next year, type: DATE, origin: machine}"]),
+    (_clear(T.EVENT, "note", id="ev_said"), ["    note: The statement refers to the drill."], []),
+    (_clear(T.MENTION, "kind", entity="allies"), ["      - {text: The two allies, kind: NOM}"], ["      - The two allies"]),
+], ids=["kb_id", "entity-note", "aliases", "time-value", "event-note", "mention-kind"])
+def test_a_field_emptied_in_the_xmi_arrives_cleared(layers, tmp_path, change, removed, added):
+    before, after, _ = _edit_and_import(layers, tmp_path, change)
+    assert yaml_diff(before, after) == (removed, added)
+
+
+def test_a_mention_given_to_another_entity_moves_and_changes_nothing_else(layers, tmp_path):
+    def move(cas):  # the mention carries arcadia's name and QID with it: they are not edits of borealis
+        _first(cas, T.MENTION, entity="arcadia", order=1).entity = "borealis"
+
+    before, after, result = _edit_and_import(layers, tmp_path, move)
+    removed, added = yaml_diff(before, after)
+    assert removed == ["      - 𝔄rcadia"] and added == ["      - 𝔄rcadia"]
+    assert after.index("      - 𝔄rcadia") > after.index("  - id: borealis")
+    assert "changed entities arcadia" in result.stdout and "changed entities borealis" in result.stdout
+
+
+def test_an_implied_argument_made_explicit_names_its_mention(layers, tmp_path):
+    def say(cas):  # ev_drill: "actor borealis" is implied; the slot's mention is the nearest Borealis
+        event = _first(cas, T.EVENT, id="ev_drill")
+        assert event.impliedArguments == "actor borealis"
+        event.impliedArguments = None
+
+    before, after, _ = _edit_and_import(layers, tmp_path, say)
+    removed, added = yaml_diff(before, after)
+    assert removed == ["      - {role: actor, entity: borealis}"]
+    assert added == ["      - {role: actor, entity: borealis, text: Borealis, context: Borealis held}"]
+
+
+def test_the_authors_entity_is_edited_in_its_own_layer(layers, tmp_path):
+    def other(cas):
+        cas.select(T.AUTHOR)[0].entity = "borealis"
+
+    before, after, result = _edit_and_import(layers, tmp_path, other)
+    assert yaml_diff(before, after) == (["  author: {name: The Arcadian government, kb_id: null, entity: arcadia}"],
+                                        ["  author: {name: The Arcadian government, kb_id: null, entity: borealis}"])
+    assert "changed the author's entity to borealis" in result.stdout
 
 
 # --- UTF-16 -----------------------------------------------------------------------------------

@@ -148,6 +148,8 @@ class Merger:
                     seq[i] = _flow({"text": seq[i], "kind": kind})
                 else:
                     _set(seq[i], "kind", kind if kind != "NAM" else None)
+                    if list(seq[i]) == ["text"]:  # {text: q} says no more than q
+                        seq[i] = seq[i]["text"]
         for span, kind in n.mentions.items():
             if span not in o.mentions:
                 seq.append(self.mention(span, kind))
