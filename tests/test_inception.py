@@ -86,7 +86,7 @@ def load_xmi(path: Path):
 
 
 def save_xmi(cas, path: Path) -> None:
-    path.write_text(cas.to_xmi(), encoding="utf-8")
+    path.write_text(cas.to_xmi(pretty_print=True), encoding="utf-8")  # one element a line: findings name it
 
 
 def yaml_diff(before: str, after: str) -> tuple[list[str], list[str]]:
@@ -425,6 +425,128 @@ def test_a_relation_to_a_missing_annotation_is_a_finding(layers, tmp_path):
     assert "missing-annotation" in result.stderr and f"xmi:id {link.group(1)}" in result.stderr
     line = re.search(r"gen_alpha\.xmi:(\d+): error \[missing-annotation\]", result.stderr)
     assert line and f'"{link.group(1)}"' in text.splitlines()[int(line.group(1)) - 1]
+    assert tree_bytes(layers) == before
+
+
+def _refused(layers: Path, path: Path, code: str) -> tuple[str, str]:
+    """Import ``path``: refused with a finding ``code`` at a line of the XMI, the corpus untouched.
+    Returns the finding's line and message."""
+    before = tree_bytes(layers)
+    result = import_(path, layers)
+    assert result.returncode == 1, result.stdout
+    found = [f for f in result.result.findings if f.code == code]
+    assert found, result.stderr
+    assert found[0].file.endswith(path.name) and found[0].line is not None and found[0].hint
+    assert tree_bytes(layers) == before
+    return path.read_text(encoding="utf-8").splitlines()[found[0].line - 1], found[0].message
+
+
+def _edited(layers: Path, tmp_path: Path, change) -> Path:
+    out = export(layers, tmp_path / "export")
+    path = out / "xmi" / "gen_alpha.xmi"
+    cas = load_xmi(path)
+    change(cas)
+    save_xmi(cas, path)
+    return path
+
+
+def _reverse(cas):
+    mention = _first(cas, T.MENTION, entity="cape")
+    mention.begin, mention.end = mention.end, mention.begin
+
+
+def _empty(cas):
+    stance = _first(cas, T.STANCE, id="st_thanks")
+    stance.end = stance.begin
+
+
+@pytest.mark.parametrize("change, says", [(_reverse, "ends before it starts"), (_empty, "covers no character")],
+                         ids=["reversed", "empty"])
+def test_a_span_that_does_not_start_and_end_on_the_text_is_a_finding(layers, tmp_path, change, says):
+    line, message = _refused(layers, _edited(layers, tmp_path, change), "span-off-text")
+    assert says in message and re.search(r'xmi:id="(\d+)"', line).group(1) in message
+
+
+def test_a_span_beyond_the_end_of_the_text_is_a_finding(layers, tmp_path):
+    out = export(layers, tmp_path / "export")
+    path = out / "xmi" / "gen_alpha.xmi"
+    beyond = len(ALPHA.encode("utf-16-le")) // 2 + 3
+    text = path.read_text(encoding="utf-8")
+    element = re.search(r'<custom:GeoSignalStance [^>]*end="(\d+)"[^>]*/>', text).group(0)
+    path.write_text(text.replace(element, re.sub(r'end="\d+"', f'end="{beyond}"', element)), encoding="utf-8")
+    line, message = _refused(layers, path, "span-off-text")
+    assert f'end="{beyond}"' in line and f"offset {beyond}" in message
+
+
+def _stance_holder(cas):
+    _first(cas, T.STANCE, id="st_thanks").holder = "nobody"
+
+
+def _implied(cas):
+    _first(cas, T.EVENT, id="ev_drill").impliedArguments = "actor borealis; recipient cape"
+
+
+def _author(cas):
+    cas.select(T.AUTHOR)[0].entity = "nobody"
+
+
+def _member(cas):
+    for mention in cas.select(T.MENTION):
+        if mention.entity == "allies":
+            mention.members = "arcadia nobody"
+
+
+def _governor(cas):
+    _first(cas, T.EVENT_LINK, linkType="response_to").Governor = _first(cas, T.MENTION, entity="cape")
+
+
+@pytest.mark.parametrize("change, code, says", [
+    (_stance_holder, "missing-annotation", "the holder 'nobody' of stance 'st_thanks'"),
+    (_implied, "missing-annotation", "names 'recipient cape'"),
+    (_author, "dangling-reference", "the author's entity 'nobody'"),
+    (_member, "dangling-reference", "the member 'nobody'"),
+    (_governor, "missing-annotation", "does not join two GeoSignal events"),
+], ids=["stance-holder", "implied-argument", "author", "group-member", "link-from-a-mention"])
+def test_a_reference_to_nothing_is_a_finding_at_its_annotation(layers, tmp_path, change, code, says):
+    line, message = _refused(layers, _edited(layers, tmp_path, change), code)
+    assert says in message
+    assert re.search(r'xmi:id="(\d+)"', line).group(1) in message
+
+
+def test_an_argument_whose_filler_was_deleted_is_a_finding(layers, tmp_path):
+    out = export(layers, tmp_path / "export")
+    path = out / "xmi" / "gen_alpha.xmi"
+    text = path.read_text(encoding="utf-8")
+    value = re.search(r'\s*<custom:GeoSignalValue xmi:id="(\d+)"[^>]*/>', text)  # 'Rocket news', a place argument
+    path.write_text(text.replace(value.group(0), ""), encoding="utf-8")
+    line, message = _refused(layers, path, "missing-annotation")
+    assert f"xmi:id {value.group(1)}" in message and f'"{value.group(1)}"' in line or f" {value.group(1)}\"" in line
+
+
+def test_an_annotation_of_a_layer_that_is_not_geosignals_is_a_finding(layers, tmp_path):
+    out = export(layers, tmp_path / "export")
+    ts = cassis.load_typesystem(io.BytesIO((out / "TypeSystem.xml").read_bytes()))
+    entity = ts.create_type("de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity", supertypeName="uima.tcas.Annotation")
+    ts.create_feature(entity, "value", "uima.cas.String")
+    path = out / "xmi" / "gen_alpha.xmi"
+    cas = cassis.load_cas_from_xmi(io.BytesIO(path.read_bytes()), typesystem=ts)
+    cas.add(entity(begin=0, end=6, value="MISC"))
+    save_xmi(cas, path)
+    (out / "xmi" / "TypeSystem.xml").write_text(ts.to_xml(), encoding="utf-8")
+    line, message = _refused(layers, path, "foreign-annotation")
+    assert "NamedEntity" in line and "NamedEntity" in message and "characters 0..6" in message
+
+
+def test_an_author_needs_an_author_in_the_file(layers, tmp_path):
+    out = export(layers, tmp_path / "export")
+    path = out / "xmi" / "gen_beta.xmi"  # reported news: no author
+    cas = load_xmi(path)
+    assert cas.select(T.AUTHOR) == []
+    cas.add(cas.typesystem.get_type(T.AUTHOR)(entity="borealis"))
+    save_xmi(cas, path)
+    before = tree_bytes(layers)
+    result = import_(path, layers)
+    assert result.returncode == 1 and "author-not-set" in result.stderr and "document.author" in result.stderr
     assert tree_bytes(layers) == before
 
 

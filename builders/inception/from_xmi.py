@@ -274,9 +274,10 @@ class _Reader:
         for eid, ent in self.doc.entities.items():
             for member in ent.members or ():
                 if member not in self.doc.entities:
-                    fs = next((m for m in self.select(T.MENTION) if self.mention_entity.get(m.xmiID) == eid), None)
-                    self.add("dangling-reference", f"entity {eid!r} lists the member {member!r}, which has no mention in the XMI",
-                             "name the id of an entity annotated in the document in 'members'", fs)
+                    own = [m for m in self.select(T.MENTION) if self.mention_entity.get(m.xmiID) == eid]
+                    fs = next((m for m in own if _s(m.members)), own[0])
+                    self.add("dangling-reference", f"entity {eid!r} lists the member {member!r}, which has no mention in the XMI "
+                             f"({_where(fs, self.text)})", "name the id of an entity annotated in the document in 'members'", fs)
         if not any(f.is_error for f in self.read.findings):
             self.read.doc = self.doc
 
