@@ -627,13 +627,86 @@ def test_the_project_zip_is_an_inception_project(layers, tmp_path):
         project = json.loads(z.read("exportedproject.json"))
         assert sorted(z.namelist()) == ["TypeSystem.xml", "exportedproject.json", "source/gen_alpha.xmi", "source/gen_beta.xmi"]
         assert z.read("source/gen_alpha.xmi") == (out / "xmi" / "gen_alpha.xmi").read_bytes()
-    assert [d["name"] for d in project["source_documents"]] == ["gen_alpha.xmi", "gen_beta.xmi"]
+    # what INCEpTION's project import reads (ExportedProject and the exporters that import it)
+    assert project["version"] == 1  # version 0 would have the tagsets read as WebAnno 1's (TagSetExporter)
+    assert project["mode"] == "ANNOTATION" and project["name"]
+    assert [(d["name"], d["format"]) for d in project["source_documents"]] == [("gen_alpha.xmi", "xmi"), ("gen_beta.xmi", "xmi")]
     assert {t["name"] for t in project["tag_sets"]} == {f"GeoSignal {ref}" for ref in T.tagsets()}
-    event = next(layer for layer in project["layers"] if layer["name"] == T.EVENT)
-    args = next(f for f in event["features"] if f["name"] == "arguments")
-    assert args["link_mode"] == "WITH_ROLE" and args["link_type_name"] == T.ARG_LINK
-    etype = next(f for f in event["features"] if f["name"] == "eventType")
-    assert [t["tag_name"] for t in etype["tag_set"]["tags"]] == T.tagsets()["event#event_type"]
+    layers_ = {layer["name"]: layer for layer in project["layers"]}
+    assert {T.SENTENCE, T.TOKEN} <= set(layers_) and layers_[T.TOKEN]["built_in"] and layers_[T.TOKEN]["readonly"]
+    assert layers_[T.EVENT_LINK]["type"] == "relation" and layers_[T.EVENT_LINK]["attach_type"] == {"name": T.EVENT}
+    assert [f["name"] for f in layers_[T.EVENT_LINK]["features"]] == ["linkType", "order"]  # Governor, Dependent: implied
+    assert layers_[T.DOCUMENT]["type"] == "document-metadata" and layers_[T.DOCUMENT]["readonly"]
+    assert json.loads(layers_[T.AUTHOR]["traits"]) == {"singleton": True} and not layers_[T.AUTHOR]["readonly"]
+    event = {f["name"]: f for f in layers_[T.EVENT]["features"]}
+    args = event["arguments"]
+    assert args["link_mode"] == "WITH_ROLE" and args["link_type_name"] == T.ARG_LINK and args["type"] == T.ANNOTATION
+    assert [t["tag_name"] for t in args["tag_set"]["tags"]] == T.tagsets()["event#role"]  # the slots' role labels
+    assert [t["tag_name"] for t in event["eventType"]["tag_set"]["tags"]] == T.tagsets()["event#event_type"]
+    assert not event["order"]["enabled"] and event["eventType"]["enabled"]  # the order is kept, not shown
+    tagged = {f["tag_set"]["name"] for layer in project["layers"] for f in layer["features"] if f["tag_set"]}
+    assert tagged <= {t["name"] for t in project["tag_sets"]}  # a feature's tagset is found by name
+
+
+def inception_typesystem(project: dict) -> "cassis.TypeSystem":
+    """The type system INCEpTION builds for a project from its layers alone, as its layer and feature
+    supports generate it (SpanLayerSupport, RelationLayerSupport, DocumentMetadataLayerSupport,
+    LinkFeatureSupport: a link type gets a role and a target, nothing else), with the DKPro types
+    it adds to every document."""
+    ts = cassis.TypeSystem()
+    token = ts.create_type(T.TOKEN, supertypeName="uima.tcas.Annotation")
+    ts.create_feature(token, "order", "uima.cas.Integer")
+    ts.create_feature(ts.create_type(T.SENTENCE, supertypeName="uima.tcas.Annotation"), "id", "uima.cas.String")
+    meta = ts.create_type("de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData", supertypeName="uima.tcas.DocumentAnnotation")
+    ts.create_feature(meta, "documentId", "uima.cas.String")
+    custom = [layer for layer in project["layers"] if not layer["built_in"]]
+    types = {layer["name"]: ts.create_type(layer["name"], supertypeName="uima.cas.AnnotationBase"
+                                           if layer["type"] == "document-metadata" else "uima.tcas.Annotation")
+             for layer in custom}
+    for layer in custom:
+        t = types[layer["name"]]
+        if layer["type"] == "document-metadata":
+            ts.create_feature(t, "i7n_uiOrder", "uima.cas.Integer")
+        if layer["type"] == "relation":
+            for end in ("Governor", "Dependent"):
+                ts.create_feature(t, end, layer["attach_type"]["name"])
+        for f in layer["features"]:
+            if f["link_mode"] == "WITH_ROLE":
+                link = ts.create_type(f["link_type_name"], supertypeName="uima.cas.TOP")
+                ts.create_feature(link, f["link_type_role_feature_name"], "uima.cas.String")
+                ts.create_feature(link, f["link_type_target_feature_name"], f["type"])
+                ts.create_feature(t, f["name"], "uima.cas.FSArray", elementType=link.name)
+            else:
+                ts.create_feature(t, f["name"], f["type"])
+    return ts
+
+
+def test_what_inception_makes_of_the_project_comes_back_unchanged(layers, tmp_path):
+    """The project zip's documents read into the type system INCEpTION derives from the project's
+    layers (an XMI that needed more would not load), given tokens and DKPro's metadata as INCEpTION
+    does, and exported per annotator the way INCEpTION's project export nests them: the import
+    sees exactly the one edit made there."""
+    out = export(layers, tmp_path / "export")
+    with zipfile.ZipFile(out / "geosignal-inception-project.zip") as z:
+        project = json.loads(z.read("exportedproject.json"))
+        sources = {name: z.read(name) for name in z.namelist() if name.startswith("source/")}
+    ts = inception_typesystem(project)
+    files = {"exportedproject.json": json.dumps(project).encode(), **sources}
+    for name, data in sources.items():
+        cas = cassis.load_cas_from_xmi(io.BytesIO(data), typesystem=ts)
+        text = cas.sofa_string
+        for n, word in enumerate(re.finditer(r"\S+", text)):
+            cas.add(ts.get_type(T.TOKEN)(begin=word.start(), end=word.end(), order=n))
+        cas.add(ts.get_type("de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData")(
+            begin=0, end=len(text), documentId=name.removeprefix("source/")))
+        if name == "source/gen_beta.xmi":
+            cas.remove(cas.select(T.STANCE)[0])
+        doc = name.removeprefix("source/")
+        files[f"annotation/{doc}/annotator.zip"] = _zip({doc: cas.to_xmi().encode(), "typesystem.xml": ts.to_xml().encode()})
+    (tmp_path / "from-inception.zip").write_bytes(_zip(files))
+    result = import_(tmp_path / "from-inception.zip", layers)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "gen_beta: removed stances st_criticise"
 
 
 # --- quotes -----------------------------------------------------------------------------------
