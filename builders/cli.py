@@ -317,44 +317,46 @@ def version_bump(
 
 @app.command()
 def show(
-    doc_id: str = typer.Argument(..., help="The document id (its folder name in the corpus)."),
-    corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder."),
-    html: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML page here instead of printing."),
+    document: Annotated[str, typer.Argument(metavar="DOC", help="A document id of the corpus, or the path of a document folder.")],
+    corpus: Annotated[Path, typer.Option("--corpus", help="The corpus the id is looked up in.")] = Path("corpus"),
+    html: Annotated[Optional[Path], typer.Option("--html", help="Write a self-contained HTML page here (arcs for arguments and links) instead of printing.")] = None,
 ) -> None:
-    """Show a document's clean text with its mentions, event triggers and stance evidence highlighted."""
+    """Show a document's clean text with every mention, time, event trigger and stance evidence marked and labelled.
+
+    The terminal view writes each label as text ([China|GPE], {deployed|MOBILIZE}), so it reads the
+    same without colour (NO_COLOR, or piped). Exit 0 shown, 1 no such document or annotation errors
+    (the text is still shown), 2 the corpus folder does not exist.
+    """
     from rich.console import Console
 
-    from builders.source import corpus as corpus_io
     from builders import show as view
+    from builders.present import marks as marking, page, terminal
     from builders.report import render
 
-    folder = corpus / doc_id
-    if not (corpus_io.doc_id_pattern().match(doc_id) and corpus_io.is_doc_folder(folder)):
-        known = [f.doc_id for f in corpus_io.discover([corpus])[0]] if corpus.is_dir() else []
-        hint = f"documents in {corpus}: {', '.join(known[:10])}{' ...' if len(known) > 10 else ''}" if known else \
-            f"{corpus} has no documents; name the corpus with --corpus"
-        typer.echo(f"error: no document {doc_id!r} in {corpus} ({hint})", err=True)
-        raise typer.Exit(1)
-    shown = view.load(corpus_io.DocFolder(doc_id, folder))
+    found = view.locate(document, corpus)
+    if found.folder is None:
+        typer.echo(f"error: {found.problem} ({found.hint})", err=True)
+        raise typer.Exit(2 if found.usage else 1)
+    shown = view.load(found.folder)
     if shown.findings:
         typer.echo(render(shown.findings, 1, "text"), nl=False, err=True)
     if shown.text is None:
         raise typer.Exit(1)
     if shown.records is None:
         typer.echo("the annotation has errors (above): showing the clean text without highlights", err=True)
-    marks = view.marks(shown.records) if shown.records is not None else []
+    doc_marks = marking.marks(shown.records) if shown.records is not None else []
     if html is not None:
         try:
-            html.write_text(view.html(doc_id, shown.text, shown.records, marks, shown.dropped), encoding="utf-8")
+            html.write_text(page.render(shown.doc_id, shown.text, shown.records, doc_marks, shown.dropped), encoding="utf-8")
         except OSError as exc:
             typer.echo(f"error: cannot write {html}: {exc.strerror or exc}", err=True)
             raise typer.Exit(1)
         typer.echo(f"wrote {html}")
     else:
-        console = Console(soft_wrap=True, highlight=False)
-        console.print(view.terminal(shown.text, marks, shown.dropped))
+        console = Console(highlight=False)
+        console.print(terminal.render(shown.text, doc_marks, shown.dropped))
         console.print()
-        console.print(view.terminal_legend())
+        console.print(terminal.legend())
     raise typer.Exit(0 if shown.records is not None else 1)
 
 
