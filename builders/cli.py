@@ -12,13 +12,19 @@ from typing import Annotated, Optional
 import typer
 
 from builders.__about__ import __version__
+from builders.present.help import CONTEXT, Command, Group
 
 app = typer.Typer(
+    cls=Group,
+    context_settings=CONTEXT,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="Build, validate and describe the GeoSignal corpus.",
 )
+
+
+CACHE_DEFAULT = "$XDG_CACHE_HOME/geosignal, else ~/.cache/geosignal"
 
 
 class FindingFormat(str, Enum):
@@ -31,6 +37,14 @@ class StatsFormat(str, Enum):
     table = "table"
     json = "json"
     markdown = "markdown"
+
+
+def _corpus_folder(corpus: Path) -> Path:
+    """A --corpus that names no folder is a usage error (exit 2), not a finding about documents."""
+    if not corpus.is_dir():
+        raise typer.BadParameter(f"{corpus} is not a folder" + ("" if corpus.exists() else " (it does not exist)"),
+                                 param_hint="--corpus")
+    return corpus
 
 
 def _version(value: bool) -> None:
@@ -46,7 +60,7 @@ def main(
     """GeoSignal: news articles -> schema-validated entities, events and stances."""
 
 
-@app.command()
+@app.command(cls=Command)
 def validate(
     paths: list[Path] = typer.Argument(None, help="Corpus folders, document folders or files in them (default: corpus)."),
     format: FindingFormat = typer.Option(FindingFormat.text, "--format", "-f", help="text for people, json for tools, github for Actions."),
@@ -54,8 +68,8 @@ def validate(
     changed_since: Optional[str] = typer.Option(
         None, "--changed-since", metavar="REF",
         help="Only the documents changed, added or renamed since this git ref, and untracked ones (for pull requests)."),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes [default: the machine's cores]."),
-    cache: Optional[Path] = typer.Option(None, "--cache", help="Where the fingerprints of unchanged sources are kept, for the duplicate check [default: $XDG_CACHE_HOME/geosignal]."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, show_default="the machine's cores", help="Worker processes."),
+    cache: Optional[Path] = typer.Option(None, "--cache", show_default=CACHE_DEFAULT, help="Where the fingerprints of unchanged sources are kept, for the duplicate check."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Read every source of the corpus for the duplicate check; keep nothing."),
 ) -> None:
     """Check corpus documents: every finding names a file, a line where there is one, a code and a hint.
@@ -87,7 +101,7 @@ def validate(
     raise typer.Exit(0 if report.ok else 1)
 
 
-@app.command()
+@app.command(cls=Command)
 def new(
     source_file: Optional[Path] = typer.Argument(None, help="The raw article, as received (UTF-8); a Markdown file's front matter fills the metadata."),
     doc_id: Optional[str] = typer.Option(None, "--doc-id", help="The document id (default: the file's stem if valid, else its slug, else a sha256 prefix)."),
@@ -132,12 +146,12 @@ def new(
                f"      then `geosignal validate {result.folder}`")
 
 
-@app.command()
+@app.command(cls=Command)
 def build(
-    corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder."),
+    corpus: Path = typer.Option(Path("corpus"), "--corpus", callback=_corpus_folder, help="The corpus folder."),
     out: Path = typer.Option(Path("dist"), "--out", help="The dataset folder to (re)write."),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes [default: the machine's cores]."),
-    cache: Optional[Path] = typer.Option(None, "--cache", help="Cache of built documents [default: $XDG_CACHE_HOME/geosignal]."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, show_default="the machine's cores", help="Worker processes."),
+    cache: Optional[Path] = typer.Option(None, "--cache", show_default=CACHE_DEFAULT, help="Cache of built documents."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Rebuild every document; read and write no cache."),
     redistributable_only: bool = typer.Option(False, "--redistributable-only",
                                               help="Leave out the documents whose licence forbids redistribution (a build to publish)."),
@@ -172,12 +186,12 @@ def build(
     typer.echo(f"wrote {out} ({rows}; documents by split: {', '.join(f'{n} {s}' for s, n in docs.items())})")
 
 
-@app.command()
+@app.command(cls=Command)
 def stats(
     dataset_dir: Optional[Path] = typer.Argument(None, help="A built dataset folder; without it, the corpus is read."),
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder, when no DATASET_DIR is given."),
-    format: StatsFormat = typer.Option(StatsFormat.table, "--format", "-f"),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes [default: the machine's cores]."),
+    format: StatsFormat = typer.Option(StatsFormat.table, "--format", "-f", help="table for people (one table per layer, a column per split), json for tools, markdown for the datasheet."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, show_default="the machine's cores", help="Worker processes."),
     update: Optional[Path] = typer.Option(None, "--update", help="With --format markdown: rewrite the <!-- stats:begin/end --> block of this file (DATASHEET.md)."),
 ) -> None:
     """Documents, tokens, entities and mentions by type, events by type and realis, stances by polarity."""
@@ -187,6 +201,8 @@ def stats(
         typer.echo("error: --update writes markdown; add --format markdown", err=True)
         raise typer.Exit(2)
 
+    if dataset_dir is None:
+        _corpus_folder(corpus)
     if dataset_dir is not None:
         from builders.dataset.read import read_dataset
         from builders.dataset.write import is_previous_build
@@ -237,11 +253,11 @@ def stats(
             console.print(table)
 
 
-@app.command()
+@app.command(cls=Command)
 def publish(
     dist_dir: Path = typer.Argument(Path("dist"), help="The built dataset folder."),
     repo_id: str = typer.Option(..., "--repo-id", help="The Hub dataset repository, OWNER/NAME."),
-    revision: Optional[str] = typer.Option(None, "--revision", help="Branch to commit to (created if missing) [default: main]."),
+    revision: Optional[str] = typer.Option(None, "--revision", show_default="main", help="Branch to commit to (created if missing)."),
     create_pr: bool = typer.Option(False, "--create-pr", help="Open a pull request against main instead of committing."),
     private: bool = typer.Option(False, "--private", help="Create the repository private (an existing one keeps its visibility)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan and stop; nothing is sent."),
@@ -280,7 +296,7 @@ def publish(
     typer.echo(f"published: {url}")
 
 
-version_app = typer.Typer(no_args_is_help=True, help="The dataset's semantic version (geosignal.toml).")
+version_app = typer.Typer(cls=Group, no_args_is_help=True, help="The dataset's semantic version (geosignal.toml).")
 app.add_typer(version_app, name="version")
 
 
@@ -290,7 +306,7 @@ class VersionPart(str, Enum):
     patch = "patch"
 
 
-@version_app.command("show")
+@version_app.command("show", cls=Command)
 def version_show() -> None:
     """Print the dataset version the next build will carry."""
     from builders.release.metadata import dataset_version
@@ -299,7 +315,7 @@ def version_show() -> None:
     typer.echo(f"dataset {dataset_version()} (builder {__version__}, schema {schema_version()})")
 
 
-@version_app.command("bump")
+@version_app.command("bump", cls=Command)
 def version_bump(
     part: VersionPart = typer.Argument(..., help="major: existing data changed; minor: data added; patch: same data."),
     project: Path = typer.Option(Path("."), "--project", help="The folder holding geosignal.toml and CHANGELOG.md."),
@@ -315,7 +331,7 @@ def version_bump(
     typer.echo(f"dataset version {old} -> {new}; describe the release in {project / CHANGELOG}")
 
 
-@app.command()
+@app.command(cls=Command)
 def show(
     document: Annotated[str, typer.Argument(metavar="DOC", help="A document id of the corpus, or the path of a document folder.")],
     corpus: Annotated[Path, typer.Option("--corpus", help="The corpus the id is looked up in.")] = Path("corpus"),
@@ -368,7 +384,7 @@ class ExportFormat(str, Enum):
     inception = "inception"
 
 
-@app.command()
+@app.command(cls=Command)
 def export(
     dataset_dir: Optional[Path] = typer.Argument(None, help="A built dataset folder; without it, the corpus is read."),
     format: ExportFormat = typer.Option(..., "--format", "-f", help="brat standoff, CoNLL BIO columns, JSON Lines, a spaCy DocBin, or INCEpTION (UIMA CAS XMI + project zip; reads the corpus)."),
@@ -380,6 +396,8 @@ def export(
     from builders.report import render
     from builders.dataset.write import is_previous_build
 
+    if dataset_dir is None:
+        _corpus_folder(corpus)
     if format is ExportFormat.inception:
         _require_inception(dataset_dir is None, "export --format inception reads the corpus (--corpus), not a built dataset")
     if dataset_dir is not None:
@@ -419,11 +437,11 @@ def _require_inception(usage_ok: bool = True, usage: str = "") -> None:
         raise typer.Exit(2)
 
 
-import_app = typer.Typer(no_args_is_help=True, help="Read annotations made in another tool back into annotation.yaml.")
+import_app = typer.Typer(cls=Group, no_args_is_help=True, help="Read annotations made in another tool back into annotation.yaml.")
 app.add_typer(import_app, name="import")
 
 
-@import_app.command("inception")
+@import_app.command("inception", cls=Command)
 def import_inception(
     path: Annotated[Path, typer.Argument(help="An XMI, a folder of XMIs, or a zip exported from INCEpTION.")],
     corpus: Annotated[Path, typer.Option("--corpus", help="The corpus the documents were exported from.")] = Path("corpus"),
@@ -453,7 +471,7 @@ class ScoreFormat(str, Enum):
     markdown = "markdown"
 
 
-@app.command()
+@app.command(cls=Command)
 def agree(
     a: Annotated[Optional[Path], typer.Argument(help="Annotation A: a file, a document folder or a corpus.")] = None,
     b: Annotated[Optional[Path], typer.Argument(help="Annotation B (the reference for P/R): same kinds as A.")] = None,
@@ -485,7 +503,7 @@ def agree(
     raise typer.Exit(run(first, second, "agree", format.value, labels, update))
 
 
-@app.command()
+@app.command(cls=Command)
 def evaluate(
     gold: Annotated[Path, typer.Argument(help="The reference: an annotation file, a document folder, a corpus or a built dataset.")],
     pred: Annotated[Path, typer.Argument(help="The prediction (e.g. a silver dataset): same kinds as GOLD.")],
@@ -508,7 +526,7 @@ class CodeFormat(str, Enum):
     text = "text"
 
 
-@app.command()
+@app.command(cls=Command)
 def code(
     path: Annotated[Optional[Path], typer.Argument(help="corpus/<doc_id> (coded in place) or a raw article file (added to --corpus with `new` first).")] = None,
     corpus: Annotated[Path, typer.Option("--corpus", help="Where a raw article's document folder is created.")] = Path("corpus"),
@@ -519,7 +537,7 @@ def code(
     cross_validate: Annotated[Optional[Path], typer.Option("--cross-validate", help="Score the coder on this gold corpus by document-level k-fold cross-validation (baseline and full coder).")] = None,
     folds: Annotated[int, typer.Option("--folds", min=2, help="With --cross-validate: the number of folds.")] = 5,
     report: Annotated[ScoreFormat, typer.Option("--report", help="With --cross-validate: markdown (the README tables), json (both full reports) or table.")] = ScoreFormat.markdown,
-    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="With --collection: build workers.")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, show_default="the machine's cores", help="With --collection: build workers.")] = None,
 ) -> None:
     """Draft a silver annotation with the rule-and-dictionary coder (every item origin: machine).
 
