@@ -19,8 +19,8 @@ from typing import Any
 from builders.present import palette
 from builders.present.marks import Names, link_target
 
-CHAR = 7.2  # px per character at the 13px font of the diagram (an estimate: no layout engine here)
-GAP = 22
+CHAR = 6.8  # px per character at the 13px font of the diagram (an estimate: no layout engine here)
+GAP = 16
 STEP = 24  # px of height per arc level
 MAX_CHARS = 30
 LAST = 10**12  # order of the nodes that have no place in this document's text
@@ -126,8 +126,8 @@ def svg(event: dict[str, Any], names: Names) -> str:
              f'viewBox="0 0 {width} {height}" role="img" aria-label="{_esc(_summary(event, names))}">']
     for n in nodes:
         parts.append(_node(n, base))
-    for arc in arcs:
-        parts.append(_arc(arc, origin, nodes[position[arc.target]], base))
+    drawn = [_arc(arc, origin, nodes[position[arc.target]], base) for arc in arcs]
+    parts += [line for line, _ in drawn] + [label for _, label in drawn]  # labels last: no line crosses one
     parts.append("</svg>")
     return "".join(parts)
 
@@ -152,7 +152,8 @@ def _node(n: Node, base: float) -> str:
             f'<text class="tag" x="{n.x:.1f}" y="{base + 34:.1f}" text-anchor="middle" fill="{palette.INK}">{_esc(n.tag)}</text></g>')
 
 
-def _arc(arc: Arc, origin: Node, target: Node, base: float) -> str:
+def _arc(arc: Arc, origin: Node, target: Node, base: float) -> tuple[str, str]:
+    """The arc (a group with its data and title) and, apart, its label."""
     colour = palette.LINK if arc.kind == "link" else palette.ARGUMENT
     side = 1 if target.x > origin.x else -1
     sx = origin.x + side * min(origin.width / 2 - 4, 5 * arc.level)  # fan out from the trigger
@@ -162,9 +163,11 @@ def _arc(arc: Arc, origin: Node, target: Node, base: float) -> str:
     data = "".join(f' data-{k}="{_esc(v)}"' for k, v in arc.data.items())
     label_w = len(arc.label) * 6.4 + 8
     mid, top = (sx + ex) / 2, y - 0.75 * h
-    return (f'<g class="arc {arc.kind}"{data}><title>{_esc(arc.title)}</title>'
+    line = (f'<g class="arc {arc.kind}"{data}><title>{_esc(arc.title)}</title>'
             f'<path d="M{sx:.1f},{y:.1f} C{sx:.1f},{y - h:.1f} {ex:.1f},{y - h:.1f} {ex:.1f},{y:.1f}" fill="none" '
             f'stroke="{colour}" stroke-width="1.5"{dash}/>'
-            f'<path d="M{ex:.1f},{y + 1:.1f} L{ex - 4:.1f},{y - 7:.1f} L{ex + 4:.1f},{y - 7:.1f} Z" fill="{colour}"/>'
-            f'<rect x="{mid - label_w / 2:.1f}" y="{top - 8:.1f}" width="{label_w:.1f}" height="15" rx="3" fill="{palette.PAPER}"/>'
-            f'<text class="label" x="{mid:.1f}" y="{top + 3.5:.1f}" text-anchor="middle" fill="{colour}">{_esc(arc.label)}</text></g>')
+            f'<path d="M{ex:.1f},{y + 1:.1f} L{ex - 4:.1f},{y - 7:.1f} L{ex + 4:.1f},{y - 7:.1f} Z" fill="{colour}"/></g>')
+    label = (f'<g class="arc-label"><title>{_esc(arc.title)}</title>'
+             f'<rect x="{mid - label_w / 2:.1f}" y="{top - 8:.1f}" width="{label_w:.1f}" height="15" rx="3" fill="{palette.PAPER}"/>'
+             f'<text class="label" x="{mid:.1f}" y="{top + 3.5:.1f}" text-anchor="middle" fill="{colour}">{_esc(arc.label)}</text></g>')
+    return line, label

@@ -110,7 +110,7 @@ def _css(types: list[str], pols: list[str]) -> str:
         f"body{{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;margin:1.5em auto;max-width:96em;"
         f"padding:0 1em;color:{ink};background:{paper};line-height:2.6}}",
         "h1{font-size:1.3em;line-height:1.3} h2{font-size:1.1em;line-height:1.3;margin:1.5em 0 0.5em}",
-        ".layout{display:grid;grid-template-columns:minmax(0,1fr) minmax(22em,34em);gap:2em;align-items:start}",
+        ".layout{display:grid;grid-template-columns:minmax(0,1fr) minmax(24em,42em);gap:2em;align-items:start}",
         "@media (max-width:70em){.layout{grid-template-columns:minmax(0,1fr)}}",
         ".panel{position:sticky;top:0;max-height:100vh;overflow-y:auto;line-height:1.4;font-size:0.9em}",
         ".doc{white-space:pre-wrap;font-size:1.05em}",
@@ -124,7 +124,7 @@ def _css(types: list[str], pols: list[str]) -> str:
         "vertical-align:super;margin-left:0.15em}",
         f".argument{{border-bottom:0.12em dotted {palette.ARGUMENT}}}",
         ".evidence{padding:0.1em 0;border-radius:0.2em;box-decoration-break:clone;-webkit-box-decoration-break:clone}",
-        ".evidence.first{border-left:0.25em solid;padding-left:0.15em}",
+        ".evidence.first{border-left-width:0.25em;border-left-style:solid;padding-left:0.15em}",
         ".evidence.last::after{content:'\\00a0' attr(data-holder) ': ' attr(data-label) ' \\2192\\00a0' attr(data-target);"
         "font-size:0.75em;font-style:italic;font-weight:600;margin-left:0.2em}",
         ".dropped{display:block;color:#595959;background:#f3f3f3;text-decoration:line-through;font-size:0.85em;"
