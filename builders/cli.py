@@ -25,6 +25,7 @@ app = typer.Typer(
 
 
 CACHE_DEFAULT = "$XDG_CACHE_HOME/geosignal, else ~/.cache/geosignal"
+VERBOSE_HELP = "List the notes too (findings that ask for nothing, e.g. overlapping spans the token views keep one of); else they are counted."
 
 
 class FindingFormat(str, Enum):
@@ -155,6 +156,7 @@ def build(
     no_cache: bool = typer.Option(False, "--no-cache", help="Rebuild every document; read and write no cache."),
     redistributable_only: bool = typer.Option(False, "--redistributable-only",
                                               help="Leave out the documents whose licence forbids redistribution (a build to publish)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP),
 ) -> None:
     """Validate the corpus and write the Hugging Face dataset folder (atomically).
 
@@ -175,12 +177,12 @@ def build(
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
     if not result.written:
-        typer.echo(render(result.report.findings, result.report.checked, "text"), nl=False, err=True)
+        typer.echo(render(result.report.findings, result.report.checked, "text", verbose), nl=False, err=True)
         typer.echo(f"build refused: fix the errors above; {out} was left as it was", err=True)
         raise typer.Exit(1)
     warnings = [f for f in result.report.findings if not f.is_error]
     if warnings:
-        typer.echo(render(warnings, result.report.checked, "text"), nl=False, err=True)
+        typer.echo(render(warnings, result.report.checked, "text", verbose), nl=False, err=True)
     rows = ", ".join(f"{n} {c}" for c, n in result.counts.items())
     docs = Counter(result.splits.values())
     typer.echo(f"wrote {out} ({rows}; documents by split: {', '.join(f'{n} {s}' for s, n in docs.items())})")
@@ -390,6 +392,7 @@ def export(
     format: ExportFormat = typer.Option(..., "--format", "-f", help="brat standoff, CoNLL BIO columns, JSON Lines, a spaCy DocBin, or INCEpTION (UIMA CAS XMI + project zip; reads the corpus)."),
     out: Path = typer.Option(..., "--out", help="The folder to (re)write, one set of files per split."),
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder, when no DATASET_DIR is given."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP),
 ) -> None:
     """Write the annotations for brat, CoNLL tools, JSON readers or spaCy (atomically)."""
     from builders.export import ExportRefused, ExportUnusable, export as run, from_corpus, from_dataset
@@ -418,7 +421,7 @@ def export(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2 if isinstance(exc, ExportUnusable) else 1)
     if warnings:
-        typer.echo(render(warnings, len(records.docs), "text"), nl=False, err=True)
+        typer.echo(render(warnings, len(records.docs), "text", verbose), nl=False, err=True)
     parts = ", ".join(f"{len(docs)} {split}" for split, docs in records.by_split().items())
     typer.echo(f"wrote {out} ({format.value}; documents: {parts})")
 
