@@ -192,44 +192,52 @@ def build(
 def stats(
     dataset_dir: Optional[Path] = typer.Argument(None, help="A built dataset folder; without it, the corpus is read."),
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder, when no DATASET_DIR is given."),
-    format: StatsFormat = typer.Option(StatsFormat.table, "--format", "-f", help="table for people (one table per layer, a column per split), json for tools, markdown for the datasheet."),
+    format: StatsFormat = typer.Option(StatsFormat.table, "--format", "-f", help="table for people (one table per layer, a column per split), json for tools (totals, and the same per split under by_split), markdown for the datasheet (totals, every label)."),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, show_default="the machine's cores", help="Worker processes."),
     update: Optional[Path] = typer.Option(None, "--update", help="With --format markdown: rewrite the <!-- stats:begin/end --> block of this file (DATASHEET.md)."),
 ) -> None:
-    """Documents, tokens, entities and mentions by type, events by type and realis, stances by polarity."""
-    from builders.dataset.stats import compute, tables, to_json, to_markdown
+    """Documents, tokens, entities and mentions by type, time expressions, events by type and realis, links, stances by polarity: per split and in total."""
+    from builders.dataset.splits import load_config
+    from builders.dataset.stats import by_split, compute, to_json, to_markdown
 
     if update is not None and format is not StatsFormat.markdown:
         typer.echo("error: --update writes markdown; add --format markdown", err=True)
         raise typer.Exit(2)
-
     if dataset_dir is None:
         _corpus_folder(corpus)
+    names = load_config().names
     if dataset_dir is not None:
-        from builders.dataset.read import read_dataset
+        from builders.dataset.read import read_dataset, read_splits
         from builders.dataset.write import is_previous_build
 
         if not is_previous_build(dataset_dir):
             typer.echo(f"error: {dataset_dir} is not a dataset folder written by `geosignal build`", err=True)
             raise typer.Exit(1)
-        result = compute(read_dataset(dataset_dir))
+        rows = read_dataset(dataset_dir)
+        result, per_split = compute(rows), by_split(rows, read_splits(dataset_dir), names)
     else:
         from builders.source import corpus as corpus_io
         from builders.run.pipeline import process
         from builders.report import render
+        from builders.dataset.splits import assign
         from builders.dataset.stats import empty, merge
 
         folders, findings = corpus_io.discover([corpus])
-        result = empty()
-        for chunk in process(folders, 3, workers, stats=True):
-            findings.extend(f for doc in chunk.docs for f in doc.findings if f.is_error)
-            if chunk.stats is not None:
-                result = merge(result, chunk.stats)
+        assignment = assign(f.doc_id for f in folders)
+        per_split = {name: empty() for name in dict.fromkeys([*names, *assignment.values()])}
+        for name in per_split:
+            for chunk in process([f for f in folders if assignment[f.doc_id] == name], 3, workers, stats=True):
+                findings.extend(f for doc in chunk.docs for f in doc.findings if f.is_error)
+                if chunk.stats is not None:
+                    per_split[name] = merge(per_split[name], chunk.stats)
         if findings:
             typer.echo(render(findings, len(folders), "text"), nl=False, err=True)
             raise typer.Exit(1)
+        result = empty()
+        for part in per_split.values():
+            result = merge(result, part)
     if format is StatsFormat.json:
-        typer.echo(to_json(result), nl=False)
+        typer.echo(to_json(result, per_split), nl=False)
     elif format is StatsFormat.markdown and update is not None:
         from builders.dataset.stats import embed
 
@@ -243,16 +251,10 @@ def stats(
         typer.echo(to_markdown(result), nl=False)
     else:
         from rich.console import Console
-        from rich.table import Table
 
-        console = Console()
-        for title, table_rows in tables(result):
-            table = Table(title=title, title_justify="left")
-            table.add_column("")
-            table.add_column("count", justify="right")
-            for name, value in table_rows:
-                table.add_row(str(name), f"{value:,}")
-            console.print(table)
+        from builders.present.stats import tables
+
+        Console(highlight=False).print(tables(result, per_split))
 
 
 @app.command(cls=Command)
