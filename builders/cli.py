@@ -500,6 +500,8 @@ def agree(
     if update is not None and format is not ScoreFormat.markdown:
         typer.echo("error: --update writes markdown; add --format markdown", err=True)
         raise typer.Exit(2)
+    if a is None:
+        _corpus_folder(corpus)
     first, second = (load(a), load(b)) if a is not None and b is not None else second_annotations(corpus)
     if a is None and not first.docs and not first.findings and not second.findings:
         typer.echo(f"error: no document of {corpus} has an annotation.b.yaml beside its annotation.yaml; "

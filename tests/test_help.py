@@ -49,7 +49,8 @@ def test_help_is_clean_and_h_is_help(words):
             assert "[default:" in block, f"{words}: {line.strip()} has no default shown"
 
 
-@pytest.mark.parametrize("command", [["build"], ["stats"], ["export", "--format", "jsonl", "--out", "x"], ["show", "doc"]])
+@pytest.mark.parametrize("command", [["build"], ["stats"], ["export", "--format", "jsonl", "--out", "x"], ["show", "doc"],
+                                     ["agree"]])
 def test_a_wrong_corpus_path_is_a_usage_error(tmp_path, command):
     result = invoke(*command, "--corpus", str(tmp_path / "nowhere"))
     assert result.exit_code == 2, result.output

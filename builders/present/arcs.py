@@ -123,7 +123,7 @@ def svg(event: dict[str, Any], names: Names) -> str:
     height = int(base + 44)
     origin = nodes[position[("trigger",)]]
     parts = [f'<svg class="arcs" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" role="img" aria-label="{_esc(_summary(event, names))}">']
+             f'viewBox="0 0 {width} {height}" role="img" aria-label="{_esc(_summary(event))}">']
     for n in nodes:
         parts.append(_node(n, base))
     drawn = [_arc(arc, origin, nodes[position[arc.target]], base) for arc in arcs]
@@ -132,7 +132,7 @@ def svg(event: dict[str, Any], names: Names) -> str:
     return "".join(parts)
 
 
-def _summary(event: dict[str, Any], names: Names) -> str:
+def _summary(event: dict[str, Any]) -> str:
     return f"{event['event_id']}: {event['type']} '{event['trigger']['text']}', {len(event['arguments'])} argument(s), {len(event['links'])} link(s)"
 
 
