@@ -43,10 +43,9 @@ def test_help_is_clean_and_h_is_help(words):
     assert short.stdout == long.stdout
     assert "<bool>" not in long.stdout  # a flag takes no value
     assert not re.search(r"\w \.", long.stdout), "a space before a full stop: text eaten by the markup?"
-    for line in long.stdout.splitlines():
-        if re.search(r"--(workers|cache)\b", line) and "--no-cache" not in line:
-            block = long.stdout[long.stdout.index(line):].split("│ --", 2)[1]  # the option's rows
-            assert "[default:" in block, f"{words}: {line.strip()} has no default shown"
+    for option in re.split(r"\n(?=│\s+-)", long.stdout):  # one block of rows per option
+        if re.match(r"│\s+--(workers|cache)\s", option):
+            assert "[default:" in option, f"{words}: {option.splitlines()[0].strip()} has no default shown"
 
 
 @pytest.mark.parametrize("command", [["build"], ["stats"], ["export", "--format", "jsonl", "--out", "x"], ["show", "doc"],
