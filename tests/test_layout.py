@@ -24,7 +24,7 @@ PACKAGE = REPO / "builders"
 LAYERS: list[set[str]] = [
     {"__about__", "files", "findings", "formats"},  # base: no project import at all
     {"schema"},  # schema/*.json -> validators, Features, Arrow schemas
-    {"report"},  # findings -> text, JSON, GitHub annotations
+    {"report", "present"},  # findings -> text, JSON, GitHub annotations; drawing for people (terminal, HTML, help)
     {"source"},  # document folders read (level-1 file rules), raw text -> clean text
     {"annotation"},  # annotation.yaml parsed, spans resolved, records made
     {"check"},  # the checks, one module per level, and across documents
