@@ -7,7 +7,6 @@ step is a seam: another engine gives the same bytes.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -19,17 +18,12 @@ import pytest
 import builders
 import builders.run.runner as runner
 
-from conftest import REPO, annotation, edit
+from conftest import REPO, annotation, edit, tree_digest as digest
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate  # noqa: E402
 
 DOCS = 12
-
-
-def digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")

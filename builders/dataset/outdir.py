@@ -70,12 +70,6 @@ def check_target(out: Path, protected: list[Path], what: str = "build") -> None:
             raise OutputUnusable(f"--out {out} contains {folder}, which the {what} reads; choose a folder outside it")
 
 
-def check(out: Path, protected: list[Path], what: str = "build") -> None:
-    """The one safety check of an output folder: ``check_target``, then ``check_owned``."""
-    check_target(out, protected, what)
-    check_owned(out, what)
-
-
 def check_owned(out: Path, what: str = "build") -> None:
     """Refuse unless ``out`` is missing, empty, or holds exactly the files its manifest lists."""
     if not out.exists():
