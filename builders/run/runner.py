@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from builders.__about__ import __version__
-from builders.check.corpus import Report, corpus_findings
+from builders.check.corpus import LEVEL as CORPUS_CHECKS_LEVEL, Report, corpus_findings
 from builders.check.duplicates import Packed
 from builders.dataset.stats import empty, merge
 from builders.dataset.tokens import pipeline as spacy_pipeline
@@ -42,7 +42,6 @@ from builders.source.corpus import DocFolder, discover, display, read
 
 AVERAGE_CHUNK = 32  # documents per chunk on average: an edit reruns ~32 documents (a fraction of a second)
 MAX_CHUNK = 128
-CORPUS_CHECKS_LEVEL = 3  # the checks across documents (duplicates, cross-document links) belong to level 3
 
 
 def default_cache_dir() -> Path:
@@ -182,9 +181,13 @@ class CorpusRun:
         self.workers, self.engine = workers, engine
         self._fingerprints = Packed()  # one per folder, for the checks across documents
         self._links: list[list] = []  # cross-document event links, one (mostly empty) list per folder
+        self._started = False
 
     def batches(self, splits: Mapping[str, str] | None = None) -> Iterator[ChunkResult]:
         """The chunks' results in corpus order; ``splits`` (doc id -> split) groups their tables and counts."""
+        if self._started:
+            raise RuntimeError("a CorpusRun is one pass over the corpus; start another for another pass")
+        self._started = True
         preload = spacy_pipeline if self.job.tables and self.cache is None else None
         engine = self.engine or LocalPool(self.workers, preload=preload)
         # with a cache, a rerun may need spaCy for no chunk at all: it is loaded only where needed
