@@ -134,3 +134,9 @@ def released(tmp_path_factory) -> Path:
     result = cli("build", "--corpus", str(corpus), "--out", str(out), "--redistributable-only")
     assert result.returncode == 0, result.stderr
     return out
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """sha256 of every file under ``folder``, by relative path: two folders with equal digests are byte-identical."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -40,7 +40,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    return write_corpus(tmp_path / "corpus", range(40))  # several chunks (pipeline.AVERAGE_CHUNK)
+    return write_corpus(tmp_path / "corpus", range(40))  # several chunks (runner.AVERAGE_CHUNK)
 
 
 # --- 1. the cache holds data, signed; nothing in it runs or ships ---------------------------------
@@ -112,9 +112,9 @@ def test_an_unusable_cache_path_builds_without_it_and_says_so(corpus, tmp_path, 
     result = build(corpus, tmp_path / "dist", workers=1, cache=cache)
     assert result.written and len(result.notes) == 1 and "building without it" in result.notes[0]
     assert blocker.read_text() == "x"
-    from builders.check.validate import validate
+    from builders import validate
 
-    assert validate([corpus], workers=1, cache_dir=cache).ok
+    assert validate([corpus], workers=1, cache=cache).ok
 
 
 def test_the_cli_prints_the_cache_note_and_exits_0(corpus, tmp_path):
@@ -165,8 +165,8 @@ def test_build_refuses_a_build_whose_files_were_edited(corpus, tmp_path):
 
 
 def test_out_inside_or_above_the_corpus_or_a_link_is_a_usage_error(tmp_path):
-    from builders.export import ExportUnusable, export, from_corpus
     from builders.dataset.outdir import OutputUnusable
+    from builders.export import export, from_corpus
 
     corpus = write_corpus(tmp_path / "work" / "corpus", range(2))
     (corpus / "README.md").write_text(f"{MARKER}\n")  # a corpus README quoting the marker
@@ -181,7 +181,7 @@ def test_out_inside_or_above_the_corpus_or_a_link_is_a_usage_error(tmp_path):
                      (link, "symbolic link"), (tmp_path / "a-file" / "dist", "not a folder")]:
         with pytest.raises(OutputUnusable, match=why):
             build(corpus, out, workers=1)
-        with pytest.raises(ExportUnusable, match=why):
+        with pytest.raises(OutputUnusable, match=why):
             export(records, "jsonl", out, corpus)
     assert tree(tmp_path / "work") == before and not any((tmp_path / "elsewhere").iterdir())
     for command in (["build"], ["export", "--format", "jsonl"]):  # the CLI: a usage error, exit 2
@@ -523,7 +523,7 @@ def test_a_tampered_fingerprint_store_does_not_hide_a_byte_identical_copy(tmp_pa
     import shutil
     import sqlite3
 
-    from builders.check.validate import validate
+    from builders import validate
     from test_changes import SMALL, git
 
     repo = tmp_path / "repo"
@@ -533,13 +533,13 @@ def test_a_tampered_fingerprint_store_does_not_hide_a_byte_identical_copy(tmp_pa
     git(repo, "commit", "-qm", "corpus")
     shutil.copytree(repo / "corpus" / "good_doc", repo / "corpus" / "zz_copy")
     cache = tmp_path / "cache"
-    first = validate([repo / "corpus" / "zz_copy"], workers=1, cache_dir=cache)
+    first = validate([repo / "corpus" / "zz_copy"], workers=1, cache=cache)
     assert any(f.code == "duplicate-document" for f in first.findings)
     db = sqlite3.connect(cache / "fingerprints.sqlite3")
     with db:
         db.execute("UPDATE fingerprints SET sha256 = ?, normalised = ?", ("1" * 64, "2" * 64))
     db.close()
-    again = validate([repo / "corpus" / "zz_copy"], workers=1, cache_dir=cache)
+    again = validate([repo / "corpus" / "zz_copy"], workers=1, cache=cache)
     dup = [f.message for f in again.findings if f.code == "duplicate-document"]
     assert dup and "byte-identical" in dup[0] and "'good_doc'" in dup[0]
     db = sqlite3.connect(cache / "fingerprints.sqlite3")
@@ -548,7 +548,7 @@ def test_a_tampered_fingerprint_store_does_not_hide_a_byte_identical_copy(tmp_pa
     db.close()
     (repo / "corpus" / "zz_copy" / "source.txt").write_bytes(
         (repo / "corpus" / "good_doc" / "source.txt").read_bytes().replace(b"\n", b"\n\n"))  # a re-wrapped copy
-    rewrapped = validate([repo / "corpus" / "zz_copy"], workers=1, cache_dir=cache)
+    rewrapped = validate([repo / "corpus" / "zz_copy"], workers=1, cache=cache)
     assert any("the same text" in f.message for f in rewrapped.findings if f.code == "duplicate-document")
 
 

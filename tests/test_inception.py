@@ -24,7 +24,7 @@ from builders.export import export as run_export, from_corpus
 from builders.inception import typesystem as T
 from builders.inception.importer import import_xmis
 from builders.report import render
-from builders.check.validate import validate
+from builders import validate
 from builders.inception.from_xmi import read_xmi
 from builders.inception.merge import dump, load
 from builders.inception.model import from_annotation
@@ -32,7 +32,7 @@ from builders.inception.quotes import quote_ref
 from builders.inception.to_xmi import document_xmi
 from builders.annotation.resolve import resolve
 from builders.schema import schemas
-from builders.check.validate import load_records
+from builders import load_corpus
 from builders.dataset.read import read_dataset
 from builders.annotation.yamlio import parse_yaml
 
@@ -143,7 +143,7 @@ def _models(corpus: Path, texts: dict[str, str]) -> dict[str, str]:
 
 def _records(corpus: Path) -> dict[str, dict]:
     out = {}
-    for doc in load_records([corpus]):
+    for doc in load_corpus([corpus])[0].docs:
         rows = {c: sorted((json.dumps(r, sort_keys=True) for r in doc.config(c))) for c in ("documents", "entities", "stances")}
         rows["events"] = sorted(json.dumps({**r, "links": sorted(map(str, r["links"]))}, sort_keys=True) for r in doc.events)
         rows["times"] = sorted(json.dumps(t, sort_keys=True) for t in doc.times or ())
@@ -161,7 +161,7 @@ def test_the_xmi_alone_carries_every_record(which, tmp_path):
     else:
         write_layers_corpus(corpus)
     expected = _records(corpus)
-    texts = {doc.doc_id: doc.documents[0]["text"] for doc in load_records([corpus])}
+    texts = {doc.doc_id: doc.documents[0]["text"] for doc in load_corpus([corpus])[0].docs}
     models = _models(corpus, texts)
     out = export(corpus, tmp_path / "export")
     _without_items(corpus)

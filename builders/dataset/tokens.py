@@ -17,6 +17,8 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from builders.source.corpus import MAX_SOURCE_BYTES
+
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
@@ -70,7 +72,6 @@ def pipeline() -> "Language":
 
     if not Language.has_factory(PARAGRAPH_BREAKS):
         Language.component(PARAGRAPH_BREAKS, func=_paragraph_breaks)
-    from builders.source.corpus import MAX_SOURCE_BYTES
 
     nlp = spacy.blank("en")
     # spaCy refuses texts over 1,000,000 characters by default (a guard for its memory-hungry
