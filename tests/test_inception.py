@@ -264,6 +264,25 @@ def test_a_removed_stance_arrives_as_its_lines_removed(layers, tmp_path):
     assert "# Borealis approves of the drill" in after
 
 
+def test_removed_items_leave_the_comments_of_the_others(layers, tmp_path):
+    def remove(cas):  # an event between two others, with its links, and every stance
+        said = _first(cas, T.EVENT, id="ev_said")
+        for link in list(cas.select(T.EVENT_LINK)):
+            if link.Governor == said:
+                cas.remove(link)
+        cas.remove(said)
+        for stance in list(cas.select(T.STANCE)):
+            cas.remove(stance)
+
+    before, after, result = _edit_and_import(layers, tmp_path, remove)
+    removed, added = yaml_diff(before, after)
+    assert added == ["stances: []"] and "stances:" in removed and "  - id: ev_said" in removed
+    assert "# --- the last sentence ---" in after  # it stood below the removed event, above the next one
+    assert after.index("  # --- the last sentence ---") < after.index("  - id: ev_next")
+    assert "# Borealis approves of the drill" not in after  # it was the removed stance's
+    assert "removed events ev_said" in result.stdout and "removed stances st_praise" in result.stdout
+
+
 def test_accepting_a_silver_item_drops_its_machine_origin(layers, tmp_path):
     def accept(cas):
         for mention in cas.select(T.MENTION):

@@ -76,6 +76,79 @@ def _set(node, key: str, value: Any, required: bool = False, after: str | None =
         node[key] = value
 
 
+ITEM_COLUMN = 2  # where the items of a section (and the comments between them) start
+
+
+def _pop_tail(node) -> list:
+    """The comments after a block node's last line, taken from wherever ruamel keeps them (the
+    deepest last collection's end, or the slot after its last scalar): a header above the next
+    item or section is one of them."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if not isinstance(node, (CommentedMap, CommentedSeq)) or not len(node) or node.fa.flow_style():
+        return []
+    last = next(reversed(node)) if isinstance(node, CommentedMap) else len(node) - 1
+    out = _pop_tail(node[last])
+    slot = node.ca.items.get(last)
+    at = 2 if isinstance(node, CommentedMap) else 0
+    if slot and slot[at] is not None:
+        out += _lines_after(slot[at]) if not isinstance(slot[at], list) else slot[at]
+        slot[at] = None
+    if node.ca.end:
+        out, node.ca.end = out + node.ca.end, []
+    return out
+
+
+def _lines_after(token) -> list:
+    """The comment after a scalar begins with the rest of its line (an end of line, or a comment on
+    it): the lines below it, one token each at its own column, as ruamel keeps comments between items."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    out, lines = [], token.value.split("\n")[1:]
+    for line in lines[:-1] if lines and not lines[-1] else lines:
+        column = len(line) - len(line.lstrip(" "))
+        out.append(CommentToken(line.lstrip(" ") + "\n", CommentMark(column), None))
+    return out
+
+
+def _keep_comments(root, name: str, kept: list[bool]) -> None:
+    """Before items of ``root[name]`` are deleted: the comments that stood between them at the
+    items' level or above (section and paragraph headers, blank lines) move to the next item
+    kept, or after the last one; those indented deeper belonged to a deleted item and go with
+    it. A section left empty becomes ``name: []``, followed by what stood after it."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    seq, carry = root[name], []
+    for i, keep in enumerate(kept):
+        slot = seq.ca.items.get(i)
+        if not keep:
+            if slot:
+                carry += [t for t in (slot[1] or [])] + ([slot[0]] if slot[0] is not None else [])
+                seq.ca.items[i] = [None, None, None, None]
+            carry += _pop_tail(seq[i])
+        elif carry:
+            slot = seq.ca.items.setdefault(i, [None, None, None, None])
+            slot[1] = [t for t in carry if t.column <= ITEM_COLUMN] + (slot[1] or [])
+            carry = []
+    carry = [t for t in carry if t.column <= (ITEM_COLUMN if any(kept) else 0)]
+    if any(kept):
+        if carry:
+            if seq.ca.comment is None:  # ruamel writes a sequence's end comments only beside a comment list
+                seq.ca.comment = [None, None]
+            seq.ca.end = (seq.ca.end or []) + carry
+        return
+    empty = CommentedSeq()
+    empty.fa.set_flow_style()
+    root[name] = empty
+    if carry:  # one token after the value, as ruamel keeps a comment after a scalar
+        first = carry[0]
+        first.value = "\n" + "".join(t.value for t in carry)
+        root.ca.items[name] = [None, None, first, None]
+    else:
+        root.ca.items.pop(name, None)
+
+
 def _origin(node, origin: str) -> None:
     _set(node, "origin", None if origin == "human" else origin)
 
@@ -106,11 +179,15 @@ class Merger:
             keys = list(self.root)
             at = keys.index("events") if name == "times" and "events" in keys else len(keys)
             self.root.insert(at, name, seq)
+        kept = [seq[i]["id"] in new for i in range(len(seq))]
+        if not all(kept):
+            self.changes += [f"removed {name} {seq[i]['id']}" for i in range(len(seq)) if not kept[i]]
+            _keep_comments(self.root, name, kept)
+            seq = self.root[name]  # a new, empty one when nothing was kept
         for i in reversed(range(len(seq))):
             item_id = seq[i]["id"]
             if item_id not in new:
                 del seq[i]
-                self.changes.append(f"removed {name} {item_id}")
             elif not same(old[item_id], new[item_id]):
                 patch(seq[i], old[item_id], new[item_id])
                 self.changes.append(f"changed {name} {item_id}")
