@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -85,10 +86,60 @@ def folder_cache(folder: Path) -> Path:
     return _HF_CACHE / "per-folder" / hashlib.sha256(str(Path(folder).resolve()).encode()).hexdigest()[:16]
 
 
-def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run the real command line (the same entry point as the `geosignal` script)."""
+@dataclass
+class Ran:
+    """What a run of the command line left: its exit code and what it printed (as subprocess.run gives)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+# What every run sees, whatever the shell running pytest exports: no traceback switch, the width CI's
+# pipes give (rich reads COLUMNS before the terminal's size), no forced colours.
+CLI_ENV = {"GEOSIGNAL_DEBUG": "", "COLUMNS": "80", "FORCE_COLOR": None, "TTY_COMPATIBLE": None}
+
+
+def cli(*args: str, cwd: Path | None = None, env: dict[str, str | None] | None = None) -> Ran:
+    """Run the command line in this process, as the `geosignal` script does: the console entry point
+    (``builders.cli.run``, with its exit codes and its last-resort handler) with this argv, its own
+    stdin/stdout/stderr and environment (click's CliRunner isolation), in ``cwd`` (default: the
+    repository, as before).
+
+    A new interpreter per call cost seconds of imports each; the few tests of the installed command
+    and of killed processes use :func:`cli_process`.
+    """
+    from click.testing import CliRunner
+
+    from builders import cli as cli_module
+
+    argv, here = sys.argv, os.getcwd()
+    code: int | str | None = 0
+    with CliRunner().isolation(env={**CLI_ENV, **(env or {})}) as (out, err, _):
+        try:
+            os.chdir(cwd or REPO)
+            sys.argv = ["geosignal", *args]
+            cli_module.run()
+        except SystemExit as exc:
+            code = exc.code
+        finally:
+            sys.argv = argv
+            os.chdir(here)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        stdout, stderr = out.getvalue(), err.getvalue()
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):  # sys.exit("message"): printed on stderr, exit 1
+        stderr, code = stderr + f"{code}\n", 1
+    return Ran(code, stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"))
+
+
+def cli_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the installed `geosignal` script in a new process: for the tests of the entry point itself."""
+    script = Path(sys.executable).parent / "geosignal"
     return subprocess.run(
-        [sys.executable, "-m", "builders", *args],
+        [str(script), *args],
         capture_output=True, text=True, cwd=cwd or REPO, env={**os.environ, "GEOSIGNAL_DEBUG": ""},
     )
 
@@ -106,7 +157,7 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> int:
     return line
 
 
-def assert_no_traceback(result: subprocess.CompletedProcess) -> None:
+def assert_no_traceback(result: Ran | subprocess.CompletedProcess) -> None:
     assert "Traceback" not in result.stdout + result.stderr
     assert "internal error" not in result.stdout + result.stderr
 
