@@ -70,16 +70,32 @@ def built_real(tmp_path_factory) -> Path:
     return _built(tmp_path_factory, "build-real", REAL_CORPUS)
 
 
+_LOADED: dict[tuple, object] = {}
+
+
 def load_dataset(folder: Path, *args, **kwargs):
     """``datasets.load_dataset`` of a built folder, with a cache of its own.
 
     datasets (5.2) keys its cache of a local folder by the folder's name and its file names, not
     by its path or the files' times, so two different folders both named ``dist`` would be read
     from one cache entry: the second load would return the first folder's rows.
+
+    A folder is loaded once per session while its files stay as they were (names, sizes, times):
+    the session fixtures' builds are loaded by many tests, and each load parses the card's YAML
+    again (about a second). The result is not modified by any test (datasets returns new objects).
     """
     import datasets
 
-    return datasets.load_dataset(str(folder), *args, cache_dir=str(folder_cache(folder)), **kwargs)
+    folder = Path(folder)
+    key = (str(folder.resolve()), args, tuple(sorted(kwargs.items())), _files_state(folder))
+    if key not in _LOADED:
+        _LOADED[key] = datasets.load_dataset(str(folder), *args, cache_dir=str(folder_cache(folder)), **kwargs)
+    return _LOADED[key]
+
+
+def _files_state(folder: Path) -> tuple:
+    return tuple((str(p.relative_to(folder)), st.st_size, st.st_mtime_ns)
+                 for p in sorted(folder.rglob("*")) if p.is_file() for st in [p.stat()])
 
 
 def folder_cache(folder: Path) -> Path:
