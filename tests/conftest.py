@@ -16,6 +16,12 @@ import pytest
 
 os.environ["HF_DATASETS_OFFLINE"] = "1"
 os.environ["HF_HUB_OFFLINE"] = "1"
+# What every command run sees, in this process or a new one, whatever the shell running pytest
+# exports: the width CI's pipes give (rich reads COLUMNS before the terminal's size), no forced
+# colours. A test sets its own with monkeypatch or cli(env=...).
+os.environ["COLUMNS"] = "80"
+for _name in ("FORCE_COLOR", "TTY_COMPATIBLE", "NO_COLOR"):
+    os.environ.pop(_name, None)
 # datasets reads its cache location when it is imported, before any fixture runs: set it here
 _HF_CACHE = Path(tempfile.mkdtemp(prefix="geosignal-tests-hf-"))
 atexit.register(shutil.rmtree, _HF_CACHE, True)
@@ -111,17 +117,13 @@ class Ran:
     stderr: str
 
 
-# What every run sees, whatever the shell running pytest exports: no traceback switch, the width CI's
-# pipes give (rich reads COLUMNS before the terminal's size), no forced colours.
-CLI_ENV = {"GEOSIGNAL_DEBUG": "", "COLUMNS": "80", "FORCE_COLOR": None, "TTY_COMPATIBLE": None}
-
-
 def cli(*args: str, cwd: Path | None = None, env: dict[str, str | None] | None = None) -> Ran:
     """Run the command line in this process, as the `geosignal` script does: the console entry point
     (``builders.cli.run``, with its exit codes and its last-resort handler) with this argv, its own
-    stdin/stdout/stderr and environment (click's CliRunner isolation), in ``cwd`` (default: the
-    repository, as before).
+    stdin/stdout/stderr (click's CliRunner isolation), in ``cwd`` (default: the repository).
 
+    The environment is the session's (set above: COLUMNS, no forced colours) with ``env`` on top
+    for this call only (a value None removes a variable), and never GEOSIGNAL_DEBUG.
     A new interpreter per call cost seconds of imports each; the few tests of the installed command
     and of killed processes use :func:`cli_process`.
     """
@@ -131,7 +133,7 @@ def cli(*args: str, cwd: Path | None = None, env: dict[str, str | None] | None =
 
     argv, here = sys.argv, os.getcwd()
     code: int | str | None = 0
-    with CliRunner().isolation(env={**CLI_ENV, **(env or {})}) as (out, err, _):
+    with CliRunner().isolation(env={"GEOSIGNAL_DEBUG": "", **(env or {})}) as (out, err, _):
         try:
             os.chdir(cwd or REPO)
             sys.argv = ["geosignal", *args]
