@@ -1,6 +1,6 @@
 """The INCEpTION round trip: export to UIMA CAS XMI, import back into annotation.yaml.
 
-Every test works on a corpus made for it (the fixture corpus or tests/inception_corpus.py), never
+Every test works on a corpus made for it (the fixture corpus or gencorpus.write_layers_corpus), never
 on corpus/. The XMIs are edited with cassis, the library INCEpTION's Python users use.
 """
 
@@ -102,13 +102,15 @@ def yaml_diff(before: str, after: str) -> tuple[list[str], list[str]]:
 
 # --- round trip -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("which", ["fixture", "layers"])
-def test_round_trip_builds_byte_identical_parquet(which, tmp_path):
-    corpus = tmp_path / "corpus"
-    if which == "fixture":
-        shutil.copytree(CORPUS, corpus)
-    else:
-        write_layers_corpus(corpus)
+@pytest.fixture(params=["fixture", "layers"])
+def corpus(request, tmp_path: Path) -> Path:
+    """A writable copy of the fixture corpus, or the corpus with every layer."""
+    if request.param == "fixture":
+        return Path(shutil.copytree(CORPUS, tmp_path / "corpus"))
+    return write_layers_corpus(tmp_path / "corpus")
+
+
+def test_round_trip_builds_byte_identical_parquet(corpus, tmp_path):
     before = build(corpus, tmp_path / "dist1")
     yaml_before = tree_bytes(corpus, "*/annotation.yaml")
     out = export(corpus, tmp_path / "export")

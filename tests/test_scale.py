@@ -20,15 +20,15 @@ from conftest import REPO, edit, load_dataset
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate  # noqa: E402
 
-DOCS = 40
+DOCS = 20
 
 
 @pytest.fixture(autouse=True, scope="module")
 def _small_chunks():
-    """Chunks of ~4 documents, so that 40 documents make many chunks (forked workers inherit this)."""
+    """Chunks of ~2 documents, so that 20 documents make many chunks (forked workers inherit this)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(runner, "AVERAGE_CHUNK", 4)
-        patch.setattr(runner, "MAX_CHUNK", 16)
+        patch.setattr(runner, "AVERAGE_CHUNK", 2)
+        patch.setattr(runner, "MAX_CHUNK", 8)
         yield
 
 
