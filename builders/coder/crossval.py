@@ -18,7 +18,8 @@ from typing import Any
 from builders.source import corpus as corpus_io
 from builders.findings import Finding
 from builders.coder import Article, code
-from builders.coder.lexicon import Lexicon, learn
+from builders.coder.lexicon import Lexicon
+from builders.coder.training import fit
 
 SUMMARY = (  # (row label, layer, match) of the README tables
     ("mentions", "mentions", "overlap"), ("mentions (exact)", "mentions", "exact"),
@@ -117,7 +118,7 @@ def cross_validate(docs: list[GoldDoc], k: int = 5) -> dict[str, dict[str, Any]]
     base = Lexicon()
     for f in range(k):
         train = [d.records for d in docs if fold[d.doc_id] != f]
-        learned = learn(train)
+        learned = fit(train)
         for d in docs:
             if fold[d.doc_id] != f:
                 continue
