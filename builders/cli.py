@@ -12,13 +12,20 @@ from typing import Annotated, Optional
 import typer
 
 from builders.__about__ import __version__
+from builders.present.help import CONTEXT, Command, Group
 
 app = typer.Typer(
+    cls=Group,
+    context_settings=CONTEXT,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="Build, validate and describe the GeoSignal corpus.",
 )
+
+
+CACHE_DEFAULT = "$XDG_CACHE_HOME/geosignal, else ~/.cache/geosignal"
+VERBOSE_HELP = "List the notes too (findings that ask for nothing, e.g. overlapping spans the token views keep one of); else they are counted."
 
 
 class FindingFormat(str, Enum):
@@ -31,6 +38,14 @@ class StatsFormat(str, Enum):
     table = "table"
     json = "json"
     markdown = "markdown"
+
+
+def _corpus_folder(corpus: Path) -> Path:
+    """A --corpus that names no folder is a usage error (exit 2), not a finding about documents."""
+    if not corpus.is_dir():
+        raise typer.BadParameter(f"{corpus} is not a folder" + ("" if corpus.exists() else " (it does not exist)"),
+                                 param_hint="--corpus")
+    return corpus
 
 
 def _version(value: bool) -> None:
@@ -46,7 +61,7 @@ def main(
     """GeoSignal: news articles -> schema-validated entities, events and stances."""
 
 
-@app.command()
+@app.command(cls=Command)
 def validate(
     paths: list[Path] = typer.Argument(None, help="Corpus folders, document folders or files in them (default: corpus)."),
     format: FindingFormat = typer.Option(FindingFormat.text, "--format", "-f", help="text for people, json for tools, github for Actions."),
@@ -54,8 +69,8 @@ def validate(
     changed_since: Optional[str] = typer.Option(
         None, "--changed-since", metavar="REF",
         help="Only the documents changed, added or renamed since this git ref, and untracked ones (for pull requests)."),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes [default: the machine's cores]."),
-    cache: Optional[Path] = typer.Option(None, "--cache", help="Where the fingerprints of unchanged sources are kept, for the duplicate check [default: $XDG_CACHE_HOME/geosignal]."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, show_default="the machine's cores", help="Worker processes."),
+    cache: Optional[Path] = typer.Option(None, "--cache", show_default=CACHE_DEFAULT, help="Where the fingerprints of unchanged sources are kept, for the duplicate check."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Read every source of the corpus for the duplicate check; keep nothing."),
 ) -> None:
     """Check corpus documents: every finding names a file, a line where there is one, a code and a hint.
@@ -87,7 +102,7 @@ def validate(
     raise typer.Exit(0 if report.ok else 1)
 
 
-@app.command()
+@app.command(cls=Command)
 def new(
     source_file: Optional[Path] = typer.Argument(None, help="The raw article, as received (UTF-8); a Markdown file's front matter fills the metadata."),
     doc_id: Optional[str] = typer.Option(None, "--doc-id", help="The document id (default: the file's stem if valid, else its slug, else a sha256 prefix)."),
@@ -132,15 +147,16 @@ def new(
                f"      then `geosignal validate {result.folder}`")
 
 
-@app.command()
+@app.command(cls=Command)
 def build(
-    corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder."),
+    corpus: Path = typer.Option(Path("corpus"), "--corpus", callback=_corpus_folder, help="The corpus folder."),
     out: Path = typer.Option(Path("dist"), "--out", help="The dataset folder to (re)write."),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes [default: the machine's cores]."),
-    cache: Optional[Path] = typer.Option(None, "--cache", help="Cache of built documents [default: $XDG_CACHE_HOME/geosignal]."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, show_default="the machine's cores", help="Worker processes."),
+    cache: Optional[Path] = typer.Option(None, "--cache", show_default=CACHE_DEFAULT, help="Cache of built documents."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Rebuild every document; read and write no cache."),
     redistributable_only: bool = typer.Option(False, "--redistributable-only",
                                               help="Leave out the documents whose licence forbids redistribution (a build to publish)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP),
 ) -> None:
     """Validate the corpus and write the Hugging Face dataset folder (atomically).
 
@@ -161,57 +177,67 @@ def build(
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
     if not result.written:
-        typer.echo(render(result.report.findings, result.report.checked, "text"), nl=False, err=True)
+        typer.echo(render(result.report.findings, result.report.checked, "text", verbose), nl=False, err=True)
         typer.echo(f"build refused: fix the errors above; {out} was left as it was", err=True)
         raise typer.Exit(1)
     warnings = [f for f in result.report.findings if not f.is_error]
     if warnings:
-        typer.echo(render(warnings, result.report.checked, "text"), nl=False, err=True)
+        typer.echo(render(warnings, result.report.checked, "text", verbose), nl=False, err=True)
     rows = ", ".join(f"{n} {c}" for c, n in result.counts.items())
     docs = Counter(result.splits.values())
     typer.echo(f"wrote {out} ({rows}; documents by split: {', '.join(f'{n} {s}' for s, n in docs.items())})")
 
 
-@app.command()
+@app.command(cls=Command)
 def stats(
     dataset_dir: Optional[Path] = typer.Argument(None, help="A built dataset folder; without it, the corpus is read."),
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder, when no DATASET_DIR is given."),
-    format: StatsFormat = typer.Option(StatsFormat.table, "--format", "-f"),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes [default: the machine's cores]."),
+    format: StatsFormat = typer.Option(StatsFormat.table, "--format", "-f", help="table for people (one table per layer, a column per split), json for tools (totals, and the same per split under by_split), markdown for the datasheet (totals, every label)."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, show_default="the machine's cores", help="Worker processes."),
     update: Optional[Path] = typer.Option(None, "--update", help="With --format markdown: rewrite the <!-- stats:begin/end --> block of this file (DATASHEET.md)."),
 ) -> None:
-    """Documents, tokens, entities and mentions by type, events by type and realis, stances by polarity."""
-    from builders.dataset.stats import compute, tables, to_json, to_markdown
+    """Documents, tokens, entities and mentions by type, time expressions, events by type and realis, links, stances by polarity: per split and in total."""
+    from builders.dataset.splits import load_config
+    from builders.dataset.stats import by_split, compute, to_json, to_markdown
 
     if update is not None and format is not StatsFormat.markdown:
         typer.echo("error: --update writes markdown; add --format markdown", err=True)
         raise typer.Exit(2)
-
+    if dataset_dir is None:
+        _corpus_folder(corpus)
+    names = load_config().names
     if dataset_dir is not None:
-        from builders.dataset.read import read_dataset
+        from builders.dataset.read import read_dataset, read_splits
         from builders.dataset.write import is_previous_build
 
         if not is_previous_build(dataset_dir):
             typer.echo(f"error: {dataset_dir} is not a dataset folder written by `geosignal build`", err=True)
             raise typer.Exit(1)
-        result = compute(read_dataset(dataset_dir))
+        rows = read_dataset(dataset_dir)
+        result, per_split = compute(rows), by_split(rows, read_splits(dataset_dir), names)
     else:
         from builders.source import corpus as corpus_io
         from builders.run.pipeline import process
         from builders.report import render
+        from builders.dataset.splits import assign
         from builders.dataset.stats import empty, merge
 
         folders, findings = corpus_io.discover([corpus])
-        result = empty()
-        for chunk in process(folders, 3, workers, stats=True):
-            findings.extend(f for doc in chunk.docs for f in doc.findings if f.is_error)
-            if chunk.stats is not None:
-                result = merge(result, chunk.stats)
+        assignment = assign(f.doc_id for f in folders)
+        per_split = {name: empty() for name in dict.fromkeys([*names, *assignment.values()])}
+        for name in per_split:
+            for chunk in process([f for f in folders if assignment[f.doc_id] == name], 3, workers, stats=True):
+                findings.extend(f for doc in chunk.docs for f in doc.findings if f.is_error)
+                if chunk.stats is not None:
+                    per_split[name] = merge(per_split[name], chunk.stats)
         if findings:
             typer.echo(render(findings, len(folders), "text"), nl=False, err=True)
             raise typer.Exit(1)
+        result = empty()
+        for part in per_split.values():
+            result = merge(result, part)
     if format is StatsFormat.json:
-        typer.echo(to_json(result), nl=False)
+        typer.echo(to_json(result, per_split), nl=False)
     elif format is StatsFormat.markdown and update is not None:
         from builders.dataset.stats import embed
 
@@ -225,23 +251,17 @@ def stats(
         typer.echo(to_markdown(result), nl=False)
     else:
         from rich.console import Console
-        from rich.table import Table
 
-        console = Console()
-        for title, table_rows in tables(result):
-            table = Table(title=title, title_justify="left")
-            table.add_column("")
-            table.add_column("count", justify="right")
-            for name, value in table_rows:
-                table.add_row(str(name), f"{value:,}")
-            console.print(table)
+        from builders.present.stats import tables
+
+        Console(highlight=False).print(tables(result, per_split))
 
 
-@app.command()
+@app.command(cls=Command)
 def publish(
     dist_dir: Path = typer.Argument(Path("dist"), help="The built dataset folder."),
     repo_id: str = typer.Option(..., "--repo-id", help="The Hub dataset repository, OWNER/NAME."),
-    revision: Optional[str] = typer.Option(None, "--revision", help="Branch to commit to (created if missing) [default: main]."),
+    revision: Optional[str] = typer.Option(None, "--revision", show_default="main", help="Branch to commit to (created if missing)."),
     create_pr: bool = typer.Option(False, "--create-pr", help="Open a pull request against main instead of committing."),
     private: bool = typer.Option(False, "--private", help="Create the repository private (an existing one keeps its visibility)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan and stop; nothing is sent."),
@@ -280,7 +300,7 @@ def publish(
     typer.echo(f"published: {url}")
 
 
-version_app = typer.Typer(no_args_is_help=True, help="The dataset's semantic version (geosignal.toml).")
+version_app = typer.Typer(cls=Group, no_args_is_help=True, help="The dataset's semantic version (geosignal.toml).")
 app.add_typer(version_app, name="version")
 
 
@@ -290,7 +310,7 @@ class VersionPart(str, Enum):
     patch = "patch"
 
 
-@version_app.command("show")
+@version_app.command("show", cls=Command)
 def version_show() -> None:
     """Print the dataset version the next build will carry."""
     from builders.release.metadata import dataset_version
@@ -299,7 +319,7 @@ def version_show() -> None:
     typer.echo(f"dataset {dataset_version()} (builder {__version__}, schema {schema_version()})")
 
 
-@version_app.command("bump")
+@version_app.command("bump", cls=Command)
 def version_bump(
     part: VersionPart = typer.Argument(..., help="major: existing data changed; minor: data added; patch: same data."),
     project: Path = typer.Option(Path("."), "--project", help="The folder holding geosignal.toml and CHANGELOG.md."),
@@ -315,46 +335,48 @@ def version_bump(
     typer.echo(f"dataset version {old} -> {new}; describe the release in {project / CHANGELOG}")
 
 
-@app.command()
+@app.command(cls=Command)
 def show(
-    doc_id: str = typer.Argument(..., help="The document id (its folder name in the corpus)."),
-    corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder."),
-    html: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML page here instead of printing."),
+    document: Annotated[str, typer.Argument(metavar="DOC", help="A document id of the corpus, or the path of a document folder.")],
+    corpus: Annotated[Path, typer.Option("--corpus", help="The corpus the id is looked up in.")] = Path("corpus"),
+    html: Annotated[Optional[Path], typer.Option("--html", help="Write a self-contained HTML page here (arcs for arguments and links) instead of printing.")] = None,
 ) -> None:
-    """Show a document's clean text with its mentions, event triggers and stance evidence highlighted."""
+    """Show a document's clean text with every mention, time, event trigger and stance evidence marked and labelled.
+
+    The terminal view writes each label as text ([China|GPE], {deployed|MOBILIZE}), so it reads the
+    same without colour (NO_COLOR, or piped). Exit 0 shown, 1 no such document or annotation errors
+    (the text is still shown), 2 the corpus folder does not exist.
+    """
     from rich.console import Console
 
-    from builders.source import corpus as corpus_io
     from builders import show as view
+    from builders.present import marks as marking, page, terminal
     from builders.report import render
 
-    folder = corpus / doc_id
-    if not (corpus_io.doc_id_pattern().match(doc_id) and corpus_io.is_doc_folder(folder)):
-        known = [f.doc_id for f in corpus_io.discover([corpus])[0]] if corpus.is_dir() else []
-        hint = f"documents in {corpus}: {', '.join(known[:10])}{' ...' if len(known) > 10 else ''}" if known else \
-            f"{corpus} has no documents; name the corpus with --corpus"
-        typer.echo(f"error: no document {doc_id!r} in {corpus} ({hint})", err=True)
-        raise typer.Exit(1)
-    shown = view.load(corpus_io.DocFolder(doc_id, folder))
+    found = view.locate(document, corpus)
+    if found.folder is None:
+        typer.echo(f"error: {found.problem} ({found.hint})", err=True)
+        raise typer.Exit(2 if found.usage else 1)
+    shown = view.load(found.folder)
     if shown.findings:
         typer.echo(render(shown.findings, 1, "text"), nl=False, err=True)
     if shown.text is None:
         raise typer.Exit(1)
     if shown.records is None:
         typer.echo("the annotation has errors (above): showing the clean text without highlights", err=True)
-    marks = view.marks(shown.records) if shown.records is not None else []
+    doc_marks = marking.marks(shown.records) if shown.records is not None else []
     if html is not None:
         try:
-            html.write_text(view.html(doc_id, shown.text, shown.records, marks, shown.dropped), encoding="utf-8")
+            html.write_text(page.render(shown.doc_id, shown.text, shown.records, doc_marks, shown.dropped), encoding="utf-8")
         except OSError as exc:
             typer.echo(f"error: cannot write {html}: {exc.strerror or exc}", err=True)
             raise typer.Exit(1)
         typer.echo(f"wrote {html}")
     else:
-        console = Console(soft_wrap=True, highlight=False)
-        console.print(view.terminal(shown.text, marks, shown.dropped))
+        console = Console(highlight=False)
+        console.print(terminal.render(shown.text, doc_marks, shown.dropped))
         console.print()
-        console.print(view.terminal_legend())
+        console.print(terminal.legend())
     raise typer.Exit(0 if shown.records is not None else 1)
 
 
@@ -366,18 +388,21 @@ class ExportFormat(str, Enum):
     inception = "inception"
 
 
-@app.command()
+@app.command(cls=Command)
 def export(
     dataset_dir: Optional[Path] = typer.Argument(None, help="A built dataset folder; without it, the corpus is read."),
     format: ExportFormat = typer.Option(..., "--format", "-f", help="brat standoff, CoNLL BIO columns, JSON Lines, a spaCy DocBin, or INCEpTION (UIMA CAS XMI + project zip; reads the corpus)."),
     out: Path = typer.Option(..., "--out", help="The folder to (re)write, one set of files per split."),
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder, when no DATASET_DIR is given."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP),
 ) -> None:
     """Write the annotations for brat, CoNLL tools, JSON readers or spaCy (atomically)."""
     from builders.export import ExportRefused, ExportUnusable, export as run, from_corpus, from_dataset
     from builders.report import render
     from builders.dataset.write import is_previous_build
 
+    if dataset_dir is None:
+        _corpus_folder(corpus)
     if format is ExportFormat.inception:
         _require_inception(dataset_dir is None, "export --format inception reads the corpus (--corpus), not a built dataset")
     if dataset_dir is not None:
@@ -398,7 +423,7 @@ def export(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2 if isinstance(exc, ExportUnusable) else 1)
     if warnings:
-        typer.echo(render(warnings, len(records.docs), "text"), nl=False, err=True)
+        typer.echo(render(warnings, len(records.docs), "text", verbose), nl=False, err=True)
     parts = ", ".join(f"{len(docs)} {split}" for split, docs in records.by_split().items())
     typer.echo(f"wrote {out} ({format.value}; documents: {parts})")
 
@@ -417,11 +442,11 @@ def _require_inception(usage_ok: bool = True, usage: str = "") -> None:
         raise typer.Exit(2)
 
 
-import_app = typer.Typer(no_args_is_help=True, help="Read annotations made in another tool back into annotation.yaml.")
+import_app = typer.Typer(cls=Group, no_args_is_help=True, help="Read annotations made in another tool back into annotation.yaml.")
 app.add_typer(import_app, name="import")
 
 
-@import_app.command("inception")
+@import_app.command("inception", cls=Command)
 def import_inception(
     path: Annotated[Path, typer.Argument(help="An XMI, a folder of XMIs, or a zip exported from INCEpTION.")],
     corpus: Annotated[Path, typer.Option("--corpus", help="The corpus the documents were exported from.")] = Path("corpus"),
@@ -451,7 +476,7 @@ class ScoreFormat(str, Enum):
     markdown = "markdown"
 
 
-@app.command()
+@app.command(cls=Command)
 def agree(
     a: Annotated[Optional[Path], typer.Argument(help="Annotation A: a file, a document folder or a corpus.")] = None,
     b: Annotated[Optional[Path], typer.Argument(help="Annotation B (the reference for P/R): same kinds as A.")] = None,
@@ -475,6 +500,8 @@ def agree(
     if update is not None and format is not ScoreFormat.markdown:
         typer.echo("error: --update writes markdown; add --format markdown", err=True)
         raise typer.Exit(2)
+    if a is None:
+        _corpus_folder(corpus)
     first, second = (load(a), load(b)) if a is not None and b is not None else second_annotations(corpus)
     if a is None and not first.docs and not first.findings and not second.findings:
         typer.echo(f"error: no document of {corpus} has an annotation.b.yaml beside its annotation.yaml; "
@@ -483,7 +510,7 @@ def agree(
     raise typer.Exit(run(first, second, "agree", format.value, labels, update))
 
 
-@app.command()
+@app.command(cls=Command)
 def evaluate(
     gold: Annotated[Path, typer.Argument(help="The reference: an annotation file, a document folder, a corpus or a built dataset.")],
     pred: Annotated[Path, typer.Argument(help="The prediction (e.g. a silver dataset): same kinds as GOLD.")],
@@ -506,7 +533,7 @@ class CodeFormat(str, Enum):
     text = "text"
 
 
-@app.command()
+@app.command(cls=Command)
 def code(
     path: Annotated[Optional[Path], typer.Argument(help="corpus/<doc_id> (coded in place) or a raw article file (added to --corpus with `new` first).")] = None,
     corpus: Annotated[Path, typer.Option("--corpus", help="Where a raw article's document folder is created.")] = Path("corpus"),
@@ -517,7 +544,7 @@ def code(
     cross_validate: Annotated[Optional[Path], typer.Option("--cross-validate", help="Score the coder on this gold corpus by document-level k-fold cross-validation (baseline and full coder).")] = None,
     folds: Annotated[int, typer.Option("--folds", min=2, help="With --cross-validate: the number of folds.")] = 5,
     report: Annotated[ScoreFormat, typer.Option("--report", help="With --cross-validate: markdown (the README tables), json (both full reports) or table.")] = ScoreFormat.markdown,
-    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="With --collection: build workers.")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, show_default="the machine's cores", help="With --collection: build workers.")] = None,
 ) -> None:
     """Draft a silver annotation with the rule-and-dictionary coder (every item origin: machine).
 

@@ -59,8 +59,8 @@ class DocViews:
         return self.entities.findings + self.triggers.findings
 
 
-def _warning(file: str, code: str, message: str, hint: str) -> Finding:
-    return Finding(file, None, code, message, hint, Severity.WARNING, level=4)
+def _warning(file: str, code: str, message: str, hint: str, severity: Severity = Severity.WARNING) -> Finding:
+    return Finding(file, None, code, message, hint, severity, level=4)
 
 
 def _describe(span: Labeled) -> str:
@@ -101,7 +101,7 @@ def tag(sentences: list[Sentence], spans: list[Labeled], file: str,
         if taken is not None:
             findings.append(_warning(file, "span-overlap-dropped",
                                      f"{_describe(span)} overlaps {_describe(taken)}; the token views keep the latter",
-                                     HINT_OVERLAP))
+                                     HINT_OVERLAP, Severity.NOTE))  # by design: nothing to fix
             continue
         owner.update({(s, t): span for t in range(i, j)})
         kept.append(aligned[k])

@@ -86,6 +86,9 @@ class Merger:
         self.changes: list[str] = []
 
     def run(self) -> list[str]:
+        if self.old.author != self.new.author and self.root["document"].get("author") is not None:
+            self.root["document"]["author"]["entity"] = self.new.author
+            self.changes.append(f"changed the author's entity to {self.new.author}")
         self.section("entities", self.old.entities, self.new.entities, self.patch_entity, self.new_entity)
         self.section("times", self.old.times, self.new.times, self.patch_time, self.new_time)
         self.section("events", self.old.events, self.new.events, self.patch_event, self.new_event)
@@ -124,6 +127,8 @@ class Merger:
         for key in ("name", "type", "kb_id"):
             if getattr(o, key) != getattr(n, key):
                 node[key] = getattr(n, key)
+        if o.aliases != n.aliases:
+            _set(node, "aliases", _flow_list(list(n.aliases)) if n.aliases else None, after="kb_id")
         if o.members != n.members:
             _set(node, "members", _flow_list(list(n.members)) if n.members else None, after="kb_id")
         if o.origin != n.origin:
@@ -143,18 +148,23 @@ class Merger:
                     seq[i] = _flow({"text": seq[i], "kind": kind})
                 else:
                     _set(seq[i], "kind", kind if kind != "NAM" else None)
-        for span in sorted(set(n.mentions) - set(o.mentions)):
-            seq.append(self.mention(span, n.mentions[span]))
+                    if list(seq[i]) == ["text"]:  # {text: q} says no more than q
+                        seq[i] = seq[i]["text"]
+        for span, kind in n.mentions.items():
+            if span not in o.mentions:
+                seq.append(self.mention(span, kind))
 
     def new_entity(self, n: Entity):
         from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
         node = CommentedMap(id=n.id, name=n.name, type=n.type, kb_id=n.kb_id)
+        if n.aliases:
+            node["aliases"] = _flow_list(list(n.aliases))
         if n.members:
             node["members"] = _flow_list(list(n.members))
         if n.note:
             node["note"] = n.note
-        node["mentions"] = CommentedSeq(self.mention(span, kind) for span, kind in sorted(n.mentions.items()))
+        node["mentions"] = CommentedSeq(self.mention(span, kind) for span, kind in n.mentions.items())
         _origin(node, n.origin)
         return node
 
@@ -284,6 +294,8 @@ class Merger:
 
 def unchanged(old: Doc, new: Doc) -> bool:
     """No item added, removed or changed: the file is left alone (ruamel's parse is the slow part)."""
+    if old.author != new.author:
+        return False
     for name in ("entities", "times", "events", "stances"):
         a, b = getattr(old, name), getattr(new, name)
         if a.keys() != b.keys() or not all(same(a[k], b[k]) for k in a):

@@ -40,6 +40,7 @@ class Entity:
     members: tuple[str, ...] | None = None
     origin: str = "human"
     note: str | None = None
+    aliases: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -90,6 +91,7 @@ class Doc:
     times: dict[str, Time] = field(default_factory=dict)
     events: dict[str, Event] = field(default_factory=dict)
     stances: dict[str, Stance] = field(default_factory=dict)
+    author: str | None = None  # document.author.entity
 
 
 def same(old: Any, new: Any) -> bool:
@@ -105,14 +107,15 @@ def span_of(text: str, ref: str | dict[str, Any]) -> tuple[int, int]:
 
 def from_annotation(text: str, ann: dict[str, Any]) -> Doc:
     """A valid annotation (level 3) as the model; spans resolved against the clean text."""
-    doc = Doc()
+    doc = Doc(author=(ann["document"].get("author") or {}).get("entity"))
     for ent in ann.get("entities") or ():
         mentions = {}
         for ref in ent["mentions"]:
             mentions[span_of(text, ref)] = ref.get("kind", "NAM") if isinstance(ref, dict) else "NAM"
         doc.entities[ent["id"]] = Entity(
             ent["id"], ent["name"], ent["type"], ent.get("kb_id"), mentions,
-            tuple(ent["members"]) if ent.get("members") else None, ent.get("origin", "human"), ent.get("note"))
+            tuple(ent["members"]) if ent.get("members") else None, ent.get("origin", "human"), ent.get("note"),
+            tuple(ent["aliases"]) if ent.get("aliases") else None)
     for t in ann.get("times") or ():
         doc.times[t["id"]] = Time(t["id"], t["type"], span_of(text, t), t.get("value"), t.get("origin", "human"), t.get("note"))
     for ev in ann.get("events") or ():
