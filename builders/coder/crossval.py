@@ -20,7 +20,8 @@ from builders.annotation.yamlio import parse_yaml
 from builders.check import level1, level2
 from builders.coder import Article, code
 from builders.coder.draft import to_yaml
-from builders.coder.lexicon import Lexicon, learn
+from builders.coder.lexicon import Lexicon
+from builders.coder.training import fit
 from builders.findings import Finding
 from builders.score import report, score, view
 from builders.score.load import records_dict
@@ -111,7 +112,7 @@ def cross_validate(docs: list[GoldDoc], k: int = 5) -> dict[str, dict[str, Any]]
     base = Lexicon()
     for f in range(k):
         train = [d.records for d in docs if fold[d.doc_id] != f]
-        learned = learn(train)
+        learned = fit(train)
         for d in docs:
             if fold[d.doc_id] != f:
                 continue
