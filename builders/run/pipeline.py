@@ -34,6 +34,8 @@ from builders.check.validate import check_document
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from builders.dataset.views import DocViews
+
 AVERAGE_CHUNK = 32  # documents per chunk on average: an edit rebuilds ~32 documents (a fraction of a second)
 MAX_CHUNK = 128
 WINDOW = 8  # chunks in flight per worker: bounds memory whatever the corpus size
@@ -124,20 +126,27 @@ def _regular_file_sha256(path: Path, limit: int = 64 * 1024 * 1024) -> bytes | N
         return None
 
 
-def tables_of(records: list[DocRecords], configs: Iterable[str], views: list[dict[str, list[dict]]] | None = None
+def tables_of(records: list[DocRecords], configs: Iterable[str], views: list["DocViews"] | None = None
               ) -> dict[str, "pa.Table"]:
-    """Rows of some documents as Arrow tables, one per config (no schema metadata: the writer adds it)."""
+    """Rows of some documents as Arrow tables, one per config (no schema metadata: the writer adds it);
+    the token views are built as columns (views.token_table)."""
     import pyarrow as pa
 
     from builders.schema import arrow_schema
+    from builders.dataset.views import TAG_COLUMNS, token_table
     from builders.dataset.write import encode_rows
 
-    def rows(config: str) -> list[dict]:
+    def table(config: str) -> "pa.Table":
+        schema = arrow_schema(config).remove_metadata()
+        if config in TAG_COLUMNS:
+            return token_table(config, views or [], schema)
         if config in CONFIGS:
-            return [r for doc in records for r in doc.config(config)]
-        return [r for v in views or [] for r in v[config]]
+            rows = [r for doc in records for r in doc.config(config)]
+        else:
+            rows = [r for v in views or [] for r in v.rows[config]]
+        return pa.Table.from_pylist(encode_rows(config, rows), schema=schema)
 
-    return {c: pa.Table.from_pylist(encode_rows(c, rows(c)), schema=arrow_schema(c).remove_metadata()) for c in configs}
+    return {c: table(c) for c in configs}
 
 
 def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None,
@@ -174,7 +183,7 @@ def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None,
                 from builders.dataset.views import doc_views
 
                 doc = doc_views(checked.records, display(folder.annotation))
-                views.append(doc.rows)
+                views.append(doc)
                 findings = findings + doc.findings
         docs.append(DocOutcome(folder.doc_id, findings, checked.fingerprint,
                                checked.records is not None, checked.links, redistributable))
