@@ -33,7 +33,8 @@ def build(corpus: str, out: str, workers: str, cache: str, gc_mode: str = "tuned
 
 def floor(corpus: str, out: str, gc_mode: str) -> dict:
     """The same essential work as a build, on one core, with the fastest well-kept libraries and
-    nothing loaded beforehand: read and sha256 both files, parse the YAML with libyaml's C loader,
+    nothing loaded beforehand: read and sha256 both files, parse the YAML with libyaml's C loader
+    (dates kept as written, as the build keeps them),
     one compiled validation (jsonschema-rs) of the annotation, clean the text (builders.source.clean: the
     project's own rules, there is no library for them), resolve every quote with str.find, tokenise
     and split sentences with spaCy's blank English pipeline read as arrays, and write the documents,
@@ -51,6 +52,10 @@ def floor(corpus: str, out: str, gc_mode: str) -> dict:
     from builders.run import gctune
     from builders.source.clean import clean
 
+    class _DatesAsWritten(yaml.CSafeLoader):
+        """libyaml's safe loader, dates kept as the strings written (as the build keeps them)."""
+
+    _DatesAsWritten.add_constructor("tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_scalar)
     gctune.ENABLED = gc_mode == "tuned"
     with gctune.tuned() if gctune.ENABLED else contextlib.nullcontext():
         import spacy
@@ -71,10 +76,11 @@ def floor(corpus: str, out: str, gc_mode: str) -> dict:
             ann_bytes = (folder / "annotation.yaml").read_bytes()
             digest = hashlib.sha256(raw).hexdigest()
             hashlib.sha256(ann_bytes).digest()
-            ann = yaml.load(ann_bytes.decode("utf-8"), Loader=yaml.CSafeLoader)
+            ann = yaml.load(ann_bytes.decode("utf-8"), Loader=_DatesAsWritten)
             if not validator.is_valid(ann):
                 raise SystemExit(f"{folder}: not valid")
-            text = clean(raw.decode("utf-8"), ann["document"].get("publisher")).text
+            meta = ann["document"]
+            text = clean(raw.decode("utf-8"), meta.get("publisher"), meta.get("source_format", "text")).text
             for kind, ref in _refs(ann):
                 start, end = _find(text, ref)
                 spans["doc_id"].append(folder.name)

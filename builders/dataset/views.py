@@ -78,14 +78,17 @@ class DocViews:
     def sentences(self) -> list[Sentence]:
         return self.tokens.sentences()
 
+    def rows_of(self, config: str) -> list[dict[str, Any]]:
+        """One view as rows of plain values (exports and readers; the build writes the token views
+        as columns, token_table)."""
+        if config == "stance_pairs":
+            return self.stance_rows
+        return _token_rows(self.doc_id, self.tokens, self.entities if config == "ner" else self.triggers, TAG_COLUMNS[config])
+
     @property
     def rows(self) -> dict[str, list[dict[str, Any]]]:
-        """The three views as rows of plain values (exports and readers; the build writes columns)."""
-        return {
-            "ner": _token_rows(self.doc_id, self.tokens, self.entities, "ner_tags"),
-            "event_triggers": _token_rows(self.doc_id, self.tokens, self.triggers, "trigger_tags"),
-            "stance_pairs": self.stance_rows,
-        }
+        """The three views as rows."""
+        return {config: self.rows_of(config) for config in ("ner", "event_triggers", "stance_pairs")}
 
 
 def _warning(file: str, code: str, message: str, hint: str) -> Finding:

@@ -143,7 +143,7 @@ def tables_of(records: list[DocRecords], configs: Iterable[str], views: list["Do
         if config in CONFIGS:
             rows = [r for doc in records for r in doc.config(config)]
         else:
-            rows = [r for v in views or [] for r in v.rows[config]]
+            rows = [r for v in views or [] for r in v.rows_of(config)]
         return pa.Table.from_pylist(encode_rows(config, rows), schema=schema)
 
     return {c: table(c) for c in configs}
