@@ -5,6 +5,7 @@
     python benchmarks/build.py --docs 1000 --before /tmp/old  # + the same build by another checkout (before a change)
     python benchmarks/build.py --docs 1000 --compare-workers  # + wall time on 1 and 2 workers
     python benchmarks/build.py --docs 10000 --incremental     # + a warm rebuild after a one-document edit
+    python benchmarks/build.py --docs 10000 --tuned-only      # without the two default-collector runs
 
 Measured, each in a fresh process on the same generated corpus (benchmarks/generate.py, either
 shape), CPU
@@ -64,6 +65,7 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="another checkout whose build to measure on the same corpus")
     parser.add_argument("--corpus-cache", type=Path, default=HERE / ".cache", help="where generated corpora are kept")
     parser.add_argument("--compare-workers", action="store_true")
+    parser.add_argument("--tuned-only", action="store_true", help="skip the two runs with CPython's default collector")
     parser.add_argument("--incremental", action="store_true")
     args = parser.parse_args()
 
@@ -80,17 +82,18 @@ def main() -> None:
               f"wall {r['seconds']:8.2f} s   peak RSS {r['peak_rss_mb']:.0f} MB")
 
     try:
-        default = task("build", str(corpus), str(work / "default"), "1", "-", "default")
         tuned = task("build", str(corpus), str(work / "tuned"), "1", "-", "tuned")
-        floor_default = task("floor", str(corpus), str(work / "floor-default"), "default")
         floor = task("floor", str(corpus), str(work / "floor"), "tuned")
-        line("build, default GC", default)
         line("build, GC tuned", tuned)
-        line("floor, default GC", floor_default)
         line("floor, GC tuned", floor)
-        same = _digest(work / "default") == _digest(work / "tuned")
-        print(f"GC tuning: build CPU {default['cpu_seconds'] / tuned['cpu_seconds']:.2f}x less, identical output: {same}; "
-              f"default-GC cpu_ratio {default['cpu_seconds'] / floor_default['cpu_seconds']:.2f}")
+        if not args.tuned_only:
+            default = task("build", str(corpus), str(work / "default"), "1", "-", "default")
+            floor_default = task("floor", str(corpus), str(work / "floor-default"), "default")
+            line("build, default GC", default)
+            line("floor, default GC", floor_default)
+            same = _digest(work / "default") == _digest(work / "tuned")
+            print(f"GC tuning: build CPU {default['cpu_seconds'] / tuned['cpu_seconds']:.2f}x less, identical output: {same}; "
+                  f"default-GC cpu_ratio {default['cpu_seconds'] / floor_default['cpu_seconds']:.2f}")
         if args.before:
             before = task("build", str(corpus), str(work / "before"), "1", "-", "tuned", tree=args.before.resolve())
             line("build before, GC tuned", before)

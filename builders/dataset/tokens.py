@@ -82,22 +82,20 @@ def pipeline() -> "Language":
 
 
 @cache
-def _sentence_punct() -> "numpy.ndarray":
-    """Hashes of the sentencizer's sentence-final characters (its default ``punct_chars``)."""
-    import numpy
+def _sentence_punct() -> frozenset[str]:
+    """The sentencizer's sentence-final characters (its default ``punct_chars``, one character each)."""
     from spacy.pipeline import Sentencizer
 
-    strings = pipeline().vocab.strings
-    return numpy.array(sorted(strings.add(c) for c in Sentencizer.default_punct_chars), dtype="uint64")
+    return frozenset(Sentencizer.default_punct_chars)
 
 
 def _tokenized(text: str) -> tuple["Doc", "numpy.ndarray", "numpy.ndarray", "numpy.ndarray", "numpy.ndarray"]:
     """The Doc, and per token: start offset, length, is white space, starts a sentence."""
     import numpy
-    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
 
     parsed = pipeline().make_doc(text)
-    cols = parsed.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT, ORTH])
+    cols = parsed.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT])
     n = len(cols)
     idx, length = cols[:, 0].astype("int64"), cols[:, 1].astype("int64")
     space = cols[:, 2].astype(bool)
@@ -107,7 +105,10 @@ def _tokenized(text: str) -> tuple["Doc", "numpy.ndarray", "numpy.ndarray", "num
     # The sentencizer: a "word" (neither punctuation nor a sentence-final character; white space
     # counts as a word) starts a sentence when a sentence-final character came after the word
     # before it. The first token always starts one.
-    final = numpy.isin(cols[:, 4], _sentence_punct())
+    final = numpy.zeros(n, dtype=bool)  # a token's text is the text at its offset: a one-character token is that character
+    punct = _sentence_punct()
+    single = numpy.flatnonzero(length == 1).tolist()
+    final[[k for k, c in zip(single, idx[single].tolist()) if text[c] in punct]] = True
     word = ~(cols[:, 3].astype(bool) | final)
     seen = numpy.cumsum(final)
     words = numpy.flatnonzero(word)

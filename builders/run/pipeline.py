@@ -212,15 +212,16 @@ def process(
     """
     workers = workers or default_workers()
     work = [(chunk, [splits[f.doc_id] for f in chunk] if splits is not None else None) for chunk in chunks(folders)]
+    if splits is not None and cache_dir is None and work:  # every chunk will need spaCy: load it once here,
+        # frozen with the rest, for the forked workers to inherit; with a cache, a rebuild may need it for no chunk
+        from builders.dataset.tokens import pipeline
+
+        pipeline()
+        gctune.refreeze()
     if workers <= 1 or len(work) <= 1:
         for chunk, chunk_splits in work:
             yield process_chunk(chunk, level, cache_dir, chunk_splits, stats, redistributable_only)
         return
-    if splits is not None and cache_dir is None:  # every chunk will need spaCy: load it once here
-        # for the forked workers to inherit; with a cache, a rebuild may need it for no chunk at all
-        from builders.dataset.tokens import pipeline
-
-        pipeline()
     with ProcessPoolExecutor(max_workers=workers, initializer=gctune.worker_init) as pool:
         pending: deque = deque()
         for chunk, chunk_splits in work:
