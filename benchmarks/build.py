@@ -16,6 +16,9 @@ seconds of the process and its workers (getrusage SELF + CHILDREN; start-up and 
   preloaded (see _task.floor): read + sha256, libyaml C loader, one jsonschema-rs validation,
   clean, resolve quotes, spaCy blank tokenizer + sentencizer read as arrays, one Parquet write
   per table; the collector treated as the build treats it;
+- a strict floor: the same, its YAML read by the build's own reader (libyaml events straight to
+  values), which is several times faster than CSafeLoader: the build's own reader must not
+  make the floor look slow (benchmarks/yaml_paths.py compares the readers);
 - --compare-workers: wall time of the tuned build on 1 and 2 workers (the speed-up is wall
   time; CPU is compared at equal cores above) and whether their bytes are identical;
 - --incremental: a warm rebuild after editing one document, against the cold build;
@@ -84,8 +87,10 @@ def main() -> None:
     try:
         tuned = task("build", str(corpus), str(work / "tuned"), "1", "-", "tuned")
         floor = task("floor", str(corpus), str(work / "floor"), "tuned")
+        strict = task("floor", str(corpus), str(work / "floor-strict"), "tuned", "events")
         line("build, GC tuned", tuned)
         line("floor, GC tuned", floor)
+        line("floor, build's YAML reader", strict)
         if not args.tuned_only:
             default = task("build", str(corpus), str(work / "default"), "1", "-", "default")
             floor_default = task("floor", str(corpus), str(work / "floor-default"), "default")
@@ -117,6 +122,8 @@ def main() -> None:
             warm = task("build", str(edited), str(work / "inc"), "0", str(cache), "tuned")
             print(f"incremental: cold {cold['seconds']:.2f} s, one document edited {warm['seconds']:.2f} s, "
                   f"ratio {warm['seconds'] / cold['seconds']:.3f} (CPU {warm['cpu_seconds'] / cold['cpu_seconds']:.3f})")
+        print(f"strict: cpu_ratio against a floor reading YAML with the build's own reader "
+              f"{tuned['cpu_seconds'] / strict['cpu_seconds']:.2f} (floor {1000 * strict['cpu_seconds'] / n:.2f} ms/doc)")
         print(f"cpu_ratio={tuned['cpu_seconds'] / floor['cpu_seconds']:.2f} ms_per_doc={1000 * tuned['cpu_seconds'] / n:.2f} "
               f"floor_ms_per_doc={1000 * floor['cpu_seconds'] / n:.2f}")
     finally:
