@@ -56,11 +56,12 @@ class LocalPool:
     def map(self, fn: Callable[..., Any], calls: Iterable[tuple],
             lost: Callable[[tuple, BaseException], Any] | None = None) -> Iterator[Any]:
         calls = list(calls)
+        if self.preload is not None and calls:  # loaded, then frozen with the rest (also for one worker)
+            self.preload()
+            gctune.refreeze()
         if self.workers <= 1 or len(calls) <= 1:
             yield from Serial().map(fn, calls)
             return
-        if self.preload is not None:
-            self.preload()
         with ProcessPoolExecutor(max_workers=self.workers, initializer=gctune.worker_init) as pool:
             pending: deque = deque()
             for call in calls:

@@ -14,7 +14,7 @@ from typing import Any
 from builders.annotation.records import DocRecords
 from builders.check.document import check
 from builders.dataset.stats import compute
-from builders.dataset.views import doc_views
+from builders.dataset.views import DocViews, doc_views
 from builders.run.outcomes import DocOutcome, Job
 from builders.schema import CONFIGS
 from builders.source.corpus import DocTexts
@@ -24,7 +24,7 @@ from builders.source.corpus import DocTexts
 class DocResult:
     outcome: DocOutcome
     records: DocRecords | None = None  # kept: valid, and not left out for its licence
-    views: dict[str, list[dict[str, Any]]] | None = None  # training-view rows, when tables are asked for
+    views: DocViews | None = None  # the training views, when tables are asked for
     counts: dict[str, Any] | None = None
 
 
@@ -43,6 +43,6 @@ def step(doc: DocTexts, job: Job) -> DocResult:
         result.counts = compute({c: kept.config(c) for c in CONFIGS})
     if job.tables:
         views = doc_views(kept, doc.annotation_file)
-        result.views = views.rows
+        result.views = views
         result.outcome.findings = findings + views.findings
     return result
