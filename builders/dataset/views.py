@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from builders.findings import Finding, Severity
 from builders.annotation.records import DocRecords
 from builders.dataset.tokens import Sentence, Tokens, tokenize
+from builders.schema import features
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -225,8 +226,6 @@ def token_table(config: str, docs: list[DocViews], schema: "pa.Schema") -> "pa.T
     column from the token arrays (a dict per token and row cost more than the rest of the view)."""
     import numpy
     import pyarrow as pa
-
-    from builders.schema import features
 
     column = TAG_COLUMNS[config]
     ids = {name: i for i, name in enumerate(features(config)[column].feature.names)}
