@@ -37,7 +37,7 @@ from builders.dataset.read import read_dataset
 from builders.annotation.yamlio import parse_yaml
 
 from conftest import CORPUS, REAL_CORPUS, REPO, assert_no_traceback, cli
-from inception_corpus import ALPHA, write_layers_corpus
+from gencorpus import ALPHA, write_layers_corpus
 
 
 def tree_bytes(folder: Path, pattern: str = "**/*") -> dict[str, bytes]:
