@@ -42,7 +42,13 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    return write_corpus(tmp_path / "corpus", range(40))  # several chunks (runner.AVERAGE_CHUNK)
+    return write_corpus(tmp_path / "corpus", range(3))
+
+
+@pytest.fixture
+def chunked(tmp_path: Path) -> Path:
+    """Documents enough for several chunks, so several cache entries (runner.AVERAGE_CHUNK)."""
+    return write_corpus(tmp_path / "corpus", range(40))
 
 
 # --- 1. the cache holds data, signed; nothing in it runs or ships ---------------------------------
@@ -55,11 +61,11 @@ class _Payload:
         return (os.system, (f"touch {self.marker}",))
 
 
-def test_a_planted_pickle_and_tampered_entries_neither_run_nor_ship(corpus, tmp_path):
+def test_a_planted_pickle_and_tampered_entries_neither_run_nor_ship(chunked, tmp_path):
     clean = tmp_path / "clean"
-    assert build(corpus, clean, workers=1).written  # no cache at all
+    assert build(chunked, clean, workers=1).written  # no cache at all
     cache = tmp_path / "cache"
-    assert build(corpus, tmp_path / "warm", workers=1, cache=cache).written
+    assert build(chunked, tmp_path / "warm", workers=1, cache=cache).written
     entries = sorted(cache.rglob(f"*{chunkcache.SUFFIX}"))
     assert len(entries) >= 3 and not list(cache.rglob("*.pickle"))
     assert all(b"pickle" not in e.read_bytes()[:64] for e in entries)
@@ -86,22 +92,22 @@ def test_a_planted_pickle_and_tampered_entries_neither_run_nor_ship(corpus, tmp_
                                                           pa.array(["forged " + t for t in text]))
     entries[2].write_bytes(chunkcache.encode(key, result, b"0" * 64))
 
-    again = build(corpus, tmp_path / "again", workers=1, cache=cache)
+    again = build(chunked, tmp_path / "again", workers=1, cache=cache)
     assert again.written and not marker.exists()
     assert digest(tmp_path / "again") == digest(clean)  # byte-identical to a build without a cache
     assert len(again.notes) == 3 and all("not used" in n and "rebuilt" in n for n in again.notes)
     assert not any(MARKER in n for n in again.notes)
     # the rebuilt entries are good again: a third build takes every chunk from the cache
-    third = build(corpus, tmp_path / "third", workers=1, cache=cache)
+    third = build(chunked, tmp_path / "third", workers=1, cache=cache)
     assert third.from_cache == 40 and not third.notes and digest(tmp_path / "third") == digest(clean)
 
 
-def test_an_entry_filed_under_another_key_is_a_miss(corpus, tmp_path):
+def test_an_entry_filed_under_another_key_is_a_miss(chunked, tmp_path):
     cache = tmp_path / "cache"
-    assert build(corpus, tmp_path / "a", workers=1, cache=cache).written
+    assert build(chunked, tmp_path / "a", workers=1, cache=cache).written
     first, second = sorted(cache.rglob(f"*{chunkcache.SUFFIX}"))[:2]
     second.write_bytes(first.read_bytes())  # a genuine, signed entry: of other documents
-    again = build(corpus, tmp_path / "b", workers=1, cache=cache)
+    again = build(chunked, tmp_path / "b", workers=1, cache=cache)
     assert again.written and len(again.notes) == 1 and "key it does not claim" in again.notes[0]
     assert digest(tmp_path / "b") == digest(tmp_path / "a")
 
