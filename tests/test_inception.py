@@ -153,15 +153,9 @@ def _records(corpus: Path) -> dict[str, dict]:
     return out
 
 
-@pytest.mark.parametrize("which", ["fixture", "layers"])
-def test_the_xmi_alone_carries_every_record(which, tmp_path):
+def test_the_xmi_alone_carries_every_record(corpus, tmp_path):
     """Import into files emptied of their items: everything the records hold comes from the XMI,
     and so does everything else of the items (ids, notes, origins, aliases, their order)."""
-    corpus = tmp_path / "corpus"
-    if which == "fixture":
-        shutil.copytree(CORPUS, corpus)
-    else:
-        write_layers_corpus(corpus)
     expected = _records(corpus)
     texts = {doc.doc_id: doc.documents[0]["text"] for doc in load_corpus([corpus])[0].docs}
     models = _models(corpus, texts)
