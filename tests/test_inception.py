@@ -37,7 +37,7 @@ from builders.dataset.read import read_dataset
 from builders.annotation.yamlio import parse_yaml
 
 from conftest import CORPUS, REAL_CORPUS, REPO, assert_no_traceback, cli
-from inception_corpus import ALPHA, write_layers_corpus
+from inception_corpus import ALPHA, BETA, write_layers_corpus
 
 
 def tree_bytes(folder: Path, pattern: str = "**/*") -> dict[str, bytes]:
@@ -281,6 +281,22 @@ def test_removed_items_leave_the_comments_of_the_others(layers, tmp_path):
     assert after.index("  # --- the last sentence ---") < after.index("  - id: ev_next")
     assert "# Borealis approves of the drill" not in after  # it was the removed stance's
     assert "removed events ev_said" in result.stdout and "removed stances st_praise" in result.stdout
+
+
+def test_a_time_in_a_document_without_times_opens_the_section_before_the_events(layers, tmp_path):
+    out = export(layers, tmp_path / "export")
+    path = out / "xmi" / "gen_beta.xmi"
+    cas = load_xmi(path)
+    begin = BETA.index("Monday")
+    cas.add(cas.typesystem.get_type(T.TIME)(begin=begin, end=begin + 6, timexType="DATE"))
+    save_xmi(cas, path)
+    target = layers / "gen_beta" / "annotation.yaml"
+    before = target.read_text(encoding="utf-8")
+    result = import_(path, layers)
+    assert result.returncode == 0, result.stderr
+    after = target.read_text(encoding="utf-8")
+    assert yaml_diff(before, after) == ([], ["times:", "  - {id: t_monday, text: Monday, type: DATE}"])
+    assert after.index("times:") < after.index("events:")
 
 
 def test_accepting_a_silver_item_drops_its_machine_origin(layers, tmp_path):
