@@ -585,6 +585,27 @@ def test_an_author_needs_an_author_in_the_file(layers, tmp_path):
     assert tree_bytes(layers) == before
 
 
+@pytest.mark.parametrize("damage, code", [
+    (lambda t: "not XML at all", "xmi-unreadable"),
+    (lambda t: t.replace('order="1"', 'order="one"', 1), "xmi-unreadable"),
+    (lambda t: re.sub(r"<cas:Sofa [^>]*/>", "", t), "missing-annotation"),
+    (lambda t: re.sub(r'arguments="[\d ]+"', 'arguments="1"', t, count=1), "missing-annotation"),  # a slot holding the sofa
+    (lambda t: re.sub(r' Governor="\d+"', ' Governor="1"', t, count=1), "missing-annotation"),
+    (lambda t: re.sub(r'(<custom:GeoSignalEventArgumentsLink xmi:id="\d+" role="\w+") target="\d+"', r'\1 target="1"', t, count=1),
+     "missing-annotation"),
+], ids=["not-xml", "order-not-a-number", "no-sofa", "slot-holds-the-sofa", "link-from-the-sofa", "slot-filled-by-the-sofa"])
+def test_a_damaged_xmi_is_a_finding_never_a_traceback(layers, tmp_path, damage, code):
+    out = export(layers, tmp_path / "export")
+    path = out / "xmi" / "gen_alpha.xmi"
+    text = path.read_text(encoding="utf-8")
+    assert damage(text) != text
+    path.write_text(damage(text), encoding="utf-8")
+    before = tree_bytes(layers)
+    result = import_(path, layers)
+    assert result.returncode == 1 and f"[{code}]" in result.stderr and "hint:" in result.stderr
+    assert tree_bytes(layers) == before
+
+
 def test_nothing_is_written_unless_the_result_validates(layers, tmp_path):
     def break_it(cas):
         event = next(e for e in cas.select(T.EVENT) if e.id == "ev_said")
