@@ -36,7 +36,7 @@ from builders.check.validate import load_records
 from builders.dataset.read import read_dataset
 from builders.annotation.yamlio import parse_yaml
 
-from conftest import CORPUS, REAL_CORPUS, REPO, assert_no_traceback, cli
+from conftest import CORPUS, REAL_CORPUS, REPO, assert_no_traceback, cli, edit
 from inception_corpus import ALPHA, BETA, write_layers_corpus
 
 
@@ -297,6 +297,21 @@ def test_a_time_in_a_document_without_times_opens_the_section_before_the_events(
     after = target.read_text(encoding="utf-8")
     assert yaml_diff(before, after) == ([], ["times:", "  - {id: t_monday, text: Monday, type: DATE}"])
     assert after.index("times:") < after.index("events:")
+
+
+def test_a_quoted_line_that_looks_like_a_key_does_not_cut_the_file(layers, tmp_path):
+    """The import rewrites only the top-level parts that change, cut at the lines that start a key; a
+    line of a quoted scalar that looks like one makes it read the whole file."""
+    edit(layers / "gen_alpha" / "annotation.yaml", "    note: The statement refers to the drill.",
+         '    note: "The statement refers to the drill, see\nhttp://example.org/drill"')
+
+    def relabel(cas):  # the event whose note holds the line
+        _first(cas, T.EVENT, id="ev_said").eventType = "CONSULT"
+
+    _, after, result = _edit_and_import(layers, tmp_path, relabel)
+    assert result.stdout == "gen_alpha: changed events ev_said"
+    said = parse_yaml(after).data["events"][1]
+    assert said["type"] == "CONSULT" and said["note"] == "The statement refers to the drill, see http://example.org/drill"
 
 
 def test_accepting_a_silver_item_drops_its_machine_origin(layers, tmp_path):

@@ -320,6 +320,14 @@ def unchanged(old: Doc, new: Doc) -> bool:
     return not changed_parts(old, new)
 
 
+def _root_keys() -> set[str]:
+    """The keys an annotation file may have at its top: a line of a quoted scalar that looks like
+    one (``http://...``) makes the cut unsafe, and the whole file is read instead."""
+    from builders.schema import schemas
+
+    return set(schemas()["annotation"]["properties"])
+
+
 def _blocks(text: str) -> list[tuple[str | None, str]]:
     """The file cut before each top-level key, (key, its lines up to the next key); what stands
     before the first key has the key None. The comments before a key go with the block above it,
@@ -340,7 +348,7 @@ def merge(annotation_text: str, text: str, old: Doc, new: Doc) -> tuple[str, lis
         return annotation_text, []
     blocks = _blocks(annotation_text)
     keys = [key for key, _ in blocks]
-    if len(set(keys)) != len(keys) or "document" not in keys or not set(SECTIONS) - {"times"} <= set(keys):
+    if len(set(keys)) != len(keys) or not set(keys) - {None} <= _root_keys() or not {"document", *SECTIONS} - {"times"} <= set(keys):
         root = load(annotation_text)  # a layout the cut does not expect: the whole file
         changes = Merger(text, root, old, new).run()
         return (dump(root) if changes else annotation_text), changes
