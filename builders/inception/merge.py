@@ -337,18 +337,20 @@ def _blocks(text: str) -> list[tuple[str | None, str]]:
     return out + [(key, text[at:starts[i + 1][0] if i + 1 < len(starts) else len(text)]) for i, (at, key) in enumerate(starts)]
 
 
-def merge(annotation_text: str, text: str, old: Doc, new: Doc) -> tuple[str, list[str]]:
+def merge(annotation_text: str, text: str, old: Doc, new: Doc, keys: list[str] | None = None) -> tuple[str, list[str]]:
     """The annotation file with the changes from ``old`` to ``new``; the same text when nothing changed.
 
     Only the top-level parts that change are parsed and written again (ruamel's round trip is the
     slow part, and it leaves an unchanged part as written anyway); the others keep their text.
+    ``keys``: the file's top-level keys as a parser read them, which the cut must find.
     """
     parts = changed_parts(old, new)
     if not parts:
         return annotation_text, []
     blocks = _blocks(annotation_text)
-    keys = [key for key, _ in blocks]
-    if len(set(keys)) != len(keys) or not set(keys) - {None} <= _root_keys() or not {"document", *SECTIONS} - {"times"} <= set(keys):
+    found = [key for key, _ in blocks]
+    if (keys is not None and [k for k in found if k] != list(keys)) or len(set(found)) != len(found) \
+            or not set(found) - {None} <= _root_keys() or not {"document", *SECTIONS} - {"times"} <= set(found):
         root = load(annotation_text)  # a layout the cut does not expect: the whole file
         changes = Merger(text, root, old, new).run()
         return (dump(root) if changes else annotation_text), changes
@@ -361,7 +363,7 @@ def merge(annotation_text: str, text: str, old: Doc, new: Doc) -> tuple[str, lis
     rewritten = dict(_blocks(dump(root)))
     out = []
     for key, block in blocks:
-        if key == "events" and "times" in rewritten and "times" not in keys:
+        if key == "events" and "times" in rewritten and "times" not in found:
             out.append(rewritten["times"])  # a times section made anew goes before the events
         out.append(rewritten.get(key, block) if key in parts else block)
     return "".join(out), changes
