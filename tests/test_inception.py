@@ -26,7 +26,7 @@ from builders.inception.importer import import_xmis
 from builders.report import render
 from builders.check.validate import validate
 from builders.inception.from_xmi import read_xmi
-from builders.inception.merge import dump, load
+from builders.inception.merge import dump
 from builders.inception.model import from_annotation
 from builders.inception.quotes import quote_ref
 from builders.inception.to_xmi import document_xmi
