@@ -16,6 +16,7 @@ from collections import Counter
 from typing import Any
 
 from builders.inception import comments
+from builders.schema import schemas
 from builders.inception.model import SPAN_KEYS, Arg, Doc, Entity, Event, Link, Stance, Time, same, span_of
 from builders.inception.quotes import quote_ref
 from builders.schema import schemas
