@@ -23,6 +23,8 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from builders.source.corpus import MAX_SOURCE_BYTES
+
 if TYPE_CHECKING:
     import numpy
     from spacy.language import Language
@@ -67,8 +69,6 @@ def pipeline() -> "Language":
     import spacy
     from spacy.lang.char_classes import ALPHA, HYPHENS
     from spacy.util import compile_infix_regex
-
-    from builders.source.corpus import MAX_SOURCE_BYTES
 
     nlp = spacy.blank("en")
     # spaCy refuses texts over 1,000,000 characters by default (a guard for its memory-hungry

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from builders.findings import Finding, Severity
 from builders.annotation.records import DocRecords
 from builders.dataset.tokens import Sentence, Tokens, tokenize
+from builders.schema import features
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -91,8 +92,8 @@ class DocViews:
         return {config: self.rows_of(config) for config in ("ner", "event_triggers", "stance_pairs")}
 
 
-def _warning(file: str, code: str, message: str, hint: str) -> Finding:
-    return Finding(file, None, code, message, hint, Severity.WARNING, level=4)
+def _warning(file: str, code: str, message: str, hint: str, severity: Severity = Severity.WARNING) -> Finding:
+    return Finding(file, None, code, message, hint, severity, level=4)
 
 
 def _describe(span: Labeled) -> str:
@@ -137,7 +138,7 @@ def tag(tokens: Tokens, spans: list[Labeled], file: str,
         if taken is not None:
             findings.append(_warning(file, "span-overlap-dropped",
                                      f"{_describe(span)} overlaps {_describe(taken)}; the token views keep the latter",
-                                     HINT_OVERLAP))
+                                     HINT_OVERLAP, Severity.NOTE))  # by design: nothing to fix
             continue
         owner.update({t: span for t in range(i, j)})
         kept.append(aligned[k])
@@ -225,8 +226,6 @@ def token_table(config: str, docs: list[DocViews], schema: "pa.Schema") -> "pa.T
     column from the token arrays (a dict per token and row cost more than the rest of the view)."""
     import numpy
     import pyarrow as pa
-
-    from builders.schema import features
 
     column = TAG_COLUMNS[config]
     ids = {name: i for i, name in enumerate(features(config)[column].feature.names)}
