@@ -14,14 +14,14 @@
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from builders.coder.entities import Mention
 from builders.coder.events import Event, first_mention
-from builders.coder.learner import Logistic
+from builders.coder.learner import Logistic, train
 
 if TYPE_CHECKING:
     from builders.coder import Analysis
@@ -428,10 +428,6 @@ def _fit(examples: Sequence[Example], l2: float) -> tuple[Logistic, Logistic, Lo
     """(pair detector, polarity, target detector). The target detector scores each offered target
     alone; the pair detector is trained on the pairs whose target is a gold target (which holder);
     a pair's score is the product of the two (``score_of``)."""
-    from collections import Counter
-
-    from builders.coder.learner import train
-
     counts = Counter(f for e in examples for f in set(e.features))
     keep = {f for f, n in counts.items() if n >= MIN_COUNT}
 

@@ -91,7 +91,7 @@ def encode_rows(config: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, A
 def tables_of(records: list[DocRecords], configs: Iterable[str], views: list[DocViews] | None = None
               ) -> dict[str, Any]:
     """Rows of some documents as Arrow tables, one per config (no schema metadata: the writer adds it);
-    the token views are built as columns (views.token_table)."""
+    the token views are built as columns (views.token_table), not as a dict per token."""
     import pyarrow as pa
 
     def table(config: str) -> Any:

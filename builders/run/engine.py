@@ -46,8 +46,7 @@ class LocalPool:
     """This machine's worker processes, at most ``WINDOW`` calls each in flight.
 
     ``preload`` runs once in this process before the workers fork (spaCy's pipeline, when every
-    chunk will need it), so that they inherit it instead of each loading it; it is frozen with
-    what was loaded before (``gctune.refreeze``), on one worker too.
+    chunk will need it), so that they inherit it instead of each loading it.
     """
 
     def __init__(self, workers: int | None = None, preload: Callable[[], Any] | None = None) -> None:
@@ -57,7 +56,7 @@ class LocalPool:
     def map(self, fn: Callable[..., Any], calls: Iterable[tuple],
             lost: Callable[[tuple, BaseException], Any] | None = None) -> Iterator[Any]:
         calls = list(calls)
-        if self.preload is not None and calls:  # frozen with the rest when a run has tuned the collector
+        if self.preload is not None and calls:  # loaded, then frozen with the rest (also for one worker)
             self.preload()
             gctune.refreeze()
         if self.workers <= 1 or len(calls) <= 1:
