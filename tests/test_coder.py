@@ -149,7 +149,7 @@ def _gold(root: Path, doc_id: str, text: str, entities: list, events: list | Non
     _folder(root, doc_id, text, annotation)
 
 
-def test_cross_validation_learns_from_training_folds_only(tmp_path):
+def test_cross_validation_learns_from_training_folds_only(tmp_path, monkeypatch):
     gold = tmp_path / "gold"
     frob = {"id": "frob", "name": "Frobnia", "type": "GPE", "kb_id": None, "mentions": ["Frobnia"]}
     japan = {"id": "japan", "name": "Japan", "type": "GPE", "kb_id": "Q17", "mentions": ["Japan"]}
@@ -166,7 +166,28 @@ def test_cross_validation_learns_from_training_folds_only(tmp_path):
     assert not findings and len(docs) == 4
     fold = folds([d.doc_id for d in docs], 4)
     assert sorted(fold.values()) == [0, 1, 2, 3]
+    import builders.coder.crossval as crossval
+
+    trained_on: dict[int, set[str]] = {}  # id of a learned lexicon -> the documents it learned from
+    coded: list[tuple[str, int]] = []
+    alive: list = []  # the lexicons stay alive, so an id is never reused
+    real_fit, real_predict = crossval.fit, crossval.predict
+
+    def fit(train):
+        lexicon = real_fit(train)
+        alive.append(lexicon)
+        trained_on[id(lexicon)] = {r["documents"][0]["doc_id"] for r in train}
+        return lexicon
+
+    def predict(doc, lexicon):
+        coded.append((doc.doc_id, id(lexicon)))
+        return real_predict(doc, lexicon)
+
+    monkeypatch.setattr(crossval, "fit", fit)
+    monkeypatch.setattr(crossval, "predict", predict)
     results = cross_validate(docs, 4)
+    learned = [(doc_id, trained_on[lex]) for doc_id, lex in coded if lex in trained_on]
+    assert len(learned) == 4 and all(doc_id not in seen and len(seen) == 3 for doc_id, seen in learned)
     base = results["baseline"]["layers"]["mentions"]["exact"]
     full = results["full"]["layers"]["mentions"]["exact"]
     # baseline: Japan only (4 of 7 gold mentions); full: Frobnia is learned for doc-a from doc-b and
