@@ -119,7 +119,7 @@ class Candidate:
 
     @property
     def target_key(self) -> str:
-        return f"ev:{self.target.start}" if isinstance(self.target, Event) else f"ent:{self.target.name.key}"
+        return f"ev:{first_mention(self.target).start}" if isinstance(self.target, Event) else f"ent:{self.target.name.key}"
 
 
 def _bucket(n: int) -> str:
