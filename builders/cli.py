@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from builders import formats
 from builders.__about__ import __version__
 from builders.present.help import CONTEXT, Command, Group
 
@@ -28,16 +30,34 @@ CACHE_DEFAULT = "$XDG_CACHE_HOME/geosignal, else ~/.cache/geosignal"
 VERBOSE_HELP = "List the notes too (findings that ask for nothing, e.g. overlapping spans the token views keep one of); else they are counted."
 
 
-class FindingFormat(str, Enum):
-    text = "text"
-    json = "json"
-    github = "github"
+def _choices(name: str, values: Sequence[str]) -> type[Enum]:
+    """A typer choice made from one of the library's own lists (the library names its formats once)."""
+    return Enum(name, {value: value for value in values}, type=str)
 
 
-class StatsFormat(str, Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
+FindingFormat = _choices("FindingFormat", formats.FINDINGS)
+TableFormat = _choices("TableFormat", formats.TABLES)  # statistics and scores
+ExportFormat = _choices("ExportFormat", formats.EXPORTS)
+CodeFormat = _choices("CodeFormat", formats.COLLECTIONS)
+VersionPart = _choices("VersionPart", formats.VERSION_PARTS)
+
+CACHE_HELP = ("GeoSignal's cache folder, the same for every command that reads the corpus: its chunk store keeps "
+              "checked and built chunks of documents (reused while their files, the schemas and the builder are "
+              "unchanged), its fingerprint store the sources git holds unchanged (for the duplicate check).")
+CacheOption = Annotated[Optional[Path], typer.Option("--cache", metavar="DIR", show_default=CACHE_DEFAULT, help=CACHE_HELP)]
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Check (and build) every document again; read and write no cache.")]
+WorkersOption = Annotated[Optional[int], typer.Option("--workers", min=1, show_default="the machine's cores", help="Worker processes.")]
+
+
+def _cache(cache: Optional[Path], no_cache: bool) -> Optional[Path]:
+    from builders.run.runner import default_cache_dir
+
+    return None if no_cache else (cache or default_cache_dir())
+
+
+def _notes(notes: list[str]) -> None:
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
 
 
 def _corpus_folder(corpus: Path) -> Path:
@@ -69,9 +89,9 @@ def validate(
     changed_since: Optional[str] = typer.Option(
         None, "--changed-since", metavar="REF",
         help="Only the documents changed, added or renamed since this git ref, and untracked ones (for pull requests)."),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, show_default="the machine's cores", help="Worker processes."),
-    cache: Optional[Path] = typer.Option(None, "--cache", show_default=CACHE_DEFAULT, help="Where the fingerprints of unchanged sources are kept, for the duplicate check."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Read every source of the corpus for the duplicate check; keep nothing."),
+    workers: WorkersOption = None,
+    cache: CacheOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Check corpus documents: every finding names a file, a line where there is one, a code and a hint.
 
@@ -83,9 +103,8 @@ def validate(
 
     Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error (a bad option; for --changed-since, not a git repository or an unknown ref).
     """
-    from builders.run.pipeline import default_cache_dir
     from builders.report import render
-    from builders.check.validate import validate as run
+    from builders.run.validate import validate as run
 
     targets = list(paths) if paths else [Path("corpus")]
     if changed_since is not None:
@@ -97,7 +116,8 @@ def validate(
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2)
         typer.echo(note, err=True)
-    report = run(targets, level, workers, None if no_cache else (cache or default_cache_dir()))
+    report = run(targets, level, workers, _cache(cache, no_cache))
+    _notes(report.notes)
     typer.echo(render(report.findings, report.checked, format.value), nl=False)
     raise typer.Exit(0 if report.ok else 1)
 
@@ -151,9 +171,9 @@ def new(
 def build(
     corpus: Path = typer.Option(Path("corpus"), "--corpus", callback=_corpus_folder, help="The corpus folder."),
     out: Path = typer.Option(Path("dist"), "--out", help="The dataset folder to (re)write."),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, show_default="the machine's cores", help="Worker processes."),
-    cache: Optional[Path] = typer.Option(None, "--cache", show_default=CACHE_DEFAULT, help="Cache of built documents."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Rebuild every document; read and write no cache."),
+    workers: WorkersOption = None,
+    cache: CacheOption = None,
+    no_cache: NoCacheOption = False,
     redistributable_only: bool = typer.Option(False, "--redistributable-only",
                                               help="Leave out the documents whose licence forbids redistribution (a build to publish)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP),
@@ -162,20 +182,17 @@ def build(
 
     Unchanged documents (same source, annotation, schemas and builder) come from the cache.
     """
-    from builders.run.build import build as run
-    from builders.run.pipeline import default_cache_dir
-    from builders.report import render
+    from builders.dataset.outdir import OutputRefused, OutputUnusable
     from builders.dataset.splits import SplitConfigError
-    from builders.dataset.write import OutputRefused, OutputUnusable
+    from builders.report import render
+    from builders.run.build import build as run
 
     try:
-        result = run(corpus, out, workers, None if no_cache else (cache or default_cache_dir()),
-                     redistributable_only=redistributable_only)
+        result = run(corpus, out, workers, _cache(cache, no_cache), redistributable_only=redistributable_only)
     except (OutputRefused, SplitConfigError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2 if isinstance(exc, OutputUnusable) else 1)
-    for note in result.notes:
-        typer.echo(f"note: {note}", err=True)
+    _notes(result.notes)
     if not result.written:
         typer.echo(render(result.report.findings, result.report.checked, "text", verbose), nl=False, err=True)
         typer.echo(f"build refused: fix the errors above; {out} was left as it was", err=True)
@@ -192,53 +209,42 @@ def build(
 def stats(
     dataset_dir: Optional[Path] = typer.Argument(None, help="A built dataset folder; without it, the corpus is read."),
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder, when no DATASET_DIR is given."),
-    format: StatsFormat = typer.Option(StatsFormat.table, "--format", "-f", help="table for people (one table per layer, a column per split), json for tools (totals, and the same per split under by_split), markdown for the datasheet (totals, every label)."),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, show_default="the machine's cores", help="Worker processes."),
+    format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help="table for people (one table per layer, a column per split), json for tools (totals, and the same per split under by_split), markdown for the datasheet (totals, every label)."),
+    workers: WorkersOption = None,
+    cache: CacheOption = None,
+    no_cache: NoCacheOption = False,
     update: Optional[Path] = typer.Option(None, "--update", help="With --format markdown: rewrite the <!-- stats:begin/end --> block of this file (DATASHEET.md)."),
 ) -> None:
     """Documents, tokens, entities and mentions by type, time expressions, events by type and realis, links, stances by polarity: per split and in total."""
-    from builders.dataset.splits import load_config
     from builders.dataset.stats import by_split, compute, to_json, to_markdown
 
-    if update is not None and format is not StatsFormat.markdown:
+    if update is not None and format is not TableFormat.markdown:
         typer.echo("error: --update writes markdown; add --format markdown", err=True)
         raise typer.Exit(2)
     if dataset_dir is None:
         _corpus_folder(corpus)
-    names = load_config().names
     if dataset_dir is not None:
         from builders.dataset.read import read_dataset, read_splits
+        from builders.dataset.splits import load_config
         from builders.dataset.write import is_previous_build
 
         if not is_previous_build(dataset_dir):
             typer.echo(f"error: {dataset_dir} is not a dataset folder written by `geosignal build`", err=True)
             raise typer.Exit(1)
         rows = read_dataset(dataset_dir)
-        result, per_split = compute(rows), by_split(rows, read_splits(dataset_dir), names)
+        result, per_split = compute(rows), by_split(rows, read_splits(dataset_dir), load_config().names)
     else:
-        from builders.source import corpus as corpus_io
-        from builders.run.pipeline import process
         from builders.report import render
-        from builders.dataset.splits import assign
-        from builders.dataset.stats import empty, merge
+        from builders.run.stats import corpus_stats
 
-        folders, findings = corpus_io.discover([corpus])
-        assignment = assign(f.doc_id for f in folders)
-        per_split = {name: empty() for name in dict.fromkeys([*names, *assignment.values()])}
-        for name in per_split:
-            for chunk in process([f for f in folders if assignment[f.doc_id] == name], 3, workers, stats=True):
-                findings.extend(f for doc in chunk.docs for f in doc.findings if f.is_error)
-                if chunk.stats is not None:
-                    per_split[name] = merge(per_split[name], chunk.stats)
-        if findings:
-            typer.echo(render(findings, len(folders), "text"), nl=False, err=True)
+        result, per_split, report = corpus_stats([corpus], workers, _cache(cache, no_cache))
+        _notes(report.notes)
+        if result is None:
+            typer.echo(render([f for f in report.findings if f.is_error], report.checked, "text"), nl=False, err=True)
             raise typer.Exit(1)
-        result = empty()
-        for part in per_split.values():
-            result = merge(result, part)
-    if format is StatsFormat.json:
+    if format is TableFormat.json:
         typer.echo(to_json(result, per_split), nl=False)
-    elif format is StatsFormat.markdown and update is not None:
+    elif format is TableFormat.markdown and update is not None:
         from builders.dataset.stats import embed
 
         try:
@@ -247,7 +253,7 @@ def stats(
             typer.echo(f"error: cannot update {update}: {getattr(exc, 'strerror', None) or exc}", err=True)
             raise typer.Exit(1)
         typer.echo(f"updated the statistics in {update}")
-    elif format is StatsFormat.markdown:
+    elif format is TableFormat.markdown:
         typer.echo(to_markdown(result), nl=False)
     else:
         from rich.console import Console
@@ -302,12 +308,6 @@ def publish(
 
 version_app = typer.Typer(cls=Group, no_args_is_help=True, help="The dataset's semantic version (geosignal.toml).")
 app.add_typer(version_app, name="version")
-
-
-class VersionPart(str, Enum):
-    major = "major"
-    minor = "minor"
-    patch = "patch"
 
 
 @version_app.command("show", cls=Command)
@@ -380,48 +380,41 @@ def show(
     raise typer.Exit(0 if shown.records is not None else 1)
 
 
-class ExportFormat(str, Enum):
-    brat = "brat"
-    conll = "conll"
-    jsonl = "jsonl"
-    spacy = "spacy"
-    inception = "inception"
-
-
 @app.command(cls=Command)
 def export(
     dataset_dir: Optional[Path] = typer.Argument(None, help="A built dataset folder; without it, the corpus is read."),
     format: ExportFormat = typer.Option(..., "--format", "-f", help="brat standoff, CoNLL BIO columns, JSON Lines, a spaCy DocBin, or INCEpTION (UIMA CAS XMI + project zip; reads the corpus)."),
     out: Path = typer.Option(..., "--out", help="The folder to (re)write, one set of files per split."),
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder, when no DATASET_DIR is given."),
+    workers: WorkersOption = None,
     verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP),
 ) -> None:
-    """Write the annotations for brat, CoNLL tools, JSON readers or spaCy (atomically)."""
-    from builders.export import ExportRefused, ExportUnusable, export as run, from_corpus, from_dataset
-    from builders.report import render
+    """Write the annotations for brat, CoNLL tools, JSON readers or spaCy (atomically); the corpus is checked once, as build checks it."""
+    from builders.dataset.outdir import OutputRefused, OutputUnusable
     from builders.dataset.write import is_previous_build
+    from builders.export import export as run, export_corpus, from_dataset
+    from builders.report import render
 
     if dataset_dir is None:
         _corpus_folder(corpus)
-    if format is ExportFormat.inception:
+    if format.value == "inception":
         _require_inception(dataset_dir is None, "export --format inception reads the corpus (--corpus), not a built dataset")
-    if dataset_dir is not None:
-        if not is_previous_build(dataset_dir):
-            typer.echo(f"error: {dataset_dir} is not a dataset folder written by `geosignal build`", err=True)
-            raise typer.Exit(1)
-        records, source = from_dataset(dataset_dir), None
-    else:
-        records, findings = from_corpus(corpus)
-        if records is None:
-            typer.echo(render(findings, len({f.file for f in findings}), "text"), nl=False, err=True)
-            typer.echo("export refused: fix the errors above", err=True)
-            raise typer.Exit(1)
-        source = corpus
     try:
-        warnings = run(records, format.value, out, source, [dataset_dir] if dataset_dir is not None else [])
-    except ExportRefused as exc:
+        if dataset_dir is not None:
+            if not is_previous_build(dataset_dir):
+                typer.echo(f"error: {dataset_dir} is not a dataset folder written by `geosignal build`", err=True)
+                raise typer.Exit(1)
+            records = from_dataset(dataset_dir)
+            warnings = run(records, format.value, out, None, [dataset_dir])
+        else:
+            records, warnings = export_corpus(corpus, format.value, out, workers)
+            if records is None:
+                typer.echo(render(warnings, len({f.file for f in warnings}), "text"), nl=False, err=True)
+                typer.echo("export refused: fix the errors above", err=True)
+                raise typer.Exit(1)
+    except OutputRefused as exc:
         typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2 if isinstance(exc, ExportUnusable) else 1)
+        raise typer.Exit(2 if isinstance(exc, OutputUnusable) else 1)
     if warnings:
         typer.echo(render(warnings, len(records.docs), "text", verbose), nl=False, err=True)
     parts = ", ".join(f"{len(docs)} {split}" for split, docs in records.by_split().items())
@@ -470,10 +463,8 @@ def import_inception(
     typer.echo(f"{verb} {len(result.changes)} annotation file(s); {'nothing changed' if not result.changes else 'run geosignal validate to review'}")
 
 
-class ScoreFormat(str, Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
+ScoreFormatOption = Annotated[TableFormat, typer.Option("--format", "-f")]
+LabelsOption = Annotated[bool, typer.Option("--labels/--no-labels", help="Table rows per label.")]
 
 
 @app.command(cls=Command)
@@ -481,8 +472,8 @@ def agree(
     a: Annotated[Optional[Path], typer.Argument(help="Annotation A: a file, a document folder or a corpus.")] = None,
     b: Annotated[Optional[Path], typer.Argument(help="Annotation B (the reference for P/R): same kinds as A.")] = None,
     corpus: Annotated[Path, typer.Option("--corpus", help="Without A and B: every document of this corpus with an annotation.b.yaml beside its annotation.yaml.")] = Path("corpus"),
-    format: Annotated[ScoreFormat, typer.Option("--format", "-f")] = ScoreFormat.table,
-    labels: Annotated[bool, typer.Option("--labels/--no-labels", help="Table rows per label.")] = True,
+    format: ScoreFormatOption = TableFormat.table,
+    labels: LabelsOption = True,
     update: Annotated[Optional[Path], typer.Option("--update", help="With --format markdown: rewrite the <!-- agree:begin/end --> block of this file (DATASHEET.md).")] = None,
 ) -> None:
     """Agreement of two annotations of the same documents, layer by layer (pairs matched by doc id).
@@ -497,7 +488,7 @@ def agree(
     if (a is None) != (b is None):
         typer.echo("error: give both A and B, or neither (then --corpus is read)", err=True)
         raise typer.Exit(2)
-    if update is not None and format is not ScoreFormat.markdown:
+    if update is not None and format is not TableFormat.markdown:
         typer.echo("error: --update writes markdown; add --format markdown", err=True)
         raise typer.Exit(2)
     if a is None:
@@ -514,8 +505,8 @@ def agree(
 def evaluate(
     gold: Annotated[Path, typer.Argument(help="The reference: an annotation file, a document folder, a corpus or a built dataset.")],
     pred: Annotated[Path, typer.Argument(help="The prediction (e.g. a silver dataset): same kinds as GOLD.")],
-    format: Annotated[ScoreFormat, typer.Option("--format", "-f")] = ScoreFormat.table,
-    labels: Annotated[bool, typer.Option("--labels/--no-labels", help="Table rows per label.")] = True,
+    format: ScoreFormatOption = TableFormat.table,
+    labels: LabelsOption = True,
 ) -> None:
     """Score PRED against GOLD per layer and label: the same measurement as `geosignal agree`.
 
@@ -527,23 +518,17 @@ def evaluate(
     raise typer.Exit(run(load(pred), load(gold), "evaluate", format.value, labels))
 
 
-class CodeFormat(str, Enum):
-    wh_markdown = "wh-markdown"
-    wikinews_csv = "wikinews-csv"
-    text = "text"
-
-
 @app.command(cls=Command)
 def code(
     path: Annotated[Optional[Path], typer.Argument(help="corpus/<doc_id> (coded in place) or a raw article file (added to --corpus with `new` first).")] = None,
     corpus: Annotated[Path, typer.Option("--corpus", help="Where a raw article's document folder is created.")] = Path("corpus"),
     collection: Annotated[Optional[Path], typer.Option("--collection", help="Code every article of this folder (with --format and --out).")] = None,
-    shape: Annotated[CodeFormat, typer.Option("--format", help="With --collection: the articles' shape.")] = CodeFormat.text,
+    shape: Annotated[CodeFormat, typer.Option("--format", help="With --collection: the articles' shape.")] = CodeFormat("text"),
     out: Annotated[Optional[Path], typer.Option("--out", help="With --collection: OUT/corpus (silver documents), OUT/dataset (silver build), OUT/findings.jsonl.")] = None,
     publisher: Annotated[Optional[str], typer.Option("--publisher", help="With --collection: the publisher (default by --format).")] = None,
     cross_validate: Annotated[Optional[Path], typer.Option("--cross-validate", help="Score the coder on this gold corpus by document-level k-fold cross-validation (baseline and full coder).")] = None,
     folds: Annotated[int, typer.Option("--folds", min=2, help="With --cross-validate: the number of folds.")] = 5,
-    report: Annotated[ScoreFormat, typer.Option("--report", help="With --cross-validate: markdown (the README tables), json (both full reports) or table.")] = ScoreFormat.markdown,
+    report: Annotated[TableFormat, typer.Option("--report", help="With --cross-validate: markdown (the README tables), json (both full reports) or table.")] = TableFormat.markdown,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, show_default="the machine's cores", help="With --collection: build workers.")] = None,
     model: Annotated[Optional[str], typer.Option("--model", show_default="builtin", help="builtin (dictionaries + what the gold taught, builders/coder/data/model.json), none (dictionaries only), a model file (python -m builders.coder.model), or a spaCy pipeline whose NER adds the names the dictionaries miss.")] = None,
 ) -> None:
@@ -585,9 +570,9 @@ def code(
             typer.echo(f"cross-validation refused: {len(docs)} gold document(s) loaded, {len(findings)} problem(s)", err=True)
             raise typer.Exit(1)
         results = run_cv(docs, folds)
-        if report == ScoreFormat.json:
+        if report == TableFormat.json:
             typer.echo(json.dumps(results, indent=2, ensure_ascii=False))
-        elif report == ScoreFormat.table:
+        elif report == TableFormat.table:
             from rich.console import Console
 
             from builders.score.render import print_tables

@@ -7,8 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from builders.findings import Finding
-
-FORMATS = ("text", "json", "github")
+from builders.formats import FINDINGS as FORMATS
 
 
 def summary(findings: Sequence[Finding], checked: int, unlisted: int = 0) -> str:
@@ -80,8 +79,11 @@ def as_github(findings: Sequence[Finding], checked: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+RENDERERS = dict(zip(FORMATS, (as_text, as_json, as_github), strict=True))
+
+
 def render(findings: Sequence[Finding], checked: int, fmt: str, verbose: bool = True) -> str:
-    """Findings in a format; ``verbose`` (text only) lists the notes too, else they are counted."""
+    """Findings in one of ``FORMATS``; ``verbose`` (text only) lists the notes too, else they are counted."""
     if fmt == "text":
         return as_text(findings, checked, verbose)
-    return {"json": as_json, "github": as_github}[fmt](findings, checked)
+    return RENDERERS[fmt](findings, checked)

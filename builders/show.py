@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from builders.annotation.yamlio import YamlProblem, parse_yaml
-from builders.check.validate import check_document
+from builders.check.document import check
 from builders.findings import Finding
 from builders.present.marks import Dropped
 from builders.source import corpus as corpus_io
@@ -23,8 +23,8 @@ from builders.source.corrections import clean_document
 
 if TYPE_CHECKING:
     from builders.annotation.records import DocRecords
-    from builders.source.clean import Cleaned
     from builders.source.corpus import DocFolder
+    from builders.source.segments import Cleaned
 
 _UNSHOWN = ("whitespace", "front-matter", "end-mark")  # blank lines; a shape's own markup, never the article
 
@@ -95,20 +95,21 @@ class Shown:
 def load(folder: "DocFolder") -> Shown:
     """Validate the folder; without records (errors), fall back to the clean text alone. Either way
     the lines the cleaner dropped come along, so that they can be seen (and kept if wrong)."""
-    checked = check_document(folder)
-    doc, _ = corpus_io.read(folder)
-    if doc is None:
+    texts = corpus_io.read(folder)
+    checked = check(texts)
+    if texts.source is None or texts.annotation is None or any(f.is_error for f in texts.findings):
         return Shown(folder.doc_id, None, None, checked.findings)
     try:
-        data = parse_yaml(doc.annotation_text).data
+        data = parse_yaml(texts.annotation).data
         meta = data.get("document") if isinstance(data, dict) else None
     except YamlProblem:
         meta = None
     meta = dict(meta) if isinstance(meta, dict) else {}
     if meta.get("source_format") not in SOURCE_FORMATS:
         meta["source_format"] = "text"
-    cleaned, _ = clean_document(doc.raw_text, meta)
-    dropped = dropped_lines(doc.raw_text, cleaned)
+    raw_text = texts.source[1]
+    cleaned, _ = clean_document(raw_text, meta)
+    dropped = dropped_lines(raw_text, cleaned)
     if checked.records is not None:
         return Shown(folder.doc_id, checked.records.documents[0]["text"], checked.records, checked.findings, dropped)
     return Shown(folder.doc_id, cleaned.text, None, checked.findings, dropped)

@@ -90,6 +90,7 @@ events:
       - {type: refers_to, event: gen_beta#ev_naval}
       - {type: response_to, event: ev_next}
     note: The statement refers to the drill.
+  # --- the last sentence ---
   - id: ev_next
     type: MOBILIZE
     trigger: {text: drill, occurrence: 4}

@@ -6,9 +6,9 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from builders import load_corpus
 from builders.present.marks import Mark
 from builders.present.page import body as html_body
-from builders.check.validate import load_records
 
 from conftest import CORPUS, SEED_ID, annotation, assert_no_traceback, cli, edit
 
@@ -67,7 +67,7 @@ def parse(text: str) -> Page:
 
 
 def seed_records():
-    [doc] = load_records([CORPUS])
+    [doc] = load_corpus([CORPUS])[0].docs
     return doc
 
 

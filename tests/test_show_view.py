@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from builders.cli import app
-from builders.check.validate import load_records
+from builders import load_corpus
 from builders.present import palette
 from builders.present.marks import Mark, marks
 from builders.present.page import label_colours
@@ -29,7 +29,7 @@ def invoke(*args: str, columns: int = 80, colour: bool = False):
 
 @pytest.fixture(scope="module")
 def seed():
-    [doc] = load_records([CORPUS])
+    [doc] = load_corpus([CORPUS])[0].docs
     return doc
 
 

@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from builders.__about__ import __version__
+from builders.annotation.ids import fresh, slug
+from builders.annotation.resolve import occurrences
+from builders.coder.entities import (author_of, find_mentions, learned_mentions, pronoun_mentions, propagated_mentions,
+                                     recognized_mentions)
+from builders.coder.events import find_events
 from builders.coder.lexicon import Lexicon
+from builders.coder.stances import find_stances
+from builders.coder.times import find_times
+from builders.dataset.tokens import sentences as split
+from builders.source.corrections import clean_document
 
 NAME = "geosignal-coder"
 VERSION = f"{__version__}+rules1"
@@ -44,12 +53,6 @@ class Analysis:
 
 def analyse(text: str, meta: dict[str, Any], lexicon: Lexicon) -> Analysis:
     """Mentions, times and events of a clean text (pure; stances are a later step)."""
-    from builders.dataset.tokens import sentences as split
-    from builders.coder.entities import (author_of, find_mentions, learned_mentions, pronoun_mentions, propagated_mentions,
-                                         recognized_mentions)
-    from builders.coder.events import find_events
-    from builders.coder.times import find_times
-
     sents = split(text)
     mentions = find_mentions(text, sents, lexicon)
     mentions += propagated_mentions(text, mentions)
@@ -69,10 +72,6 @@ def analyse(text: str, meta: dict[str, Any], lexicon: Lexicon) -> Analysis:
 
 def code(article: Article, lexicon: Lexicon | None = None) -> dict[str, Any]:
     """Draft annotation of one article (pure)."""
-    from builders.source.corrections import clean_document
-    from builders.annotation.resolve import occurrences
-    from builders.coder.stances import find_stances
-
     lexicon = lexicon or Lexicon()
     meta = article.document
     text = clean_document(article.raw, meta)[0].text  # the clean text the records are built on (corrections included)
@@ -91,14 +90,7 @@ def code(article: Article, lexicon: Lexicon | None = None) -> dict[str, Any]:
     used: set[str] = set()
 
     def new_id(prefix: str, words: str) -> str:
-        base = prefix + (re.sub(r"[^a-z0-9]+", "_", words.lower()).strip("_")[:40] or "x")
-        if not base[0].isalpha():
-            base = "e_" + base
-        candidate, n = base, 2
-        while candidate in used:
-            candidate, n = f"{base}_{n}", n + 1
-        used.add(candidate)
-        return candidate
+        return fresh(prefix + (slug(words) or "x"), used, lead="e_")
 
     entities: list[dict[str, Any]] = []
     by_key: dict[str, dict[str, Any]] = {}

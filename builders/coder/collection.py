@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 import shutil
 from collections.abc import Callable, Iterator
@@ -20,14 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from builders.source import corpus as corpus_io
-from builders.findings import Finding, errors
 from builders.coder import Article, code
 from builders.coder.draft import bad_article, check_draft, to_yaml
 from builders.coder.lexicon import Lexicon
+from builders.findings import Finding, errors
+from builders.formats import COLLECTIONS
+from builders.new import default_doc_id, front_matter
+from builders.run.build import build
+from builders.source import corpus as corpus_io
 
-FORMATS = ("wh-markdown", "wikinews-csv", "text")
-SHAPE = {"wh-markdown": "markdown", "wikinews-csv": "csv-field", "text": "text"}
+FORMATS = COLLECTIONS
+SHAPE = dict(zip(FORMATS, ("markdown", "csv-field", "text"), strict=True))  # a format -> its document.source_format
 
 
 @dataclass
@@ -84,8 +86,6 @@ def _csv_rows(path: Path, root: Path, findings: list[Finding]) -> Iterator[Raw]:
 
 def document_block(raw: Raw, fmt: str, text: str, publisher: str | None) -> dict[str, Any] | Finding:
     """The draft's ``document``: metadata from the shape (front matter, CSV row), licence by collection."""
-    from builders.new import front_matter
-
     meta = dict(raw.meta)
     if fmt == "wh-markdown":
         fm = front_matter(text)
@@ -112,8 +112,6 @@ def document_block(raw: Raw, fmt: str, text: str, publisher: str | None) -> dict
 def code_collection(root: Path, fmt: str, out: Path, lexicon: Lexicon | None = None, publisher: str | None = None,
                     progress: Callable[[int, int, str], None] | None = None, workers: int | None = None) -> CollectionResult:
     """Code every article of ``root`` into ``out``; then build the silver dataset from the silver corpus."""
-    from builders.new import default_doc_id
-
     result = CollectionResult()
     corpus = out / "corpus"
     if corpus.exists():
@@ -122,7 +120,7 @@ def code_collection(root: Path, fmt: str, out: Path, lexicon: Lexicon | None = N
     seen_ids: set[str] = set()
     seen_sources: set[str] = set()
     for n, raw in enumerate(articles(root, fmt, result.findings), 1):
-        finding = _code_one(raw, fmt, corpus, lexicon, publisher, seen_ids, seen_sources, default_doc_id)
+        finding = _code_one(raw, fmt, corpus, lexicon, publisher, seen_ids, seen_sources)
         if finding is None:
             result.coded += 1
         else:
@@ -133,8 +131,6 @@ def code_collection(root: Path, fmt: str, out: Path, lexicon: Lexicon | None = N
         for finding in result.findings:
             f.write(json.dumps(finding.as_dict(), ensure_ascii=False) + "\n")
     if result.coded:
-        from builders.run.build import build
-
         built = build(corpus, out / "dataset", workers=workers, cache=None)
         result.built = built.written
         result.build_findings = [f for f in built.report.findings if f.is_error]
@@ -142,7 +138,7 @@ def code_collection(root: Path, fmt: str, out: Path, lexicon: Lexicon | None = N
 
 
 def _code_one(raw: Raw, fmt: str, corpus: Path, lexicon: Lexicon | None, publisher: str | None,
-              seen_ids: set[str], seen_sources: set[str], default_doc_id: Callable[[str, bytes], str]) -> Finding | None:
+              seen_ids: set[str], seen_sources: set[str]) -> Finding | None:
     problem = bad_article(raw.data)
     if problem:
         return Finding(raw.where, None, problem[0], problem[1], problem[2], level=1)

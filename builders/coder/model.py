@@ -22,10 +22,15 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
+from builders.coder.crossval import load_gold
 from builders.coder.lexicon import DATA, Lexicon, Name, TriggerEntry
+from builders.coder.stances import StanceModel
+from builders.coder.training import fit
 
 FORMAT = "geosignal-coder-model/1"
 BUILTIN = DATA / "model.json"
@@ -55,8 +60,7 @@ def to_json(lexicon: Lexicon, trained_on: dict[str, Any]) -> str:
 
 
 def from_json(text: str, where: str = "model") -> Lexicon:
-    from builders.coder.stances import StanceModel
-
+    """A model file's text -> the full coder's lexicon; anything else is a ModelError."""
     try:
         data = json.loads(text)
         if data.get("format") != FORMAT:
@@ -89,9 +93,6 @@ def fingerprint(docs: list[Any]) -> dict[str, Any]:
 
 def train(corpus: Path) -> str:
     """The model text learned from every gold document of ``corpus``."""
-    from builders.coder.crossval import load_gold
-    from builders.coder.training import fit
-
     docs, findings = load_gold(corpus)
     if findings:
         raise ModelError(f"{corpus}: {len(findings)} problem(s) in the gold, first: {findings[0].message}")
@@ -119,8 +120,6 @@ def spacy_recognizer(name: str) -> Callable[[str], list[tuple[int, int, str]]]:
 
 def load(spec: str | None) -> Lexicon:
     """The lexicon ``--model SPEC`` names (None: builtin)."""
-    from dataclasses import replace
-
     spec = spec or "builtin"
     if spec == "none":
         return Lexicon()

@@ -5,23 +5,24 @@
 - **a learned pair model** (``Lexicon.stance_model``, trained on gold by ``train_stances``):
   every (holder, target) pair a sentence offers is a candidate (holders: the agentive entities
   the sentence mentions and the statement's speaker, the entity of its "we"/"I"; targets: the
-  sentence's events, as their first mention, and its entities), scored by a logistic model over
-  features of the pair (the holder's role in the sentence's events, the target's type and lemma,
-  the words between them, the sentence's cue triggers); a pair above the threshold is a stance,
-  one per (holder, target) (ANNOTATION.md 5.5), its polarity from a second model.
+  sentence's events, also as their first mention or antecedent, and its entities), scored by two
+  logistic models, P(target) from the target's features (type, lemma, the cue trigger before it,
+  nearby words) times P(holder | target) from the pair's (the holder's role in the sentence's
+  events, order, distance); a pair above the threshold is a stance, one per holder and target
+  (ANNOTATION.md 5.5), its polarity from a third model.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from builders.coder.entities import Mention
 from builders.coder.events import Event, first_mention
-from builders.coder.learner import Logistic
+from builders.coder.learner import Logistic, train
 
 if TYPE_CHECKING:
     from builders.coder import Analysis
@@ -429,10 +430,6 @@ def _fit(examples: Sequence[Example], l2: float) -> tuple[Logistic, Logistic, Lo
     """(pair detector, polarity, target detector). The target detector scores each offered target
     alone; the pair detector is trained on the pairs whose target is a gold target (which holder);
     a pair's score is the product of the two (``score_of``)."""
-    from collections import Counter
-
-    from builders.coder.learner import train
-
     counts = Counter(f for e in examples for f in set(e.features))
     keep = {f for f, n in counts.items() if n >= MIN_COUNT}
 
@@ -486,8 +483,6 @@ def learn_cue_words(docs: Sequence[tuple["Analysis", dict[str, Any]]], lexicon: 
     """Words (as lemmas) that stand in gold stance evidence in at least 40% of their occurrences
     (and at least twice), with the majority polarity of those stances; names and a few function
     words are left out."""
-    from collections import Counter
-
     inside: Counter = Counter()
     total: Counter = Counter()
     polar: dict[str, Counter] = defaultdict(Counter)

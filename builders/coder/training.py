@@ -9,14 +9,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from builders.coder import analyse
 from builders.coder.lexicon import Lexicon, learn
+from builders.coder.stances import train_stances
 
 
 def fit(gold: Sequence[dict[str, Any]]) -> Lexicon:
     """The full coder's lexicon learned from gold record dicts (never the scored documents)."""
-    from builders.coder import analyse
-    from builders.coder.stances import train_stances
-
     lexicon = learn(gold)
     docs = [(analyse(r["documents"][0]["text"], r["documents"][0], lexicon), r) for r in gold]
     return replace(lexicon, stance_model=train_stances(docs, lexicon))

@@ -7,16 +7,9 @@ import re
 from collections import Counter
 from typing import Any
 
-from builders.schema import features
+from builders.schema import label_names as _names
 
 _TOKEN = re.compile(r"\w+(?:[-'\u2019.]\w+)*|[^\w\s]")
-
-
-def _names(config: str, *path: str) -> list[str]:
-    feature: Any = features(config)
-    for key in path:
-        feature = feature[key] if isinstance(feature, dict) else feature.feature[key]
-    return list(feature.names)
 
 
 def _count(values, names: list[str]) -> dict[str, int]:

@@ -16,9 +16,11 @@ from __future__ import annotations
 import io
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from builders.annotation.ids import fresh, slug
 from builders.findings import Finding
 from builders.inception import typesystem as T
 from builders.inception.model import Arg, Doc, Entity, Event, Link, Stance, Time
@@ -163,19 +165,9 @@ def _where(fs, text: str) -> str:
     return f"xmi:id {fs.xmiID} at characters {fs.begin}..{fs.end} (line {line} of the text)"
 
 
-def _slug(value: str, prefix: str) -> str:
-    core = re.sub(r"[^a-z0-9]+", "_", value.lower()).strip("_")[:40] or "item"
-    return f"{prefix}{core}" if prefix or not core[0].isalpha() else core
-
-
-def _fresh(base: str, taken: set[str]) -> str:
-    if not base[0].isalpha():
-        base = "x" + base
-    out, n = base, 2
-    while out in taken:
-        out, n = f"{base}_{n}", n + 1
-    taken.add(out)
-    return out
+def _made(fs: Any) -> dict[str, Any]:
+    """A feature structure's ``origin`` (human when unset) and ``note``, as a model's keyword arguments."""
+    return {"origin": _s(fs.origin) or "human", "note": _s(fs.note)}
 
 
 def _pairs(value: str | None) -> list[tuple[str, str]] | None:
@@ -293,7 +285,7 @@ class _Reader:
             if eid is None:
                 quote = self.text[span[0]:span[1]]
                 if quote not in unnamed:
-                    unnamed[quote] = _fresh(_slug(quote, ""), self.taken)
+                    unnamed[quote] = fresh(slug(quote) or "item", self.taken)
                 eid = unnamed[quote]
             groups.setdefault(eid, []).append(fs)
             self.mention_entity[fs.xmiID] = eid
@@ -349,13 +341,10 @@ class _Reader:
             spans[(fs.begin, fs.end)] = _s(fs.kind) or "NAM"
         first = mentions[0]
         etype = self.pick(eid, mentions, "entityType", "type")
-        if etype is None:
-            self.add("missing-label", f"the entity {eid!r} has no entityType ({_where(first, self.text)})",
-                     "set entityType on one of its mentions", first)
+        self.labelled(f"entity {eid!r}", first, {"entityType": etype}, "set entityType on one of its mentions")
         name = self.pick(eid, mentions, "entityName", "name")
-        if name is None and eid in self.base.entities:
-            self.add("missing-label", f"the entity {eid!r} has no entityName ({_where(first, self.text)})",
-                     "an entity needs its canonical name: set entityName", first)
+        if eid in self.base.entities:
+            self.labelled(f"entity {eid!r}", first, {"entityName": name}, "an entity needs its canonical name: set entityName")
         name = name or self.text[first.begin:first.end]  # a new entity without a name: its first mention's text
         kb = self.pick(eid, mentions, "kbId", "kb_id")
         split = lambda sep: lambda v: tuple(x.strip() for x in v.split(sep) if x.strip()) or None if _s(v) else None  # noqa: E731
@@ -363,21 +352,29 @@ class _Reader:
         members = self.pick(eid, mentions, "members", "members", split(None))
         origin = self.pick(eid, mentions, "origin", "origin")
         note = self.pick(eid, mentions, "note", "note")
-        return Entity(eid, name, etype or "?", kb, spans, members, origin or "human", note, aliases)
+        return Entity(eid, name, etype or "?", kb, spans, members, aliases, origin=origin or "human", note=note)
 
     # --- times -------------------------------------------------------------------------------
     def times(self) -> None:
-        for fs in sorted(self.select(T.TIME), key=lambda fs: (_n(fs.order), fs.begin, fs.end)):
-            span = self.span(fs)
-            if span is None:
-                continue
-            tid = self.new_id(fs, "t_", span, self.doc.times)
+        for fs, tid, span in self.spanned(T.TIME, "t_", self.doc.times):
             ttype = _s(fs.timexType)
-            if ttype is None:
-                self.add("missing-label", f"the time {tid!r} has no timexType ({_where(fs, self.text)})",
-                         "set timexType (DATE, TIME, DURATION or SET)", fs)
-            self.doc.times[tid] = Time(tid, ttype or "?", span, _s(fs.value), _s(fs.origin) or "human", _s(fs.note))
+            self.labelled(f"time {tid!r}", fs, {"timexType": ttype}, "set timexType (DATE, TIME, DURATION or SET)")
+            self.doc.times[tid] = Time(tid, ttype or "?", span, _s(fs.value), **_made(fs))
             self.time_of[fs.xmiID] = tid
+
+    def spanned(self, type_name: str, prefix: str, section: dict) -> Iterator[tuple[Any, str, tuple[int, int]]]:
+        """(feature structure, id, span) of every annotation of a type that has a span, in the file's
+        order (the export's, new ones after in text order), an id made for each that has none."""
+        for fs in sorted(self.select(type_name), key=lambda fs: (_n(fs.order), fs.begin, fs.end)):
+            span = self.span(fs)
+            if span is not None:
+                yield fs, self.new_id(fs, prefix, span, section), span
+
+    def labelled(self, what: str, fs: Any, labels: dict[str, str | None], hint: str | None = None) -> None:
+        """A ``missing-label`` finding for each of ``labels`` (feature -> value) left empty."""
+        for feature, value in labels.items():
+            if value is None:
+                self.add("missing-label", f"the {what} has no {feature} ({_where(fs, self.text)})", hint or f"set {feature}", fs)
 
     def new_id(self, fs, prefix: str, span: tuple[int, int], section: dict) -> str:
         given = _s(fs.id)
@@ -386,16 +383,12 @@ class _Reader:
                      "give each item its own id, or leave the new one's empty", fs)
         if given is not None:
             return given
-        return _fresh(_slug(self.text[span[0]:span[1]], prefix), self.taken)
+        return fresh(prefix + (slug(self.text[span[0]:span[1]]) or "item"), self.taken)
 
     # --- events ------------------------------------------------------------------------------
     def events(self) -> None:
         found = []
-        for fs in sorted(self.select(T.EVENT), key=lambda fs: (_n(fs.order), fs.begin, fs.end)):
-            span = self.span(fs)
-            if span is None:
-                continue
-            eid = self.new_id(fs, "ev_", span, self.doc.events)
+        for fs, eid, span in self.spanned(T.EVENT, "ev_", self.doc.events):
             self.event_of[fs.xmiID] = eid
             found.append((fs, eid, span))
             self.doc.events[eid] = None  # reserve the id; filled below, once every event has one
@@ -415,9 +408,7 @@ class _Reader:
 
     def event(self, fs, eid: str, span: tuple[int, int], local: list[tuple[float, int, Link]]) -> Event:
         etype, realis = _s(fs.eventType), _s(fs.realis)
-        for feature, value in (("eventType", etype), ("realis", realis)):
-            if value is None:
-                self.add("missing-label", f"the event {eid!r} has no {feature} ({_where(fs, self.text)})", f"set {feature}", fs)
+        self.labelled(f"event {eid!r}", fs, {"eventType": etype, "realis": realis})
         implied = _pairs(fs.impliedArguments)
         if implied is None:
             self.add("bad-implied-arguments", f"impliedArguments of event {eid!r} is {fs.impliedArguments!r} ({_where(fs, self.text)})",
@@ -459,26 +450,20 @@ class _Reader:
                      "write each link as 'type doc_id#event_id', separated by ';'", fs)
             cross = []
         return Event(eid, etype or "?", span, realis or "?", _s(fs.modality), _s(fs.cameo), args,
-                     _links(local, [Link(t, e) for t, e in cross]), _s(fs.origin) or "human", _s(fs.note))
+                     _links(local, [Link(t, e) for t, e in cross]), **_made(fs))
 
     # --- stances -----------------------------------------------------------------------------
     def stances(self) -> None:
-        for fs in sorted(self.select(T.STANCE), key=lambda fs: (_n(fs.order), fs.begin, fs.end)):
-            span = self.span(fs)
-            if span is None:
-                continue
-            sid = self.new_id(fs, "st_", span, self.doc.stances)
+        for fs, sid, span in self.spanned(T.STANCE, "st_", self.doc.stances):
             holder, target, polarity = _s(fs.holder), _s(fs.target), _s(fs.polarity)
-            for feature, value in (("holder", holder), ("target", target), ("polarity", polarity)):
-                if value is None:
-                    self.add("missing-label", f"the stance {sid!r} has no {feature} ({_where(fs, self.text)})", f"set {feature}", fs)
+            self.labelled(f"stance {sid!r}", fs, {"holder": holder, "target": target, "polarity": polarity})
             if holder is not None and holder not in self.doc.entities:
                 self.add("missing-annotation", f"the holder {holder!r} of stance {sid!r} is no entity of the XMI ({_where(fs, self.text)})",
                          "name the entity id of an annotated mention", fs)
             if target is not None and target not in self.doc.entities and target not in self.doc.events:
                 self.add("missing-annotation", f"the target {target!r} of stance {sid!r} is no entity or event of the XMI ({_where(fs, self.text)})",
                          "name the id of an annotated entity or event", fs)
-            self.doc.stances[sid] = Stance(sid, holder or "?", target or "?", polarity or "?", span, _s(fs.origin) or "human", _s(fs.note))
+            self.doc.stances[sid] = Stance(sid, holder or "?", target or "?", polarity or "?", span, **_made(fs))
 
     # --- the author --------------------------------------------------------------------------
     def author(self) -> None:

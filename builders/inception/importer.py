@@ -18,11 +18,12 @@ from pathlib import Path, PurePosixPath
 
 from builders.source.corpus import ANNOTATION, DocFolder, display
 from builders.findings import Finding, Severity, sort_findings
-from builders.check.validate import check_document, validate
+from builders.check.document import check_folder
 from builders.annotation.yamlio import parse_yaml
-from builders.inception.from_xmi import read_xmi
+from builders.inception.from_xmi import META, read_xmi
 from builders.inception.merge import merge
 from builders.inception.model import Doc, from_annotation
+from builders.run.validate import validate
 
 MAX_ZIP_MEMBERS = 10_000
 MAX_ZIP_BYTES = 512 * 1024 * 1024
@@ -150,7 +151,7 @@ class _Corpus:
         folder = DocFolder(doc_id, self.corpus / doc_id)
         if not folder.path.is_dir():
             return None
-        checked = check_document(folder, level=3)
+        checked = check_folder(folder, level=3)
         if checked.records is None:
             self.findings.extend(checked.findings)
             self.findings.append(Finding(display(folder.annotation), None, "document-invalid",
@@ -199,7 +200,7 @@ def import_xmis(path: Path, corpus: Path, dry_run: bool = False) -> Result:
                                            f"the XMI names {read.doc.author!r} as the author's entity, but {read.doc_id} has no author",
                                            "set document.author (the author's name) in annotation.yaml first (ANNOTATION.md 3.7)"))
             continue
-        merged, changes = merge(doc.annotation_text, doc.text, doc.model, read.doc)
+        merged, changes = merge(doc.annotation_text, doc.text, doc.model, read.doc, list(doc.data))
         if changes:
             new_texts[read.doc_id], result.changes[read.doc_id] = merged, changes
     if not result.ok or not new_texts:
@@ -215,8 +216,6 @@ def import_xmis(path: Path, corpus: Path, dry_run: bool = False) -> Result:
 
 def _metadata_edits(read, data: dict) -> list[Finding]:
     """Metadata changed in the tool is not imported (it is read-only there): say so rather than drop it."""
-    from builders.inception.from_xmi import META
-
     meta = data["document"]
     out = []
     for key in META:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from builders.dataset import tokens
 from builders.schema import schema_version
 from builders.inception import typesystem as T
 from builders.inception.model import Doc, from_annotation
@@ -29,8 +30,6 @@ def document_cas(doc_id: str, text: str, ann: dict[str, Any]):
     """The CAS of one document: its clean text, its sentences (as the token views have them) and
     every layer of its annotation."""
     from cassis import Cas
-
-    from builders.dataset import tokens
 
     ts = T.typesystem()
     cas = Cas(ts)
