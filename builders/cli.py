@@ -532,7 +532,7 @@ def code(
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, show_default="the machine's cores", help="With --collection: build workers.")] = None,
     model: Annotated[Optional[str], typer.Option("--model", show_default="builtin", help="builtin (dictionaries + what the gold taught, builders/coder/data/model.json), none (dictionaries only), a model file (python -m builders.coder.model), or a spaCy pipeline whose NER adds the names the dictionaries miss.")] = None,
 ) -> None:
-    """Draft a silver annotation with the rule-and-dictionary coder (every item origin: machine).
+    """Draft a silver annotation with the coder: dictionaries, rules and the model learned from the gold (every item origin: machine).
 
     `geosignal code corpus/<doc_id>` writes a draft annotation.yaml that validates (levels 1-3) and
     never overwrites a gold or reviewed annotation; `geosignal code ARTICLE` first adds the article
