@@ -18,6 +18,7 @@ from typing import Any
 from builders.inception import comments
 from builders.inception.model import SPAN_KEYS, Arg, Doc, Entity, Event, Link, Stance, Time, same, span_of
 from builders.inception.quotes import quote_ref
+from builders.schema import schemas
 
 
 def yaml():
@@ -323,8 +324,6 @@ def unchanged(old: Doc, new: Doc) -> bool:
 def _root_keys() -> set[str]:
     """The keys an annotation file may have at its top: a line of a quoted scalar that looks like
     one (``http://...``) makes the cut unsafe, and the whole file is read instead."""
-    from builders.schema import schemas
-
     return set(schemas()["annotation"]["properties"])
 
 
