@@ -1,8 +1,9 @@
 """Speed of the silver coder: sentences/s and docs/s on one core, all preprocessing included
 (reading the Markdown file, front matter, cleaning, tokenising and sentence splitting, coding,
-writing the draft as YAML), on a sample of White House statements.
+writing the draft as YAML), on a sample of White House statements, for the dictionary-only coder
+and the full coder (the builtin model: learned lexicon and stance model).
 
-    python benchmarks/coder.py [--sample N] [--source DIR]
+    python benchmarks/coder.py [--sample N] [--source DIR] [--model builtin|PATH]
 
 The sample is read from a folder of White House Markdown files (default: the wh-briefings mirror
 at /work/.mirror/brian14708+wh-briefings/repo, statements-releases/, read with git; or any folder
@@ -41,42 +42,51 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sample", type=int, default=200)
     parser.add_argument("--source", type=Path, default=None)
+    parser.add_argument("--model", default="builtin", help="the full coder's model (geosignal code --model)")
     args = parser.parse_args()
 
     from builders.source.clean import clean
     from builders.coder import Article, code
     from builders.coder.collection import SHAPE
     from builders.coder.draft import to_yaml
-    from builders.coder.lexicon import Lexicon, base_names, verbs
+    from builders.coder.lexicon import base_names, verbs
+    from builders.coder.model import load
     from builders.new import front_matter
     from builders.dataset.tokens import pipeline, sentences
 
     docs = sample(args.sample, args.source)
     base_names(), verbs(), pipeline()  # tables and spaCy loaded once per process, as in a collection run
-    lexicon = Lexicon()
     start = time.process_time()
     n_sent = 0
     for _, data in docs:
         text = data.decode("utf-8")
         n_sent += len(sentences(clean(text, "The White House", SHAPE["wh-markdown"]).text))
     split_time = time.process_time() - start
-    start = time.process_time()
-    items = 0
-    for name, data in docs:
-        text = data.decode("utf-8")
-        meta = front_matter(text) or {}
-        document = {"source_format": "markdown", "publisher": "The White House", **meta}
-        draft = code(Article(Path(name).stem, text, document), lexicon)
-        to_yaml(draft, "bench")
-        items += sum(len(draft[k]) for k in ("entities", "times", "events", "stances"))
-    coder_time = time.process_time() - start
+
+    def run(lexicon) -> dict:
+        start = time.process_time()
+        items = 0
+        for name, data in docs:
+            text = data.decode("utf-8")
+            meta = front_matter(text) or {}
+            document = {"source_format": "markdown", "publisher": "The White House", **meta}
+            draft = code(Article(Path(name).stem, text, document), lexicon)
+            to_yaml(draft, "bench")
+            items += sum(len(draft[k]) for k in ("entities", "times", "events", "stances"))
+        seconds = time.process_time() - start
+        return {"items_drafted": items, "coder_seconds": round(seconds, 3),
+                "sentences_per_s_per_core": round(n_sent / seconds, 1),
+                "docs_per_s_per_core": round(len(docs) / seconds, 2),
+                "ratio_coder_over_clean_and_split": round(seconds / split_time, 2)}
+
+    load_start = time.process_time()
+    full = load(args.model)
+    load_seconds = time.process_time() - load_start
     print(json.dumps({
-        "documents": len(docs), "sentences": n_sent, "items_drafted": items,
-        "coder_seconds": round(coder_time, 3),
-        "sentences_per_s_per_core": round(n_sent / coder_time, 1),
-        "docs_per_s_per_core": round(len(docs) / coder_time, 2),
+        "documents": len(docs), "sentences": n_sent,
         "baseline_clean_and_split_seconds": round(split_time, 3),
-        "ratio_coder_over_clean_and_split": round(coder_time / split_time, 2),
+        "dictionary_only": run(load("none")),
+        f"full ({args.model} model, loaded once in {load_seconds:.2f} s)": run(full),
     }, indent=2))
 
 

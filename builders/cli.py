@@ -530,8 +530,9 @@ def code(
     folds: Annotated[int, typer.Option("--folds", min=2, help="With --cross-validate: the number of folds.")] = 5,
     report: Annotated[TableFormat, typer.Option("--report", help="With --cross-validate: markdown (the README tables), json (both full reports) or table.")] = TableFormat.markdown,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, show_default="the machine's cores", help="With --collection: build workers.")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", show_default="builtin", help="builtin (dictionaries + what the gold taught, builders/coder/data/model.json), none (dictionaries only), a model file (python -m builders.coder.model), or a spaCy pipeline whose NER adds the names the dictionaries miss.")] = None,
 ) -> None:
-    """Draft a silver annotation with the rule-and-dictionary coder (every item origin: machine).
+    """Draft a silver annotation with the coder: dictionaries, rules and the model learned from the gold (every item origin: machine).
 
     `geosignal code corpus/<doc_id>` writes a draft annotation.yaml that validates (levels 1-3) and
     never overwrites a gold or reviewed annotation; `geosignal code ARTICLE` first adds the article
@@ -545,6 +546,18 @@ def code(
     if sum(chosen) != 1 or (collection is not None and out is None):
         typer.echo("usage: geosignal code PATH | --collection DIR --format F --out OUT | --cross-validate GOLD", err=True)
         raise typer.Exit(2)
+    if cross_validate is not None and model is not None:
+        typer.echo("usage: --model is for coding; --cross-validate trains its own models on the folds", err=True)
+        raise typer.Exit(2)
+    lexicon = None
+    if cross_validate is None:
+        from builders.coder.model import ModelError, load
+
+        try:
+            lexicon = load(model)
+        except ModelError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2)
     if cross_validate is not None:
         import json
 
@@ -580,7 +593,8 @@ def code(
             if n % 25 == 0:
                 typer.echo(f"  {n} article(s) read, {coded} coded ({where})", err=True)
 
-        result = code_collection(collection, shape.value, out, publisher=publisher, progress=progress, workers=workers)
+        result = code_collection(collection, shape.value, out, lexicon=lexicon, publisher=publisher, progress=progress,
+                                 workers=workers)
         for line in text_lines(result.findings + result.build_findings):
             typer.echo(line, err=True)
         typer.echo(f"coded {result.coded} article(s) into {out}/corpus; {len(result.findings)} article finding(s) in "
@@ -588,7 +602,7 @@ def code(
         raise typer.Exit(0 if result.built and not result.findings else 1)
     from builders.coder.draft import code_path
 
-    result = code_path(path, corpus)
+    result = code_path(path, corpus, lexicon)
     for line in text_lines(result.findings):
         typer.echo(line, err=True)
     if result.folder is None:

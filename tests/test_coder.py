@@ -149,7 +149,7 @@ def _gold(root: Path, doc_id: str, text: str, entities: list, events: list | Non
     _folder(root, doc_id, text, annotation)
 
 
-def test_cross_validation_learns_from_training_folds_only(tmp_path):
+def test_cross_validation_learns_from_training_folds_only(tmp_path, monkeypatch):
     gold = tmp_path / "gold"
     frob = {"id": "frob", "name": "Frobnia", "type": "GPE", "kb_id": None, "mentions": ["Frobnia"]}
     japan = {"id": "japan", "name": "Japan", "type": "GPE", "kb_id": "Q17", "mentions": ["Japan"]}
@@ -166,7 +166,28 @@ def test_cross_validation_learns_from_training_folds_only(tmp_path):
     assert not findings and len(docs) == 4
     fold = folds([d.doc_id for d in docs], 4)
     assert sorted(fold.values()) == [0, 1, 2, 3]
+    import builders.coder.crossval as crossval
+
+    trained_on: dict[int, set[str]] = {}  # id of a learned lexicon -> the documents it learned from
+    coded: list[tuple[str, int]] = []
+    alive: list = []  # the lexicons stay alive, so an id is never reused
+    real_fit, real_predict = crossval.fit, crossval.predict
+
+    def fit(train):
+        lexicon = real_fit(train)
+        alive.append(lexicon)
+        trained_on[id(lexicon)] = {r["documents"][0]["doc_id"] for r in train}
+        return lexicon
+
+    def predict(doc, lexicon):
+        coded.append((doc.doc_id, id(lexicon)))
+        return real_predict(doc, lexicon)
+
+    monkeypatch.setattr(crossval, "fit", fit)
+    monkeypatch.setattr(crossval, "predict", predict)
     results = cross_validate(docs, 4)
+    learned = [(doc_id, trained_on[lex]) for doc_id, lex in coded if lex in trained_on]
+    assert len(learned) == 4 and all(doc_id not in seen and len(seen) == 3 for doc_id, seen in learned)
     base = results["baseline"]["layers"]["mentions"]["exact"]
     full = results["full"]["layers"]["mentions"]["exact"]
     # baseline: Japan only (4 of 7 gold mentions); full: Frobnia is learned for doc-a from doc-b and
@@ -188,3 +209,154 @@ def test_learned_lexicon_overrides_base_types():
     lexicon = Lexicon()
     assert lexicon.trigger("condemned")[1].type == "ACCUSE"
     assert lexicon.trigger("Japan") is None
+
+
+# ---- the learned part: stance model, model file, --model back-ends ------------------------------
+
+COUNTRIES = [("japan", "Japan", "Q17"), ("germany", "Germany", "Q183"), ("france", "France", "Q142"),
+             ("italy", "Italy", "Q38"), ("canada", "Canada", "Q16"), ("india", "India", "Q668"),
+             ("spain", "Spain", "Q29"), ("norway", "Norway", "Q20")]
+
+
+def _stance_gold(root: Path, n: int = 8) -> Path:
+    """n gold documents of one shape: 'A said the strike on B was unacceptable.' (a STATEMENT, an
+    ASSAULT, A's oppose stance toward the strike) among sentences without a stance."""
+    for i in range(n):
+        (ia, a, qa), (ib, b, qb), (ic, c, qc) = (COUNTRIES[(i + k) % len(COUNTRIES)] for k in (0, 3, 5))
+        text = (f"{a} said the strike on {b} was unacceptable. Officials from {c} visited {b} on Monday. "
+                f"The visit of {c} was planned for weeks.\n")
+        ents = [{"id": ia, "name": a, "type": "GPE", "kb_id": qa, "mentions": [a]},
+                {"id": ib, "name": b, "type": "GPE", "kb_id": qb, "mentions": [{"text": b, "occurrence": 1}, {"text": b, "occurrence": 2}]},
+                {"id": ic, "name": c, "type": "GPE", "kb_id": qc, "mentions": [{"text": c, "occurrence": 1}, {"text": c, "occurrence": 2}]}]
+        events = [{"id": "ev_said", "type": "STATEMENT", "trigger": "said", "realis": "actual",
+                   "arguments": [{"role": "actor", "entity": ia, "text": a}]},
+                  {"id": "ev_strike", "type": "ASSAULT", "trigger": "strike", "realis": "actual",
+                   "arguments": [{"role": "recipient", "entity": ib, "text": b, "context": f"strike on {b}"}]},
+                  {"id": "ev_visit", "type": "CONSULT", "trigger": "visited", "realis": "actual",
+                   "arguments": [{"role": "actor", "entity": ic, "text": c, "context": f"from {c} visited"}]}]
+        _gold(root, f"doc-{i}", text, ents, events)
+        path = root / f"doc-{i}" / "annotation.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["stances"] = [{"id": "st", "holder": ia, "target": "ev_strike", "polarity": "oppose",
+                            "evidence": f"the strike on {b} was unacceptable"}]
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8", newline="\n")
+    return root
+
+
+def _held_out() -> tuple[str, dict]:
+    text = "Norway said the strike on India was unacceptable. Officials from Spain visited India on Friday.\n"
+    document = _document(text.encode(), "text")
+    document["title"] = None
+    return text, document
+
+
+def test_stance_model_learns_what_the_rules_do_not_know(tmp_path):
+    from builders.coder.training import fit
+
+    docs, findings = load_gold(_stance_gold(tmp_path / "gold"))
+    assert not findings and len(docs) == 8
+    text, document = _held_out()
+    rules = code(Article("held-out", text, document), Lexicon())
+    assert rules["stances"] == []  # a STATEMENT carries no stance for the rules
+    learned = fit([d.records for d in docs])
+    assert learned.stance_model is not None and learned.stance_model.meta["documents"] == 8
+    draft = code(Article("held-out", text, document), learned)
+    names = {e["id"]: e["name"] for e in draft["entities"]}
+    triggers = {e["id"]: e["trigger"] for e in draft["events"]}
+    got = {(names[s["holder"]], triggers.get(s["target"], names.get(s["target"])), s["polarity"]) for s in draft["stances"]}
+    assert got == {("Norway", "strike", "oppose")}
+
+
+def test_model_file_is_reproducible_and_round_trips(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from builders.coder.model import ModelError, from_json, load
+
+    gold = _stance_gold(tmp_path / "gold", 6)
+    outs = []
+    for seed in ("1", "2"):  # another hash seed, another process: the same bytes
+        out = tmp_path / f"model-{seed}.json"
+        run = subprocess.run([sys.executable, "-m", "builders.coder.model", str(gold), str(out)], capture_output=True,
+                             text=True, env={**os.environ, "PYTHONHASHSEED": seed}, cwd=Path(__file__).parent.parent)
+        assert run.returncode == 0, run.stderr
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    lexicon = load(str(tmp_path / "model-1.json"))
+    assert lexicon.learned and lexicon.stance_model is not None and lexicon.name("Norway").kb_id == "Q20"
+    text, document = _held_out()
+    assert [s["polarity"] for s in code(Article("h", text, document), lexicon)["stances"]] == ["oppose"]
+    data = json.loads(outs[0])
+    assert data["trained_on"]["documents"] == 6 and len(data["trained_on"]["sha256"]) == 64
+    data["format"] = "something-else"
+    try:
+        from_json(json.dumps(data), "m.json")
+        raise AssertionError("a file of another format was read as a model")
+    except ModelError as exc:
+        assert "not a GeoSignal coder model" in str(exc)
+    builtin = load("builtin")  # the shipped model loads and carries a stance model
+    assert builtin.learned and builtin.stance_model is not None and builtin.stance_model.target is not None
+
+
+def test_model_option_selects_the_back_end(tmp_path):
+    import spacy
+
+    from builders.coder.model import load
+
+    text = "The United States condemns the attack by Zork Blimpson on the port of Aden, Yemen.\n"
+    pipe = spacy.blank("en")
+    pipe.add_pipe("entity_ruler").add_patterns([{"label": "PERSON", "pattern": "Zork Blimpson"}])
+    pipe.to_disk(tmp_path / "pipe")
+    drafted = {}
+    for model in ("none", str(tmp_path / "pipe")):
+        article = tmp_path / f"a-{len(drafted)}" / "article.txt"
+        article.parent.mkdir()
+        article.write_text(text, encoding="utf-8")
+        corpus = tmp_path / f"corpus-{len(drafted)}"
+        result = cli("code", str(article), "--corpus", str(corpus), "--model", model)
+        assert result.returncode == 0, result.stderr
+        drafted[model] = parse_yaml((corpus / "article" / "annotation.yaml").read_text(encoding="utf-8")).data
+    check = cli("validate", str(tmp_path / "corpus-1"), "--level", "3", "--no-cache")
+    assert check.returncode == 0, check.stdout + check.stderr
+    document = _document(text.encode(), "text")
+    drafted["builtin"] = code(Article("article", text, document), load("builtin"))
+    with_pipe = {e["name"]: e for e in drafted[str(tmp_path / "pipe")]["entities"]}
+    assert with_pipe["Zork Blimpson"]["type"] == "PER"  # only the spaCy back-end knows the name
+    assert all(e["name"] != "Zork Blimpson" for e in drafted["none"]["entities"] + drafted["builtin"]["entities"])
+    assert drafted["none"]["document"]["annotation"]["status"] == "silver"
+    bad = cli("code", str(tmp_path / "a-0" / "article.txt"), "--corpus", str(tmp_path / "c9"), "--model", str(tmp_path / "nothing"))
+    assert bad.returncode == 2 and "--model" in bad.stderr
+    assert_no_traceback(bad)
+
+
+WIKINEWS = """Monday, January 6, 2020
+
+On Sunday, the Parliament of Iraq voted on a resolution to expel United States troops from the country.
+The United States said it was disappointed by the decision. Iran welcomed the vote.
+
+Sources
+"""
+
+WEB_PAGE = """Skip to main content
+Home | World | Politics | Business
+Share this article
+Japan condemns missile launch by North Korea
+Japan strongly condemned the launch of a ballistic missile by North Korea on Tuesday.
+The Prime Minister said Japan would work with the United States and South Korea.
+Related: Tensions rise on the peninsula
+Copyright 2024 Example News. All rights reserved.
+"""
+
+
+def test_code_drafts_a_wikinews_text_and_a_web_page_that_validate(tmp_path):
+    for name, text in (("wikinews.txt", WIKINEWS), ("page.txt", WEB_PAGE)):
+        article = tmp_path / name
+        article.write_text(text, encoding="utf-8")
+        result = cli("code", str(article), "--corpus", str(tmp_path / "corpus"))
+        assert result.returncode == 0, result.stderr
+        draft = parse_yaml((tmp_path / "corpus" / Path(name).stem / "annotation.yaml").read_text(encoding="utf-8")).data
+        assert draft["document"]["annotation"]["status"] == "silver" and draft["entities"] and draft["events"]
+        assert all(item["origin"] == "machine" for layer in ("entities", "events") for item in draft[layer])
+    check = cli("validate", str(tmp_path / "corpus"), "--level", "3", "--no-cache")
+    assert check.returncode == 0, check.stdout + check.stderr

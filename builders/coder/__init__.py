@@ -16,7 +16,8 @@ from typing import Any
 from builders.__about__ import __version__
 from builders.annotation.ids import fresh, slug
 from builders.annotation.resolve import occurrences
-from builders.coder.entities import author_of, find_mentions, learned_mentions, pronoun_mentions
+from builders.coder.entities import (author_of, find_mentions, learned_mentions, pronoun_mentions, propagated_mentions,
+                                     recognized_mentions)
 from builders.coder.events import find_events
 from builders.coder.lexicon import Lexicon
 from builders.coder.stances import find_stances
@@ -54,6 +55,9 @@ def analyse(text: str, meta: dict[str, Any], lexicon: Lexicon) -> Analysis:
     """Mentions, times and events of a clean text (pure; stances are a later step)."""
     sents = split(text)
     mentions = find_mentions(text, sents, lexicon)
+    mentions += propagated_mentions(text, mentions)
+    if lexicon.recognizer is not None:  # a --model back-end adds the names the dictionaries miss
+        mentions += recognized_mentions(text, lexicon.recognizer(text), mentions, lexicon)
     title = meta.get("title") or ""
     author = author_of(title, meta.get("publisher"), lexicon)
     joint = bool(re.search(r"\bJoint\b|Leaders|Trilateral", title))

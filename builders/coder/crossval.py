@@ -140,7 +140,7 @@ def to_markdown(results: dict[str, dict[str, Any]], k: int) -> str:
         return "n/a" if v is None else f"{v:.3f}"
 
     out = []
-    for name, title in (("baseline", "Dictionary-only baseline"), ("full", "Full coder (dictionaries + gold-learned lexicon)")):
+    for name, title in (("baseline", "Dictionary-only baseline"), ("full", "Full coder (dictionaries + gold-learned lexicon and stance model)")):
         r = results[name]
         out.append(f"**{title}** ({len(r['documents'])} gold documents, {k}-fold document-level cross-validation, "
                    "overlap match unless said)\n")

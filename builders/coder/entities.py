@@ -65,7 +65,7 @@ def find_mentions(text: str, sentences: list[Sentence], lexicon: Lexicon) -> lis
                 out.append(mention)
                 i = skip
                 continue
-            shaped = _shaped_name(text, toks, i, lexicon)
+            shaped = _shaped_name(text, toks, i, lexicon) or _appositive_person(text, toks, i, lexicon)
             if shaped:
                 skip, mention = shaped
                 out.append(mention)
@@ -73,6 +73,30 @@ def find_mentions(text: str, sentences: list[Sentence], lexicon: Lexicon) -> lis
                 continue
             i += 1
     return out
+
+
+SPEECH_VERBS = {"said", "says", "told", "added", "stated", "wrote", "tweeted", "warned", "announced"}
+PERSON_PART = re.compile(r"^(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?|al-[A-Z][a-z]+|bin|ibn)$")
+
+
+def _appositive_person(text, toks, i, lexicon):
+    """An unknown person's full name, two to four name-shaped words inside a sentence, followed by
+    an apposition or a speech verb ('Brett McGurk, the former envoy', 'Steffen Seibert said')."""
+    if i == 0 or not toks[i].text[:1].isupper() or toks[i - 1].text[:1].isupper():
+        return None
+    k = i
+    while k < len(toks) and k - i < 4 and PERSON_PART.match(toks[k].text):
+        k += 1
+    if k - i < 2 or k >= len(toks) or not toks[k - 1].text[:1].isupper():
+        return None
+    after = toks[k].text
+    nxt = toks[k + 1].text if k + 1 < len(toks) else ""
+    if not ((after == "," and (nxt in ("the", "a", "an", "who", "said", "says") or nxt[:1].islower())) or after in SPEECH_VERBS):
+        return None
+    surface = text[toks[i].start:toks[k - 1].end]
+    if lexicon.name(surface) is not None or any(lexicon.name(t.text) is not None for t in toks[i:k]):
+        return None
+    return k, Mention(toks[i].start, toks[k - 1].end, Name("PER:" + toks[k - 1].text, surface, "PER", None))
 
 
 def _titled_person(text, toks, i, title_set, lexicon):
@@ -186,4 +210,48 @@ def learned_mentions(text: str, lexicon: Lexicon, taken: list[Mention]) -> list[
             if name is None:
                 name = Name(f"{kind}:{phrase}", text[start:end], etype, None)
             out.append(Mention(start, end, name, kind))
+    return out
+
+
+ACRONYM = re.compile(r"\s?\(([A-Z][A-Za-z0-9&-]{1,9})\)")
+
+
+def propagated_mentions(text: str, found: list[Mention]) -> list[Mention]:
+    """Later mentions of names the document introduces: an acronym given in parentheses after a
+    name ('Syrian Democratic Forces (SDF)') and a person's surname after the full name ('Qasem
+    Soleimani' ... 'Soleimani'), each a mention of the same entity wherever no mention is."""
+    taken = sorted((m.start, m.end) for m in found)
+    out: list[Mention] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken) and all(e <= m.start or s >= m.end for m in out)
+
+    aliases: dict[str, Name] = {}
+    for m in found:
+        if m.kind != "NAM":
+            continue
+        acronym = ACRONYM.match(text, m.end)
+        if acronym and acronym.group(1).upper() == acronym.group(1)[:1] + acronym.group(1)[1:].upper():
+            aliases.setdefault(acronym.group(1), m.name)
+        words = text[m.start:m.end].split()
+        if m.name.type == "PER" and len(words) >= 2 and words[-1][:1].isupper() and len(words[-1]) >= 3:
+            aliases.setdefault(words[-1], m.name)
+    for alias, name in sorted(aliases.items()):
+        for hit in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text):
+            if free(hit.start(), hit.end()):
+                out.append(Mention(hit.start(), hit.end(), name))
+    return out
+
+
+def recognized_mentions(text: str, spans: list[tuple[int, int, str]], taken: list[Mention], lexicon: Lexicon) -> list[Mention]:
+    """Mentions from a recogniser back-end (``--model`` spaCy pipeline) where the dictionaries
+    found none; a name the tables know keeps their entity and Wikidata id."""
+    out: list[Mention] = []
+    for start, end, etype in sorted(spans):
+        if start >= end or any(end > m.start and start < m.end for m in (*taken, *out)):
+            continue
+        surface = text[start:end]
+        known = lexicon.name(surface)
+        out.append(Mention(start, end, known if known is not None and known.type == etype else
+                           Name(f"{etype}:{norm(surface)}", surface, etype, None)))
     return out

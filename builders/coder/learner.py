@@ -34,7 +34,7 @@ class Logistic:
         return _sigmoid(sum(w.get(f, 0.0) for f in features))
 
     def to_json(self) -> dict[str, float]:
-        return {f: round(v, 6) for f, v in sorted(self.weights.items()) if abs(v) >= 1e-6}
+        return {f: round(v, 4) for f, v in sorted(self.weights.items()) if abs(v) >= 1e-4}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Logistic":

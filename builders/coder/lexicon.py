@@ -157,6 +157,7 @@ class Lexicon:
     stances: dict[str, str] = field(default_factory=dict)  # trigger lemma -> polarity of the stance it expresses
     learned: bool = False
     stance_model: Any = None  # stances.StanceModel trained on gold (training.fit), else the rules
+    recognizer: Any = None  # text -> [(start, end, type)]: a user's NER back-end (model.spacy_recognizer)
 
     def name(self, surface: str) -> Name | None:
         key = norm(surface)

@@ -5,10 +5,11 @@
 - **a learned pair model** (``Lexicon.stance_model``, trained on gold by ``train_stances``):
   every (holder, target) pair a sentence offers is a candidate (holders: the agentive entities
   the sentence mentions and the statement's speaker, the entity of its "we"/"I"; targets: the
-  sentence's events, as their first mention, and its entities), scored by a logistic model over
-  features of the pair (the holder's role in the sentence's events, the target's type and lemma,
-  the words between them, the sentence's cue triggers); a pair above the threshold is a stance,
-  one per (holder, target) (ANNOTATION.md 5.5), its polarity from a second model.
+  sentence's events, also as their first mention or antecedent, and its entities), scored by two
+  logistic models, P(target) from the target's features (type, lemma, the cue trigger before it,
+  nearby words) times P(holder | target) from the pair's (the holder's role in the sentence's
+  events, order, distance); a pair above the threshold is a stance, one per holder and target
+  (ANNOTATION.md 5.5), its polarity from a third model.
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ class Candidate:
 
     @property
     def target_key(self) -> str:
-        return f"ev:{self.target.start}" if isinstance(self.target, Event) else f"ent:{self.target.name.key}"
+        return f"ev:{first_mention(self.target).start}" if isinstance(self.target, Event) else f"ent:{self.target.name.key}"
 
 
 def _bucket(n: int) -> str:
@@ -182,7 +183,7 @@ def candidates(found: "Analysis", lexicon: "Lexicon", cue_words: dict[str, str] 
         for m in mentions:
             if m.name.type in AGENTIVE:
                 holders.setdefault(m.name.key, m)
-        for key in speakers:
+        for key in sorted(speakers):
             if key not in holders and key in first_of:
                 holders[key] = first_of[key]
         entity_targets: list[Mention] = []
@@ -245,7 +246,7 @@ def candidates(found: "Analysis", lexicon: "Lexicon", cue_words: dict[str, str] 
                     if hi < ti:
                         f += [f"order=h<t.{kind}", f"dist={_bucket(ti - hi)}"]
                         if WORDS:
-                            f += [f"btw={w}" for w in set(lemmas[hi + 1:ti])]
+                            f += [f"btw={w}" for w in sorted(set(lemmas[hi + 1:ti]))]
                         if any(m is not None for m in marks[hi + 1:ti]):
                             f.append("btw.cue_word")
                     else:
@@ -421,6 +422,7 @@ def examples_of(found: "Analysis", records: dict[str, Any], lexicon: "Lexicon", 
 EPOCHS = 12
 MIN_COUNT = 3  # a feature seen in fewer training pairs is dropped
 L2_GRID = (0.03, 0.1, 0.3)  # the L2 penalty is chosen among these by inner cross-fitting
+PLATEAU = 0.95
 POSITIVE_WEIGHT = 0.25  # positives weigh (negatives / positives) * this, between 1 and 8
 
 
@@ -456,18 +458,22 @@ def _best_threshold(scored: Sequence[tuple[Example, float]], gold_total: int) ->
     """(F1, threshold) at the threshold that maximises F1 over held-out pairs, one per holder and
     target as predicted, against every gold stance of those documents (missed ones included)."""
     best: dict[tuple[int, str, str], tuple[float, bool]] = {}
-    for e, p in scored:
+    for e, p in scored:  # a pair is right when any of its candidates is (the scorer ignores the evidence)
         key = (e.doc, e.holder_key, e.target_key)
-        if key not in best or p > best[key][0]:
-            best[key] = (p, e.label is not None)
+        old = best.get(key, (0.0, False))
+        best[key] = (max(p, old[0]), old[1] or e.label is not None)
     ranked = sorted(best.values(), key=lambda v: -v[0])
-    top, threshold, tp = 0.0, 0.5, 0
+    curve, tp = [], 0
     for n, (p, hit) in enumerate(ranked, 1):
         tp += hit
-        f1 = 2 * tp / (n + gold_total) if gold_total else 0.0
-        if f1 > top:
-            top, threshold = f1, p
-    return top, threshold
+        curve.append((2 * tp / (n + gold_total) if gold_total else 0.0, p))
+    if not curve:
+        return 0.0, 0.5
+    top = max(f1 for f1, _ in curve)
+    # the F1 curve is flat and ragged near its top: the median threshold of its plateau (within
+    # PLATEAU of the best) is a steadier choice than the single best point
+    plateau = sorted(p for f1, p in curve if f1 >= top * PLATEAU)
+    return top, plateau[len(plateau) // 2]
 
 
 CUE = {"min_inside": 2, "rate": 0.4, "parts": 4}
@@ -477,8 +483,6 @@ def learn_cue_words(docs: Sequence[tuple["Analysis", dict[str, Any]]], lexicon: 
     """Words (as lemmas) that stand in gold stance evidence in at least 40% of their occurrences
     (and at least twice), with the majority polarity of those stances; names and a few function
     words are left out."""
-    from collections import Counter
-
     inside: Counter = Counter()
     total: Counter = Counter()
     polar: dict[str, Counter] = defaultdict(Counter)

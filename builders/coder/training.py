@@ -16,7 +16,6 @@ from builders.coder.stances import train_stances
 
 def fit(gold: Sequence[dict[str, Any]]) -> Lexicon:
     """The full coder's lexicon learned from gold record dicts (never the scored documents)."""
-
     lexicon = learn(gold)
     docs = [(analyse(r["documents"][0]["text"], r["documents"][0], lexicon), r) for r in gold]
     return replace(lexicon, stance_model=train_stances(docs, lexicon))
