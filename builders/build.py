@@ -11,11 +11,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import corpus as corpus_io
 from . import duplicates
 from .findings import Finding, sort_findings
 from .validate import Report, corpus_findings
+
+if TYPE_CHECKING:
+    from .engine import Engine
 
 
 @dataclass
@@ -34,11 +38,13 @@ def build(
     cache: Path | None = None,
     shard_bytes: int | None = None,
     redistributable_only: bool = False,
+    engine: "Engine | None" = None,
 ) -> BuildResult:
     """Validate and convert ``corpus``; write the dataset folder ``out`` only if there is no error.
 
     With ``redistributable_only`` every document is still checked, but those whose licence forbids
     redistribution are left out of the dataset (they keep their split: the assignment is by id).
+    ``engine`` runs the per-chunk step elsewhere (engine.py: a Dask cluster); the bytes are the same.
     """
     from . import card, croissant, provenance, splits, stats, write
     from .pipeline import process
@@ -58,7 +64,8 @@ def build(
         {"dataset_version": info.dataset_version, "schema_version": info.schema_version}, sort_keys=True)}
     with write.DatasetWriter(out, parquet_metadata=parquet_metadata, **options) as writer:
         left_out: set[str] = set()
-        for chunk in process(folders, 4, workers, cache, assignment, redistributable_only=redistributable_only):
+        for chunk in process(folders, 4, workers, cache, assignment, redistributable_only=redistributable_only,
+                             engine=engine):
             for doc in chunk.docs:
                 if redistributable_only and doc.redistributable is False:
                     left_out.add(doc.doc_id)

@@ -27,6 +27,11 @@ class FindingFormat(str, Enum):
     github = "github"
 
 
+class EngineName(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 class StatsFormat(str, Enum):
     table = "table"
     json = "json"
@@ -141,20 +146,28 @@ def build(
     no_cache: bool = typer.Option(False, "--no-cache", help="Rebuild every document; read and write no cache."),
     redistributable_only: bool = typer.Option(False, "--redistributable-only",
                                               help="Leave out the documents whose licence forbids redistribution (a build to publish)."),
+    engine: Annotated[EngineName, typer.Option("--engine", help="local: this machine's worker processes; dask: a Dask cluster (pip install \"geosignal[dask]\"). Same bytes either way.")] = EngineName.local,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDRESS", help="With --engine dask: a running scheduler, e.g. tcp://host:8786 [default: $DASK_SCHEDULER_ADDRESS, else a LocalCluster of --workers processes].")] = None,
+    dashboard: Annotated[bool, typer.Option("--dashboard/--no-dashboard", help="With --engine dask and a LocalCluster: serve Dask's dashboard on 127.0.0.1 and print its link.")] = True,
 ) -> None:
     """Validate the corpus and write the Hugging Face dataset folder (atomically).
 
     Unchanged documents (same source, annotation, schemas and builder) come from the cache.
     """
     from .build import build as run
+    from .engine import EngineError, open_engine
     from .pipeline import default_cache_dir
     from .report import render
     from .splits import SplitConfigError
     from .write import OutputRefused
 
     try:
-        result = run(corpus, out, workers, None if no_cache else (cache or default_cache_dir()),
-                     redistributable_only=redistributable_only)
+        with open_engine(engine.value, workers, scheduler, dashboard, say=lambda m: typer.echo(m, err=True)) as chosen:
+            result = run(corpus, out, workers, None if no_cache else (cache or default_cache_dir()),
+                         redistributable_only=redistributable_only, engine=chosen)
+    except EngineError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
     except (OutputRefused, SplitConfigError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1)

@@ -32,6 +32,8 @@ from .validate import check_document
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from .engine import Engine
+
 AVERAGE_CHUNK = 32  # documents per chunk on average: an edit rebuilds ~32 documents (a fraction of a second)
 MAX_CHUNK = 128
 WINDOW = 8  # chunks in flight per worker: bounds memory whatever the corpus size
@@ -176,20 +178,62 @@ def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None,
     return result
 
 
+def run_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None,
+              splits: list[str] | None = None, stats: bool = False,
+              redistributable_only: bool = False) -> ChunkResult:
+    """``process_chunk``, the step every engine runs; a document that breaks it becomes a finding
+    on that document (found by checking the chunk's documents one by one), never a failed job."""
+    try:
+        return process_chunk(folders, level, cache_dir, splits, stats, redistributable_only)
+    except Exception as exc:  # noqa: BLE001 - reported as a finding; GEOSIGNAL_DEBUG=1 raises it
+        if os.environ.get("GEOSIGNAL_DEBUG"):
+            raise
+        if len(folders) == 1:
+            return failed_chunk(folders, "internal-error", f"checking this document raised {type(exc).__name__}: {exc}")
+    docs = [doc for i, folder in enumerate(folders) for doc in run_chunk(
+        [folder], level, None, [splits[i]] if splits is not None else None, stats, redistributable_only).docs]
+    if all(doc.valid for doc in docs):  # no document alone breaks it: the chunk as a whole did
+        return failed_chunk(folders, "internal-error", "building the tables of this document's chunk raised an error")
+    return ChunkResult(docs, None, None)
+
+
+def failed_chunk(folders: list[DocFolder], code: str, message: str) -> ChunkResult:
+    """Every document of a chunk that could not be processed, as an error finding on its annotation."""
+    from .corpus import display
+
+    hint = ("a bug in GeoSignal or a library, not a mistake in the document: please report it "
+            "(GEOSIGNAL_DEBUG=1 shows the traceback with --engine local)")
+    return ChunkResult([DocOutcome(f.doc_id, [Finding(display(f.annotation), None, code, message, hint, level=1)],
+                                   None, False) for f in folders], None, None)
+
+
+def lost_chunk(args: tuple, error: BaseException) -> ChunkResult:
+    """A chunk whose workers kept dying (an engine's ``lost`` callback): findings, not a failed job."""
+    folders = args[0]
+    return failed_chunk(folders, "worker-lost", f"the workers processing this document's chunk ({len(folders)} "
+                        f"documents) died repeatedly ({type(error).__name__}); a document may exhaust memory")
+
+
 def process(
     folders: list[DocFolder], level: int = 4, workers: int | None = None, cache_dir: Path | None = None,
     splits: dict[str, str] | None = None, stats: bool = False, redistributable_only: bool = False,
+    engine: "Engine | None" = None,
 ) -> Iterator[ChunkResult]:
-    """Chunk results in the order of ``folders``; with workers > 1, computed on that many processes.
+    """Chunk results in the order of ``folders``; with workers > 1, computed on that many processes,
+    or with ``engine`` wherever it runs them (engine.py).
 
     ``splits`` (doc id -> split) asks for the tables of the dataset and their counts, ``stats``
     for the counts only; without either, only the checks run.
     """
-    workers = workers or default_workers()
     work = [(chunk, [splits[f.doc_id] for f in chunk] if splits is not None else None) for chunk in chunks(folders)]
+    if engine is not None:
+        yield from engine.map(run_chunk, [(chunk, level, cache_dir, chunk_splits, stats, redistributable_only)
+                                          for chunk, chunk_splits in work], lost=lost_chunk)
+        return
+    workers = workers or default_workers()
     if workers <= 1 or len(work) <= 1:
         for chunk, chunk_splits in work:
-            yield process_chunk(chunk, level, cache_dir, chunk_splits, stats, redistributable_only)
+            yield run_chunk(chunk, level, cache_dir, chunk_splits, stats, redistributable_only)
         return
     if splits is not None and cache_dir is None:  # every chunk will need spaCy: load it once here
         # for the forked workers to inherit; with a cache, a rebuild may need it for no chunk at all
@@ -199,7 +243,7 @@ def process(
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: deque = deque()
         for chunk, chunk_splits in work:
-            pending.append(pool.submit(process_chunk, chunk, level, cache_dir, chunk_splits, stats, redistributable_only))
+            pending.append(pool.submit(run_chunk, chunk, level, cache_dir, chunk_splits, stats, redistributable_only))
             if len(pending) >= workers * WINDOW:
                 yield pending.popleft().result()
         while pending:

@@ -1,0 +1,81 @@
+"""The local engine against Dask (a LocalCluster) with 1 and 2 workers, in one run, same corpus.
+
+    python benchmarks/dask_scaling.py --docs 10000
+
+Each build runs in a fresh process (benchmarks/_task.py) with no cache, on the same generated
+corpus (benchmarks/generate.py): local with 1 and 2 worker processes, Dask with 1 and 2
+workers (start and stop of the LocalCluster included). Reported: speed-up from 1 to 2 workers
+on each engine, Dask's overhead over the local engine at equal workers, peak memory per worker,
+and whether all four outputs are byte-identical. With --small N, Dask with 2 workers also builds
+an N-document corpus, for memory per worker as the input grows.
+
+The last line is ``overhead_1=<dask/local> overhead_2=<dask/local> speedup_local=<n> speedup_dask=<n> identical=<bool>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import platform
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from build import task  # noqa: E402
+from generate import generate  # noqa: E402
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=10000)
+    parser.add_argument("--small", type=int, default=0, help="also build this many documents on Dask with 2 workers (memory vs size)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--corpus-cache", type=Path, default=HERE / ".cache")
+    args = parser.parse_args()
+    corpus = generate(args.corpus_cache / f"corpus-{args.docs}-{args.seed}", args.docs, args.seed)
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"load average {os.getloadavg()[0]:.1f} at the start")
+    print(f"corpus: {args.docs} documents, {corpus}")
+    work = Path(tempfile.mkdtemp(prefix="geosignal-dask-bench-"))
+    try:
+        runs = {}
+        for name, kind, workers in (("local-1", "build", 1), ("dask-1", "dask_build", 1),
+                                    ("local-2", "build", 2), ("dask-2", "dask_build", 2)):
+            r = task(kind, str(corpus), str(work / name), str(workers), "-")
+            runs[name] = r
+            if kind == "build":
+                memory = f"largest worker {r['worker_rss_mb']:.0f} MB, main {r['main_rss_mb']:.0f} MB"
+            else:
+                memory = (f"workers {', '.join(f'{m:.0f}' for m in r['dask_worker_rss_mb'])} MB, main {r['main_rss_mb']:.0f} MB; "
+                          f"cluster start {r['start_s']:.1f} s, stop {r['stop_s']:.1f} s")
+            print(f"{name:8} {r['seconds']:8.1f} s  {r['docs'] / r['seconds']:7.1f} docs/s  {memory}", flush=True)
+        same = len({tuple(sorted(digest(work / name).items())) for name in runs}) == 1
+        o1 = runs["dask-1"]["seconds"] / runs["local-1"]["seconds"]
+        o2 = runs["dask-2"]["seconds"] / runs["local-2"]["seconds"]
+        sl = runs["local-1"]["seconds"] / runs["local-2"]["seconds"]
+        sd = runs["dask-1"]["seconds"] / runs["dask-2"]["seconds"]
+        print(f"speed-up 1 -> 2 workers: local {sl:.2f}x, dask {sd:.2f}x; dask over local: {o1:.2f}x (1 worker), "
+              f"{o2:.2f}x (2 workers); all four outputs byte-identical: {same}")
+        if args.small:
+            small = generate(args.corpus_cache / f"corpus-{args.small}-{args.seed}", args.small, args.seed)
+            r = task("dask_build", str(small), str(work / "small"), "2", "-")
+            big, little = max(runs["dask-2"]["dask_worker_rss_mb"]), max(r["dask_worker_rss_mb"])
+            print(f"memory per worker (dask, 2 workers): {args.small} docs {little:.0f} MB, {args.docs} docs {big:.0f} MB, "
+                  f"ratio {big / little:.2f}")
+        print(f"load average {os.getloadavg()[0]:.1f} at the end")
+        print(f"overhead_1={o1:.2f} overhead_2={o2:.2f} speedup_local={sl:.2f} speedup_dask={sd:.2f} identical={same}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,188 @@
+"""--engine dask: the same per-chunk step on a Dask cluster writes the same bytes as the local engine,
+survives a killed worker, and is an optional extra (issue 16).
+
+Clusters here are LocalClusters on 127.0.0.1 without a dashboard; nothing else is reached.
+Timings live in benchmarks/dask_scaling.py, not here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import builders.pipeline as pipeline
+from builders.build import build
+from builders.cli import app
+from builders.corpus import discover
+
+from conftest import CORPUS, REPO, cli
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import generate  # noqa: E402
+
+pytest.importorskip("distributed", reason="the dask extra is part of the test extra: pip install -e '.[test]'")
+
+DOCS = 200
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    return generate(tmp_path_factory.mktemp("generated") / "corpus", DOCS, seed=16)
+
+
+@pytest.fixture(scope="module")
+def local(corpus, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("local") / "dist"
+    result = cli("build", "--corpus", str(corpus), "--out", str(out), "--no-cache", "--engine", "local", "--workers", "2")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, silence_logs=logging.CRITICAL) as running:
+        yield running
+
+
+def test_dask_on_a_local_cluster_of_two_writes_every_file_byte_for_byte_as_local(corpus, local, tmp_path):
+    out = tmp_path / "dist"
+    result = cli("build", "--corpus", str(corpus), "--out", str(out), "--no-cache", "--engine", "dask", "--workers", "2",
+                 "--no-dashboard")
+    assert result.returncode == 0, result.stderr
+    assert "dask: LocalCluster of 2 worker processes; dashboard off" in result.stderr
+    assert "peak memory per worker" in result.stderr
+    files = digest(out)
+    assert any(name.endswith(".parquet") for name in files) and "README.md" in files and "croissant.json" in files
+    assert files == digest(local)
+
+
+def test_a_worker_killed_mid_run_is_replaced_and_the_output_is_unchanged(corpus, local, cluster, tmp_path, monkeypatch):
+    from builders.dask_engine import DaskEngine
+
+    monkeypatch.setattr(pipeline, "AVERAGE_CHUNK", 8)  # ~25 chunks: many tasks are in flight at the kill
+    engine = DaskEngine(address=cluster.scheduler_address)
+    client = engine.client
+    run = engine.map
+    killed: dict = {}
+
+    def map_and_kill(fn, calls, lost=None):
+        for i, result in enumerate(run(fn, calls, lost)):
+            if i == 0:  # the first chunk is back, the others are queued or running
+                processing = client.processing()
+                victim = next(addr for addr, keys in sorted(processing.items()) if keys)
+                pid = client.run(os.getpid, workers=[victim])[victim]
+                os.kill(pid, signal.SIGKILL)
+                killed.update(addr=victim, pid=pid, tasks=len(processing[victim]), chunks=len(calls))
+            yield result
+
+    engine.map = map_and_kill
+    try:
+        result = build(corpus, tmp_path / "dist", cache=None, engine=engine)
+        workers = client.scheduler_info()["workers"]
+    finally:
+        engine.close()
+    assert killed and killed["tasks"] >= 1 and killed["chunks"] > 8
+    assert killed["addr"] not in workers  # that worker is gone (its nanny starts a new one)
+    assert result.written and not [f for f in result.report.findings if f.is_error]
+    assert digest(tmp_path / "dist") == digest(local)
+
+
+def test_a_task_whose_worker_keeps_dying_comes_back_through_lost_not_as_a_failed_job(cluster):
+    from distributed import KilledWorker
+
+    from builders.dask_engine import DaskEngine
+
+    engine = DaskEngine(address=cluster.scheduler_address)
+    scheduler = cluster.scheduler
+    allowed = scheduler.allowed_failures
+    scheduler.allowed_failures = 0  # the first death marks the task as the culprit
+    try:
+        got = list(engine.map(os._exit, [(1,)], lost=lambda args, error: ("lost", args, type(error))))
+        again = list(engine.map(abs, [(-3,), (4,)]))  # the cluster still works afterwards
+    finally:
+        scheduler.allowed_failures = allowed
+        engine.close()
+    assert got == [("lost", (1,), KilledWorker)]
+    assert again == [3, 4]
+
+
+def test_lost_and_broken_chunks_become_findings_on_their_documents(corpus, monkeypatch, tmp_path):
+    folders = discover([corpus])[0][:5]
+    lost = pipeline.lost_chunk((folders, 4, None), RuntimeError("boom"))
+    assert [d.doc_id for d in lost.docs] == [f.doc_id for f in folders] and lost.tables is None
+    assert all(d.findings[0].code == "worker-lost" and d.findings[0].is_error for d in lost.docs)
+
+    broken = folders[2].doc_id
+    step = pipeline.process_chunk
+
+    def fragile(chunk, *args, **kwargs):
+        if any(f.doc_id == broken for f in chunk):
+            raise ValueError("a library choked")
+        return step(chunk, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "process_chunk", fragile)
+    monkeypatch.delenv("GEOSIGNAL_DEBUG", raising=False)
+    result = build(corpus, tmp_path / "dist", workers=1, cache=None)
+    assert not result.written and not (tmp_path / "dist").exists()
+    errors = [f for f in result.report.findings if f.is_error]
+    assert [(f.code, Path(f.file).parent.name) for f in errors] == [("internal-error", broken)]
+    assert "ValueError: a library choked" in errors[0].message
+
+
+def test_without_the_extra_dask_exits_2_with_the_install_hint(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # what `import distributed` meets without the extra
+    result = CliRunner().invoke(app, ["build", "--corpus", str(CORPUS), "--out", str(tmp_path / "dist"), "--engine", "dask"])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and 'pip install "geosignal[dask]"' in lines[0]
+    assert not (tmp_path / "dist").exists()
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--engine", "local", "--scheduler", "tcp://127.0.0.1:1"], "--scheduler needs --engine dask"),
+    (["--engine", "dask", "--scheduler", "tcp://127.0.0.1:1", "--workers", "2"], "--workers sizes a LocalCluster"),
+    (["--engine", "ray"], "Invalid value"),
+])
+def test_engine_options_that_do_not_fit_are_usage_errors(tmp_path, args, says):
+    result = CliRunner().invoke(app, ["build", "--corpus", str(CORPUS), "--out", str(tmp_path / "dist"), *args])
+    assert result.exit_code == 2 and says in result.output
+
+
+def test_an_unreachable_scheduler_is_a_usage_error_not_a_traceback(tmp_path, monkeypatch):
+    monkeypatch.setattr("builders.dask_engine.CONNECT_TIMEOUT", "1s")
+    result = CliRunner().invoke(app, ["build", "--corpus", str(CORPUS), "--out", str(tmp_path / "dist"),
+                                      "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 2 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.output
+
+
+@pytest.mark.parametrize("without", [True, False])
+def test_the_base_install_builds_without_dask_and_never_imports_it(tmp_path, without):
+    code = (
+        "import sys\n"
+        + ("for name in ('dask', 'distributed'): sys.modules[name] = None  # as if not installed\n" if without else "")
+        + "from builders.cli import app\n"
+        "from typer.testing import CliRunner\n"
+        f"r = CliRunner().invoke(app, ['build', '--corpus', {str(CORPUS)!r}, '--out', {str(tmp_path / 'dist')!r}, '--no-cache'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "print('loaded:', sorted(m for m, v in sys.modules.items() if v is not None and m.split('.')[0] in ('dask', 'distributed')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert "loaded: []" in done.stdout
+    assert (tmp_path / "dist" / "README.md").is_file()
