@@ -72,10 +72,11 @@ def test_dask_on_a_local_cluster_of_two_writes_every_file_byte_for_byte_as_local
     assert files == digest(local)
 
 
-def test_a_worker_killed_mid_run_is_replaced_and_the_output_is_unchanged(corpus, local, cluster, tmp_path, monkeypatch):
+def test_a_worker_killed_mid_run_is_replaced_and_the_output_is_unchanged(corpus, local, cluster, tmp_path):
     from builders.dask_engine import DaskEngine
 
-    monkeypatch.setattr(pipeline, "AVERAGE_CHUNK", 8)  # ~25 chunks: many tasks are in flight at the kill
+    # chunks as the local build cut them (the card's byte counts depend on the cut): 10 here, so
+    # when the first is back the other 9 are queued or running
     engine = DaskEngine(address=cluster.scheduler_address)
     client = engine.client
     run = engine.map
@@ -97,7 +98,7 @@ def test_a_worker_killed_mid_run_is_replaced_and_the_output_is_unchanged(corpus,
         workers = client.scheduler_info()["workers"]
     finally:
         engine.close()
-    assert killed and killed["tasks"] >= 1 and killed["chunks"] > 8
+    assert killed and killed["tasks"] >= 1 and killed["chunks"] >= 8
     assert killed["addr"] not in workers  # that worker is gone (its nanny starts a new one)
     assert result.written and not [f for f in result.report.findings if f.is_error]
     assert digest(tmp_path / "dist") == digest(local)
