@@ -29,6 +29,7 @@ class BuildResult:
     splits: dict[str, str] = field(default_factory=dict)  # doc id -> split
     written: bool = False
     from_cache: int = 0  # documents served from the cache
+    notes: list[str] = field(default_factory=list)  # one line each: cache entries not used, a cache not usable
 
 
 def build(
@@ -46,7 +47,7 @@ def build(
     redistribution are left out of the dataset (they keep their split: the assignment is by id).
     ``engine`` runs the per-chunk step elsewhere (engine.py: a Dask cluster); the bytes are the same.
     """
-    from . import card, croissant, provenance, splits, stats, write
+    from . import card, chunkcache, croissant, provenance, splits, stats, write
     from .pipeline import process
 
     folders, findings = corpus_io.discover([corpus])
@@ -54,6 +55,9 @@ def build(
     assignment = splits.assign((f.doc_id for f in folders), split_config)
     report = Report(findings=list(findings))
     result = BuildResult(report)
+    if cache is not None and (why := chunkcache.usable(cache)) is not None:
+        result.notes.append(why)
+        cache = None
     total = stats.empty()
     languages: set[str] = set()
     fingerprints = duplicates.Packed()
@@ -62,7 +66,7 @@ def build(
     options = {"shard_bytes": shard_bytes} if shard_bytes else {}
     parquet_metadata = {write.PARQUET_METADATA_KEY: json.dumps(
         {"dataset_version": info.dataset_version, "schema_version": info.schema_version}, sort_keys=True)}
-    with write.DatasetWriter(out, parquet_metadata=parquet_metadata, **options) as writer:
+    with write.DatasetWriter(out, parquet_metadata=parquet_metadata, protected=[corpus], **options) as writer:
         left_out: set[str] = set()
         for chunk in process(folders, 4, workers, cache, assignment, redistributable_only=redistributable_only,
                              engine=engine):
@@ -73,6 +77,8 @@ def build(
                 fingerprints.append(doc.fingerprint)
                 links.append(doc.links)
             result.from_cache += len(chunk.docs) if chunk.cached else 0
+            if chunk.note:
+                result.notes.append(chunk.note)
             if chunk.tables is not None and report.ok:
                 for split, tables in chunk.tables.items():
                     writer.add(split, tables)

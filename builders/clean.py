@@ -18,6 +18,13 @@ changed and re-run, and every record stays traceable to the raw bytes. The rules
 7. ``nfc``: text is put in Unicode NFC;
 8. paragraphs are joined with a single LF.
 
+A ``text`` source is a web page's text: before the rules above, whole lines of boilerplate are
+dropped by the rules of builders/boilerplate.py (navigation, bylines, share rows, footers ... and
+the jusText-style ``boilerplate`` classifier), and ``entity``: HTML entities are decoded
+(``&amp;`` -> ``&``, ``&nbsp;`` -> a space). In every shape, ``annotator-drop``: a line listed
+under ``document.cleaning.drop`` is dropped, and a line under ``cleaning.keep`` escapes every
+line-dropping rule (builders/corrections.py finds the lines).
+
 Offsets are code points. ``Cleaned.segments`` lists runs copied verbatim from the raw text;
 clean characters outside every segment were written by a rule (a space, an LF, an NFC form).
 """
@@ -25,11 +32,12 @@ clean characters outside every segment were written by a rule (a space, an LF, a
 from __future__ import annotations
 
 import bisect
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
 
-RULES = ("image-markup", "caption-row", "publisher-prefix", "bullet", "whitespace", "nfc")
+RULES = ("image-markup", "caption-row", "publisher-prefix", "bullet", "whitespace", "nfc", "entity", "annotator-drop")
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
@@ -42,9 +50,12 @@ _DOMAIN = r"[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 _PREFIX_TAIL = r"[ \t\u00a0]*(?:[,:|\u2013\u2014-][ \t\u00a0]*)+"
 _SPACE = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
 _INVISIBLE = "[\u00ad\u200b\u200c\u200d\u2060\ufeff]"
-_SLOW = re.compile(rf"!\[|{_INVISIBLE}")  # lines that need the run-by-run path
+_ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+_INVISIBLE_SET = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+_SLOW = re.compile(rf"!\[|{_INVISIBLE}|{_ENTITY}")  # lines that need the run-by-run path
 _ODD_SPACE = re.compile(r"\s{2,}|[^\S ]")  # white space that is not one plain space
-_RUNS = re.compile(rf"(?P<space>{_SPACE}+)|(?P<invisible>{_INVISIBLE}+)|(?P<text>[^\s\u00ad\u200b-\u200d\u2060\ufeff]+)|(?P<other>\s+)")
+_RUNS = re.compile(rf"(?P<space>{_SPACE}+)|(?P<invisible>{_INVISIBLE}+)|(?P<entity>{_ENTITY})|"
+                   rf"(?P<text>(?:(?!{_ENTITY})[^\s\u00ad\u200b-\u200d\u2060\ufeff])+)|(?P<other>\s+)")
 
 
 @dataclass(frozen=True)
@@ -180,20 +191,39 @@ def _prefix_pattern(publisher: str | None) -> re.Pattern[str]:
 SOURCE_FORMATS = ("text", "markdown", "csv-field")
 
 
-def clean(raw: str, publisher: str | None = None, source_format: str = "text") -> Cleaned:
+@dataclass(frozen=True)
+class Corrections:
+    """An annotator's corrections of the line decisions (``document.cleaning``), as raw line starts."""
+
+    keep: frozenset[int] = frozenset()
+    drop: frozenset[int] = frozenset()
+
+
+NO_CORRECTIONS = Corrections()
+
+
+def clean(raw: str, publisher: str | None = None, source_format: str = "text",
+          corrections: Corrections = NO_CORRECTIONS, language: str | None = "en") -> Cleaned:
     """Clean one raw article in its shape (``document.source_format``). Pure: the same raw text,
-    publisher and shape give the same result. ``markdown`` and ``csv-field`` are read as paragraphs
-    (builders/shapes.py); ``text`` line by line, as below."""
+    publisher, shape, corrections and language give the same result. ``markdown`` and ``csv-field``
+    are read as paragraphs (builders/shapes.py); ``text`` line by line, as below."""
     if source_format in ("markdown", "csv-field"):
         from .shapes import clean_shaped
 
-        return clean_shaped(raw, source_format)
+        return clean_shaped(raw, source_format, corrections)
+    from .boilerplate import classify
+
     w = _Writer()
     prefix = _prefix_pattern(publisher)
     first = True
-    for line_start, line in _lines(raw):
-        rule = _drop_rule(line)
-        if rule:
+    lines = _lines(raw)
+    fixed = {i: rule for i, (_, line) in enumerate(lines) if (rule := _drop_rule(line))}
+    decisions = classify([line for _, line in lines], language, fixed)
+    for (line_start, line), rule in zip(lines, decisions):
+        if line_start in corrections.drop:
+            w.remove("annotator-drop", line_start, line_start + len(line))
+            continue
+        if rule and line_start not in corrections.keep:
             w.remove(rule, line_start, line_start + len(line))
             continue
         cut = 0
@@ -208,8 +238,10 @@ def clean(raw: str, publisher: str | None = None, source_format: str = "text") -
                 first = False
             continue
         pieces = _inline_pieces(line, cut)
-        if not any(kind == "text" for kind, _, _ in pieces):
-            w.remove("whitespace", line_start, line_start + len(line))
+        if not any(kind in ("text", "entity") for kind, _, _, _ in pieces):
+            for kind, s, e, _ in pieces:
+                rule = "image-markup" if kind == "image" else "entity" if kind.startswith("entity") else "whitespace"
+                w.remove(rule, line_start + s, line_start + e)
             continue
         if not first:
             w.write("\n")
@@ -224,7 +256,7 @@ def _write_plain_line(w: _Writer, line_start: int, line: str, cut: int, first: b
     start = cut + len(body) - len(body.lstrip())
     end = len(line.rstrip())
     if start >= end:
-        w.remove("whitespace", line_start, line_start + len(line))
+        w.remove("whitespace", line_start + cut, line_start + len(line))
         return False
     w.remove("whitespace", line_start + cut, line_start + start)
     if not first:
@@ -240,41 +272,58 @@ def _write_plain_line(w: _Writer, line_start: int, line: str, cut: int, first: b
     return True
 
 
-def _inline_pieces(line: str, cut: int) -> list[tuple[str, int, int]]:
-    """Split a line into (kind, start, end) runs: text, space, invisible, image."""
-    pieces: list[tuple[str, int, int]] = []
+def _inline_pieces(line: str, cut: int) -> list[tuple[str, int, int, str]]:
+    """Split a line into (kind, start, end, output) runs: text, space, invisible, image, and entities
+    (``entity`` decoded to text, ``entity-space``, ``entity-invisible``)."""
+    pieces: list[tuple[str, int, int, str]] = []
     pos = cut
     for img in list(_IMAGE.finditer(line, cut)) + [None]:
         stop = img.start() if img else len(line)
         for m in _RUNS.finditer(line, pos, stop):
-            kind = m.lastgroup
-            pieces.append(("space" if kind == "other" else kind, m.start(), m.end()))
+            kind, raw = m.lastgroup, m.group()
+            if kind == "entity":
+                out = html.unescape(raw)
+                if out == raw:
+                    kind = "text"
+                elif out.isspace():
+                    kind = "entity-space"
+                elif all(ch in _INVISIBLE_SET for ch in out):
+                    kind = "entity-invisible"
+                else:
+                    kind = "entity"
+                pieces.append((kind, m.start(), m.end(), out))
+                continue
+            pieces.append(("space" if kind == "other" else kind, m.start(), m.end(), raw))
         if img:
-            pieces.append(("image", img.start(), img.end()))
+            pieces.append(("image", img.start(), img.end(), ""))
             pos = img.end()
     return pieces
 
 
-def _write_line(w: _Writer, line_start: int, line: str, pieces: list[tuple[str, int, int]]) -> None:
-    texts = [i for i, p in enumerate(pieces) if p[0] == "text"]
+def _write_line(w: _Writer, line_start: int, line: str, pieces: list[tuple[str, int, int, str]]) -> None:
+    texts = [i for i, p in enumerate(pieces) if p[0] in ("text", "entity")]
     first_text, last_text = texts[0], texts[-1]
-    pending_space: tuple[int, int] | None = None
-    for i, (kind, s, e) in enumerate(pieces):
-        if kind == "text":
-            if pending_space is not None and i > first_text:
-                ps, pe = pending_space
-                if line[ps:pe] == " ":
-                    w.copy(line_start + ps, " ")
+    pending: list[tuple[str, int, int]] = []  # a run of space pieces between words
+    for i, (kind, s, e, out) in enumerate(pieces):
+        if kind in ("text", "entity"):
+            if pending and i > first_text:
+                if len(pending) == 1 and pending[0][0] == "space" and line[pending[0][1]:pending[0][2]] == " ":
+                    w.copy(line_start + pending[0][1], " ")
                 else:
-                    w.remove("whitespace", line_start + ps, line_start + pe)
+                    for k, ps, pe in pending:
+                        w.remove("entity" if k == "entity-space" else "whitespace", line_start + ps, line_start + pe)
                     w.write(" ")
-            pending_space = None
-            w.copy(line_start + s, line[s:e])
+            pending = []
+            if kind == "text":
+                w.copy(line_start + s, line[s:e])
+            else:
+                w.remove("entity", line_start + s, line_start + e)
+                w.write(unicodedata.normalize("NFC", out))
         elif kind == "image":
             w.remove("image-markup", line_start + s, line_start + e)
-        elif kind == "invisible":
-            w.remove("whitespace", line_start + s, line_start + e)
+        elif kind in ("invisible", "entity-invisible"):
+            w.remove("entity" if kind == "entity-invisible" else "whitespace", line_start + s, line_start + e)
         elif i < first_text or i > last_text:
-            w.remove("whitespace", line_start + s, line_start + e)
+            w.remove("entity" if kind == "entity-space" else "whitespace", line_start + s, line_start + e)
         else:
-            pending_space = (s, e) if pending_space is None else (pending_space[0], e)
+            pending.append((kind, s, e))

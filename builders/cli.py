@@ -159,7 +159,7 @@ def build(
     from .pipeline import default_cache_dir
     from .report import render
     from .splits import SplitConfigError
-    from .write import OutputRefused
+    from .write import OutputRefused, OutputUnusable
 
     try:
         with open_engine(engine.value, workers, scheduler, dashboard, say=lambda m: typer.echo(m, err=True)) as chosen:
@@ -170,7 +170,9 @@ def build(
         raise typer.Exit(2)
     except (OutputRefused, SplitConfigError) as exc:
         typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(2 if isinstance(exc, OutputUnusable) else 1)
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
     if not result.written:
         typer.echo(render(result.report.findings, result.report.checked, "text"), nl=False, err=True)
         typer.echo(f"build refused: fix the errors above; {out} was left as it was", err=True)
@@ -356,14 +358,14 @@ def show(
     marks = view.marks(shown.records) if shown.records is not None else []
     if html is not None:
         try:
-            html.write_text(view.html(doc_id, shown.text, shown.records, marks), encoding="utf-8")
+            html.write_text(view.html(doc_id, shown.text, shown.records, marks, shown.dropped), encoding="utf-8")
         except OSError as exc:
             typer.echo(f"error: cannot write {html}: {exc.strerror or exc}", err=True)
             raise typer.Exit(1)
         typer.echo(f"wrote {html}")
     else:
         console = Console(soft_wrap=True, highlight=False)
-        console.print(view.terminal(shown.text, marks))
+        console.print(view.terminal(shown.text, marks, shown.dropped))
         console.print()
         console.print(view.terminal_legend())
     raise typer.Exit(0 if shown.records is not None else 1)
@@ -374,20 +376,23 @@ class ExportFormat(str, Enum):
     conll = "conll"
     jsonl = "jsonl"
     spacy = "spacy"
+    inception = "inception"
 
 
 @app.command()
 def export(
     dataset_dir: Optional[Path] = typer.Argument(None, help="A built dataset folder; without it, the corpus is read."),
-    format: ExportFormat = typer.Option(..., "--format", "-f", help="brat standoff, CoNLL BIO columns, JSON Lines or a spaCy DocBin."),
+    format: ExportFormat = typer.Option(..., "--format", "-f", help="brat standoff, CoNLL BIO columns, JSON Lines, a spaCy DocBin, or INCEpTION (UIMA CAS XMI + project zip; reads the corpus)."),
     out: Path = typer.Option(..., "--out", help="The folder to (re)write, one set of files per split."),
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder, when no DATASET_DIR is given."),
 ) -> None:
     """Write the annotations for brat, CoNLL tools, JSON readers or spaCy (atomically)."""
-    from .export import ExportRefused, export as run, from_corpus, from_dataset
+    from .export import ExportRefused, ExportUnusable, export as run, from_corpus, from_dataset
     from .report import render
     from .write import is_previous_build
 
+    if format is ExportFormat.inception:
+        _require_inception(dataset_dir is None, "export --format inception reads the corpus (--corpus), not a built dataset")
     if dataset_dir is not None:
         if not is_previous_build(dataset_dir):
             typer.echo(f"error: {dataset_dir} is not a dataset folder written by `geosignal build`", err=True)
@@ -401,14 +406,56 @@ def export(
             raise typer.Exit(1)
         source = corpus
     try:
-        warnings = run(records, format.value, out, source)
+        warnings = run(records, format.value, out, source, [dataset_dir] if dataset_dir is not None else [])
     except ExportRefused as exc:
         typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(2 if isinstance(exc, ExportUnusable) else 1)
     if warnings:
         typer.echo(render(warnings, len(records.docs), "text"), nl=False, err=True)
     parts = ", ".join(f"{len(docs)} {split}" for split, docs in records.by_split().items())
     typer.echo(f"wrote {out} ({format.value}; documents: {parts})")
+
+
+def _require_inception(usage_ok: bool = True, usage: str = "") -> None:
+    """Exit 2 with one line when the optional extra is missing or the usage is wrong."""
+    from .inception import MissingExtra, require
+
+    if not usage_ok:
+        typer.echo(f"usage: {usage}", err=True)
+        raise typer.Exit(2)
+    try:
+        require()
+    except MissingExtra as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+
+
+import_app = typer.Typer(no_args_is_help=True, help="Read annotations made in another tool back into annotation.yaml.")
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("inception")
+def import_inception(
+    path: Annotated[Path, typer.Argument(help="An XMI, a folder of XMIs, or a zip exported from INCEpTION.")],
+    corpus: Annotated[Path, typer.Option("--corpus", help="The corpus the documents were exported from.")] = Path("corpus"),
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would change; write nothing.")] = False,
+) -> None:
+    """Merge INCEpTION's XMIs into annotation.yaml: only changed items change; nothing is written unless all validates."""
+    _require_inception(path.exists() and corpus.is_dir(),
+                       f"{path if not path.exists() else corpus} does not exist; geosignal import inception FILE.xmi|DIR|ZIP --corpus CORPUS")
+    from .inception.importer import import_xmis
+    from .report import render
+
+    result = import_xmis(path, corpus, dry_run)
+    if result.findings:
+        typer.echo(render(result.findings, len({f.file for f in result.findings}), "text"), nl=False, err=True)
+    if not result.ok:
+        typer.echo(f"import refused: fix the errors above; nothing in {corpus} was written", err=True)
+        raise typer.Exit(1)
+    for doc_id, changes in sorted(result.changes.items()):
+        typer.echo(f"{doc_id}: {'; '.join(changes)}")
+    verb = "would update" if dry_run else "updated"
+    typer.echo(f"{verb} {len(result.changes)} annotation file(s); {'nothing changed' if not result.changes else 'run geosignal validate to review'}")
 
 
 class ScoreFormat(str, Enum):
@@ -460,6 +507,93 @@ def evaluate(
     from .score.command import run
 
     raise typer.Exit(run(load(pred), load(gold), "evaluate", format.value, labels))
+
+
+class CodeFormat(str, Enum):
+    wh_markdown = "wh-markdown"
+    wikinews_csv = "wikinews-csv"
+    text = "text"
+
+
+@app.command()
+def code(
+    path: Annotated[Optional[Path], typer.Argument(help="corpus/<doc_id> (coded in place) or a raw article file (added to --corpus with `new` first).")] = None,
+    corpus: Annotated[Path, typer.Option("--corpus", help="Where a raw article's document folder is created.")] = Path("corpus"),
+    collection: Annotated[Optional[Path], typer.Option("--collection", help="Code every article of this folder (with --format and --out).")] = None,
+    shape: Annotated[CodeFormat, typer.Option("--format", help="With --collection: the articles' shape.")] = CodeFormat.text,
+    out: Annotated[Optional[Path], typer.Option("--out", help="With --collection: OUT/corpus (silver documents), OUT/dataset (silver build), OUT/findings.jsonl.")] = None,
+    publisher: Annotated[Optional[str], typer.Option("--publisher", help="With --collection: the publisher (default by --format).")] = None,
+    cross_validate: Annotated[Optional[Path], typer.Option("--cross-validate", help="Score the coder on this gold corpus by document-level k-fold cross-validation (baseline and full coder).")] = None,
+    folds: Annotated[int, typer.Option("--folds", min=2, help="With --cross-validate: the number of folds.")] = 5,
+    report: Annotated[ScoreFormat, typer.Option("--report", help="With --cross-validate: markdown (the README tables), json (both full reports) or table.")] = ScoreFormat.markdown,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="With --collection: build workers.")] = None,
+) -> None:
+    """Draft a silver annotation with the rule-and-dictionary coder (every item origin: machine).
+
+    `geosignal code corpus/<doc_id>` writes a draft annotation.yaml that validates (levels 1-3) and
+    never overwrites a gold or reviewed annotation; `geosignal code ARTICLE` first adds the article
+    with `new`. `--collection DIR --format F --out OUT` codes a whole collection into a silver
+    corpus and dataset; a bad article is a finding, the rest is coded. `--cross-validate GOLD`
+    prints the coder's cross-validated scores. Exit 0 done, 1 findings, 2 usage.
+    """
+    from .report import text_lines
+
+    chosen = [x is not None for x in (path, collection, cross_validate)]
+    if sum(chosen) != 1 or (collection is not None and out is None):
+        typer.echo("usage: geosignal code PATH | --collection DIR --format F --out OUT | --cross-validate GOLD", err=True)
+        raise typer.Exit(2)
+    if cross_validate is not None:
+        import json
+
+        from .coder.crossval import cross_validate as run_cv, load_gold, to_markdown
+
+        docs, findings = load_gold(cross_validate)
+        for line in text_lines(findings):
+            typer.echo(line, err=True)
+        if findings or len(docs) < 2:
+            typer.echo(f"cross-validation refused: {len(docs)} gold document(s) loaded, {len(findings)} problem(s)", err=True)
+            raise typer.Exit(1)
+        results = run_cv(docs, folds)
+        if report == ScoreFormat.json:
+            typer.echo(json.dumps(results, indent=2, ensure_ascii=False))
+        elif report == ScoreFormat.table:
+            from rich.console import Console
+
+            from .score.render import print_tables
+
+            for result in results.values():
+                print_tables(result, Console(), False)
+        else:
+            typer.echo(to_markdown(results, min(folds, len(docs))))
+        raise typer.Exit(0)
+    if collection is not None:
+        from .coder.collection import code_collection
+
+        if not collection.is_dir():
+            typer.echo(f"error: {collection} is not a folder", err=True)
+            raise typer.Exit(2)
+
+        def progress(n: int, coded: int, where: str) -> None:
+            if n % 25 == 0:
+                typer.echo(f"  {n} article(s) read, {coded} coded ({where})", err=True)
+
+        result = code_collection(collection, shape.value, out, publisher=publisher, progress=progress, workers=workers)
+        for line in text_lines(result.findings + result.build_findings):
+            typer.echo(line, err=True)
+        typer.echo(f"coded {result.coded} article(s) into {out}/corpus; {len(result.findings)} article finding(s) in "
+                   f"{out}/findings.jsonl; dataset {'written to ' + str(out / 'dataset') if result.built else 'NOT built'}")
+        raise typer.Exit(0 if result.built and not result.findings else 1)
+    from .coder.draft import code_path
+
+    result = code_path(path, corpus)
+    for line in text_lines(result.findings):
+        typer.echo(line, err=True)
+    if result.folder is None:
+        typer.echo("code refused: nothing was written", err=True)
+        raise typer.Exit(1)
+    counts = ", ".join(f"{n} {k}" for k, n in result.counts.items())
+    typer.echo(f"drafted {result.folder}/annotation.yaml (silver, every item origin: machine): {counts}\n"
+               f"next: correct it against ANNOTATION.md (`geosignal show {result.doc_id}`), then set status reviewed or gold")
 
 
 def run() -> None:

@@ -117,6 +117,11 @@ def _corpus_children(corpus: Path) -> tuple[list[Path], list[Finding]]:
     for entry in sorted(os.scandir(corpus), key=lambda e: e.name):
         child = corpus / entry.name
         if entry.name.startswith(".") and entry.name not in CORPUS_FILES:
+            if entry.is_dir(follow_symlinks=False) and is_doc_folder(child):
+                findings.append(Finding(display(child), None, "hidden-document",
+                                        f"{display(child)} looks like a document but its folder is hidden, so it is never checked or built",
+                                        "rename the folder without the leading '.' (a document id starts with a letter or digit), or remove it",
+                                        level=1))
             continue
         if entry.is_symlink():
             findings.append(Finding(display(child), None, "symlink", f"{display(child)} is a symbolic link",

@@ -22,7 +22,7 @@ from pathlib import Path
 from . import corpus as corpus_io
 from .findings import Finding
 
-FINGERPRINT_VERSION = 1  # bump when fingerprint() changes: stored fingerprints are then not reused
+FINGERPRINT_VERSION = 2  # bump when fingerprint() changes: stored fingerprints are then not reused
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +107,7 @@ class FingerprintStore:
             cache_dir.mkdir(parents=True, exist_ok=True)
             self.db: sqlite3.Connection | None = sqlite3.connect(self.path, timeout=5)
             self.db.execute("CREATE TABLE IF NOT EXISTS fingerprints (blob TEXT PRIMARY KEY, sha256 TEXT, normalised TEXT)")
+            self.db.execute("CREATE TABLE IF NOT EXISTS sizes (blob TEXT PRIMARY KEY, size INTEGER)")
         except (OSError, sqlite3.Error):
             self.db = None
 
@@ -114,27 +115,37 @@ class FingerprintStore:
     def _key(blob: str) -> str:
         return f"{FINGERPRINT_VERSION}:{blob}"
 
-    def get(self, blobs: Iterable[str]) -> dict[str, Fingerprint]:
+    def get(self, blobs: Iterable[str]) -> dict[str, tuple[Fingerprint, int]]:
+        """(fingerprint, size of the source it claims to be of) by blob id; the caller checks the
+        size against the file before trusting the row (the store may have been restored from
+        anywhere)."""
         blobs = list(blobs)
-        out: dict[str, Fingerprint] = {}
+        out: dict[str, tuple[Fingerprint, int]] = {}
         if self.db is None:
             return out
         try:
             for i in range(0, len(blobs), 500):
                 keys = [self._key(b) for b in blobs[i:i + 500]]
-                rows = self.db.execute(f"SELECT blob, sha256, normalised FROM fingerprints WHERE blob IN ({','.join('?' * len(keys))})", keys)
-                out.update((key.partition(":")[2], Fingerprint(sha, norm)) for key, sha, norm in rows)
+                rows = self.db.execute(
+                    "SELECT f.blob, f.sha256, f.normalised, s.size FROM fingerprints f JOIN sizes s ON s.blob = f.blob "
+                    f"WHERE f.blob IN ({','.join('?' * len(keys))})", keys)
+                for key, sha, norm, size in rows:
+                    if isinstance(sha, str) and isinstance(norm, str) and isinstance(size, int) and \
+                            len(sha) == len(norm) == 64:
+                        out[key.partition(":")[2]] = (Fingerprint(sha, norm), size)
         except sqlite3.Error:
             return {}
         return out
 
-    def put(self, items: dict[str, Fingerprint]) -> None:
+    def put(self, items: dict[str, tuple[Fingerprint, int]]) -> None:
         if self.db is None or not items:
             return
         try:
             with self.db:
                 self.db.executemany("INSERT OR REPLACE INTO fingerprints VALUES (?, ?, ?)",
-                                    [(self._key(b), fp.sha256, fp.normalised) for b, fp in items.items()])
+                                    [(self._key(b), fp.sha256, fp.normalised) for b, (fp, _) in items.items()])
+                self.db.executemany("INSERT OR REPLACE INTO sizes VALUES (?, ?)",
+                                    [(self._key(b), size) for b, (_, size) in items.items()])
         except sqlite3.Error:
             pass
 
@@ -169,14 +180,16 @@ def other_fingerprints(selected: list[corpus_io.DocFolder], cache_dir: Path | No
             source = f"/{corpus_io.SOURCE}"
             blob_of = {name: blobs.get(name + source) for name in names}
             known = store.get({b for b in blob_of.values() if b}) if store is not None else {}
-            new: dict[str, Fingerprint] = {}
+            new: dict[str, tuple[Fingerprint, int]] = {}
             for name in names:
                 blob = blob_of[name]
-                fp = known.get(blob) if blob else None
+                path = corpus / name / corpus_io.SOURCE
+                row = known.get(blob) if blob else None
+                fp = row[0] if row is not None and row[1] == _size(path) else None  # a row of another file: not trusted
                 if fp is None:
-                    fp = fingerprint_file(corpus / name / corpus_io.SOURCE)
+                    fp = fingerprint_file(path)
                     if blob and fp is not None:
-                        new[blob] = fp
+                        new[blob] = (fp, _size(path))
                 out.append((name, fp))
             if store is not None:
                 store.put(new)
@@ -198,20 +211,57 @@ def remember(checked: Iterable[tuple[corpus_io.DocFolder, Fingerprint | None]], 
     if not by_corpus:
         return
     memo = {} if memo is None else memo
-    new: dict[str, Fingerprint] = {}
+    new: dict[str, tuple[Fingerprint, int]] = {}
     for corpus, pairs in sorted(by_corpus.items()):
         blobs = _blobs(corpus, memo)
-        new.update((blobs[f"{name}/{corpus_io.SOURCE}"], fp) for name, fp in pairs if f"{name}/{corpus_io.SOURCE}" in blobs)
+        new.update((blobs[f"{name}/{corpus_io.SOURCE}"], (fp, _size(corpus / name / corpus_io.SOURCE)))
+                   for name, fp in pairs if f"{name}/{corpus_io.SOURCE}" in blobs)
     if new:
         store = FingerprintStore(cache_dir)
         store.put(new)
         store.close()
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.lstat().st_size
+    except OSError:
+        return -1
+
+
+def git_blob_id(data: bytes) -> str:
+    """The id git gives these bytes as a blob (sha1 of a header and the bytes)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def same_blob(checked: list[corpus_io.DocFolder], memo: dict[Path, dict[str, str]]) -> dict[Path, str]:
+    """Checked folders whose source has the very bytes git holds for another document of the corpus
+    (folder -> that document's id): found from git's own blob ids, never from the fingerprint store,
+    so a tampered store cannot hide a byte-identical copy. Only the checked sources are read again."""
+    out: dict[Path, str] = {}
+    chosen = {identity(f.path) for f in checked}
+    by_blob: dict[Path, dict[str, str]] = {}  # corpus -> blob id -> the first other document holding it
+    for corpus, blobs in memo.items():
+        owners: dict[str, str] = {}
+        for name, blob in sorted(blobs.items()):
+            doc = name.removesuffix(f"/{corpus_io.SOURCE}")
+            if corpus / doc not in chosen:
+                owners.setdefault(blob, doc)
+        by_blob[corpus] = owners
+    for folder in checked:
+        key = identity(folder.path)
+        if not by_blob.get(key.parent):
+            continue
+        read, _ = corpus_io.read_source_file(folder.source)
+        if read is not None and (twin := by_blob[key.parent].get(git_blob_id(read[0]))) is not None:
+            out[folder.path] = twin
+    return out
+
+
 def findings(checked: Iterable[tuple[corpus_io.DocFolder, Fingerprint | None]],
-             others: list[tuple[str, Fingerprint | None]]) -> list[Finding]:
+             others: list[tuple[str, Fingerprint | None]], blob_twins: dict[Path, str] | None = None) -> list[Finding]:
     """A finding on each checked document whose source repeats one seen before it (others, by
-    doc id, first)."""
+    doc id, first), or has the bytes of another document by git's blob ids (``blob_twins``)."""
     seen: dict[bytes, tuple[str, bytes]] = {}  # digests, not hex: a whole corpus may pass through here
     for doc_id, fp in others:
         if fp is not None:
@@ -221,6 +271,9 @@ def findings(checked: Iterable[tuple[corpus_io.DocFolder, Fingerprint | None]],
         if fp is None:
             continue
         key = bytes.fromhex(fp.normalised)
+        twin = (blob_twins or {}).get(folder.path)
+        if twin is not None and (key not in seen or seen[key][1].hex() != fp.sha256):
+            seen[key] = (twin, bytes.fromhex(fp.sha256))  # git says byte-identical, whatever the store said
         if key in seen:
             first, first_sha = seen[key]
             how = "byte-identical to" if first_sha.hex() == fp.sha256 else "the same text (up to white space and line endings) as"

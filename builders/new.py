@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import errno
 import hashlib
 import io
 import os
@@ -130,7 +131,7 @@ format: {FORMAT}
 
 document:
   source_name: {_scalar(source_name)}
-  source_sha256: {source_sha256}  # never edit source.txt
+  source_sha256: {_scalar(source_sha256)}  # never edit source.txt
   source_format: {source_format}{" " * (16 - len(source_format))}# markdown (front matter) | csv-field | text (ANNOTATION.md 6)
 {doc}
 {prov}  author: null                     # a statement's speaker: {{name: ..., kb_id: null, entity: <id>}} (ANNOTATION.md 3.7)
@@ -309,7 +310,10 @@ def _create(where: str, source_name: str, data: bytes, text: str, corpus: Path, 
     problems = _check_template(doc_id, data, text, template, corpus_io.display(target / corpus_io.ANNOTATION))
     if errors(problems):
         return Created(doc_id, findings=found + problems)
-    _write(corpus, target, data, template)
+    if not _write(corpus, target, data, template):
+        return Created(doc_id, findings=found + [Finding(
+            corpus_io.display(target), None, "doc-exists", f"the document {doc_id!r} was created by someone else meanwhile",
+            "choose another id with --doc-id; never overwrite a document that is already annotated", level=1)])
     return Created(doc_id, target, found)
 
 
@@ -319,8 +323,12 @@ def _duplicate_of(corpus: Path, data: bytes, text: str, target: Path) -> list[Fi
     return duplicates.findings([(new, duplicates.fingerprint(data, text))], others)
 
 
-def _write(corpus: Path, target: Path, data: bytes, template: str) -> None:
-    """Write under a hidden name, then rename: the document appears whole or not at all."""
+def _write(corpus: Path, target: Path, data: bytes, template: str) -> bool:
+    """Write under a hidden name, then rename: the document appears whole or not at all.
+
+    False when another ``new`` created the id meanwhile (the rename then fails: a folder with
+    files is never replaced).
+    """
     corpus.mkdir(parents=True, exist_ok=True)
     tmp = corpus / f".{target.name}.new-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -328,6 +336,12 @@ def _write(corpus: Path, target: Path, data: bytes, template: str) -> None:
     try:
         (tmp / corpus_io.SOURCE).write_bytes(data)
         (tmp / corpus_io.ANNOTATION).write_text(template, encoding="utf-8", newline="\n")
-        os.rename(tmp, target)
+        try:
+            os.rename(tmp, target)
+        except OSError as exc:
+            if exc.errno in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR, errno.EISDIR):
+                return False
+            raise
+        return True
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

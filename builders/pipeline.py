@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
+import stat
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -55,6 +55,7 @@ class ChunkResult:
     tables: dict[str, dict[str, "pa.Table"]] | None  # split -> config -> rows; None when a document has errors
     stats: dict[str, Any] | None
     cached: bool = False
+    note: str | None = None  # a cache entry that was there but not used, in one line
 
 
 def default_cache_dir() -> Path:
@@ -97,13 +98,30 @@ def chunk_key(folders: list[DocFolder], level: int, splits: list[str] | None, st
             if path == folder.second_annotation and not os.path.lexists(path):
                 h.update(b"-")
                 continue
-            try:
-                if path.is_symlink() or path.stat().st_size > 64 * 1024 * 1024:
-                    return None
-                h.update(hashlib.sha256(path.read_bytes()).digest())
-            except OSError:
+            digest = _regular_file_sha256(path)
+            if digest is None:
                 return None
+            h.update(digest)
     return h.hexdigest()
+
+
+def _regular_file_sha256(path: Path, limit: int = 64 * 1024 * 1024) -> bytes | None:
+    """The sha256 of a regular file, never opening anything else (a FIFO would block, a link
+    could point anywhere): checked before the open and again on the open file."""
+    try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return None
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+                return None
+            return hashlib.file_digest(f, "sha256").digest()
+    except OSError:
+        return None
 
 
 def tables_of(records: list[DocRecords], configs: Iterable[str], views: list[dict[str, list[dict]]] | None = None
@@ -130,16 +148,14 @@ def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None,
     ``redistributable_only`` checks every document but leaves out of tables and counts those
     whose licence forbids redistribution."""
     stats = stats or splits is not None
+    from . import chunkcache
+
     key = chunk_key(folders, level, splits, stats, redistributable_only) if cache_dir is not None else None
-    path = cache_dir / key[:2] / f"{key}.pickle" if key else None
-    if path is not None and path.exists():
-        try:
-            with path.open("rb") as f:
-                result = pickle.load(f)
-            result.cached = True
-            return result
-        except Exception:  # noqa: BLE001 - a damaged cache entry is rebuilt, never trusted
-            path.unlink(missing_ok=True)
+    note = None
+    if key is not None:
+        hit, note = chunkcache.load(cache_dir, key, [f.doc_id for f in folders])
+        if hit is not None:
+            return hit
     from .corpus import display
     from .stats import compute, merge
 
@@ -169,12 +185,9 @@ def process_chunk(folders: list[DocFolder], level: int, cache_dir: Path | None,
             picked = [i for i, s in enumerate(picked_splits) if s == split]
             tables[split] = tables_of([records[i] for i in picked], ALL_CONFIGS, [views[i] for i in picked])
     result = ChunkResult(docs, tables, (counts or (compute({}) if stats else None)) if valid == len(folders) else None)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as f:
-            pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+    if key is not None:
+        chunkcache.store(cache_dir, key, result)
+    result.note = note
     return result
 
 

@@ -40,29 +40,30 @@ def corpus_files(corpus: Path) -> list[Path]:
 
 def _relative_files(corpus: Path) -> list[str]:
     """Relative paths with "/", as ``os.walk`` without following links would find them, from one
-    scan per folder (a rebuild of a large corpus pays for this on every run)."""
-    out: list[str] = []
+    scan per folder (a rebuild of a large corpus pays for this on every run).
 
-    def walk(folder: str, prefix: str) -> None:
+    Iterative, so a folder nested a thousand levels deep is no RecursionError; only regular
+    files count: a link (to a file or a folder) is not followed, a FIFO or socket is not read.
+    """
+    out: list[str] = []
+    stack = [(os.fspath(corpus), "")]
+    while stack:
+        folder, prefix = stack.pop()
         try:
             with os.scandir(folder) as it:
                 entries = list(it)
         except OSError:
-            return
+            continue
         for entry in entries:
             if entry.name.startswith("."):
                 continue
             try:
-                is_dir = entry.is_dir()
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, f"{prefix}{entry.name}/"))
+                elif entry.is_file(follow_symlinks=False):
+                    out.append(prefix + entry.name)
             except OSError:
-                is_dir = False
-            if is_dir:
-                if not entry.is_symlink():
-                    walk(entry.path, f"{prefix}{entry.name}/")
-            elif entry.is_file():
-                out.append(prefix + entry.name)
-
-    walk(os.fspath(corpus), "")
+                continue
     return sorted(out, key=lambda rel: rel.split("/"))
 
 

@@ -73,9 +73,11 @@ class Plan:
 
 def inventory(folder: Path) -> list[PlannedFile]:
     """Every file of the folder (what ``upload_folder`` would send), with size and sha256."""
+    from .outdir import MANIFEST
+
     return [
         PlannedFile(p.relative_to(folder).as_posix(), p.stat().st_size, file_sha256(p))
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).as_posix() != MANIFEST
     ]
 
 
@@ -119,6 +121,14 @@ def check(folder: Path) -> tuple[list[Finding], dict[str, Any] | None]:
     if not folder.is_dir() or not is_previous_build(folder):
         return [finding(where, "not-a-build", f"{where} is not a dataset folder written by `geosignal build`",
                         "build it first: geosignal build --out DIST_DIR")], None
+    from .outdir import OutputRefused, check_owned
+
+    as_built: list[Finding] = []
+    try:  # every file as the build wrote it (its manifest's sha256), and nothing else
+        check_owned(folder, "build")
+    except OutputRefused as exc:
+        as_built.append(finding(where, "not-as-built", str(exc).split("; choose another --out")[0],
+                                "rebuild the folder; publish sends exactly what the build wrote"))
     card = display(folder / "README.md")
     meta = read_card(folder)
     if meta is None or not isinstance(meta.get("configs"), list) or not meta["configs"]:
@@ -128,7 +138,7 @@ def check(folder: Path) -> tuple[list[Finding], dict[str, Any] | None]:
     if not isinstance(build, dict) or not {"dataset_version", "corpus_sha256", "corpus_git"} <= build.keys():
         return [finding(card, "no-build-info", f"the card has no `{BUILD_KEY}` build record (version, corpus hash)",
                         "rebuild the folder with this version of geosignal")], None
-    findings: list[Finding] = []
+    findings: list[Finding] = as_built
     if build["corpus_git"] != CLEAN:
         state = "has uncommitted changes" if build["corpus_git"] == "dirty" else "is not tracked by git"
         findings.append(finding(card, "dirty-corpus", f"the build was made from a corpus that {state}",

@@ -11,9 +11,10 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from .clean import Cleaned, clean
+from .clean import Cleaned
+from .corrections import clean_document
 from .findings import Finding, Severity
-from .resolve import Span, SpanError, resolve
+from .resolve import QuoteIndex, Span, SpanError, resolve
 from .timex import event_date, normalise
 from .yamlio import Parsed
 
@@ -36,14 +37,15 @@ class _Context:
 
     def __init__(self, file: str, parsed: Parsed, text: str):
         self.file, self.parsed, self.text = file, parsed, text
+        self.index = QuoteIndex(text)  # one for every span of the document
         self.findings: list[Finding] = []
 
     def add(self, path: tuple, code: str, message: str, hint: str, severity: Severity = Severity.ERROR) -> None:
-        self.findings.append(Finding(self.file, self.parsed.line_of(path), code, message, hint, severity, level=3))
+        self.findings.append(Finding(self.file, self.parsed.line_of(path), code, _clip(message), _clip(hint), severity, level=3))
 
     def span(self, path: tuple, ref: str | dict[str, Any]) -> Span | None:
         try:
-            return resolve(self.text, ref)
+            return resolve(self.index, ref)
         except SpanError as exc:
             self.add(path, exc.code, exc.message, exc.hint)
             return None
@@ -58,8 +60,10 @@ def make_records(
 ) -> tuple[DocRecords | None, list[Finding], Cleaned]:
     """Build one document's records; None when any error was found."""
     meta = ann["document"]
-    cleaned = clean(raw_text, meta.get("publisher"), meta.get("source_format", "text"))
+    cleaned, problems = clean_document(raw_text, meta)
     ctx = _Context(file, parsed, cleaned.text)
+    for p in problems:
+        ctx.add(("document", "cleaning", p.section, p.index), p.code, p.message, p.hint)
     actual = sha256(source_bytes)
     if actual != meta["source_sha256"]:
         ctx.add(("document", "source_sha256"), "sha256-mismatch",
@@ -318,10 +322,24 @@ def _stance(ctx, doc_id, i, st, entity_ids, event_ids, kinds) -> dict[str, Any]:
     }
 
 
+MAX_TEXT = 600  # characters of a message or hint: findings must not grow with the square of the file
+LISTED = 10  # ids named in a hint
+SUGGEST_SCAN = 2000  # ids compared for "did you mean"
+
+
+def _clip(value: str) -> str:
+    return value if len(value) <= MAX_TEXT else value[:MAX_TEXT - 1] + "…"
+
+
 def _suggest(name: str, known: set[str], what: str) -> str:
+    """A close id, or a few defined ones: bounded, however many ids the file defines."""
     import difflib
 
-    close = difflib.get_close_matches(name, sorted(known), n=1)
+    ordered = sorted(known)
+    pool = ordered if len(ordered) <= SUGGEST_SCAN else (
+        [k for k in ordered if k[:1] == name[:1]][:SUGGEST_SCAN] or ordered[:SUGGEST_SCAN])
+    close = difflib.get_close_matches(name, pool, n=1)
     if close:
         return f"did you mean {close[0]!r}? Refer to the id of an {what} defined in this file"
-    return f"define the {what} first, or refer to one of: {', '.join(sorted(known)) or '(none defined)'}"
+    listed = ", ".join(ordered[:LISTED]) + (f" and {len(ordered) - LISTED} more" if len(ordered) > LISTED else "")
+    return f"define the {what} first, or refer to one of: {listed or '(none defined)'}"

@@ -16,13 +16,20 @@ def summary(findings: Sequence[Finding], checked: int) -> str:
     return f"checked {checked} document(s): {n_err} error(s), {n_warn} warning(s)"
 
 
+def printable(s: str) -> str:
+    """Control characters (ESC, CR, LF, ...) as escapes: a file name is data, not terminal commands."""
+    if s.isprintable():
+        return s
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in s)
+
+
 def text_lines(findings: Sequence[Finding]) -> list[str]:
-    """Two lines a finding: where, severity, code and message; then the hint."""
+    """Two lines a finding: where, severity, code and message; then the hint (escaped: one line each)."""
     lines = []
     for f in findings:
-        where = f"{f.file}:{f.line}" if f.line else f.file
-        lines.append(f"{where}: {f.severity.value} [{f.code}] {f.message}")
-        lines.append(f"    hint: {f.hint}")
+        where = f"{printable(f.file)}:{f.line}" if f.line else printable(f.file)
+        lines.append(f"{where}: {f.severity.value} [{f.code}] {printable(f.message)}")
+        lines.append(f"    hint: {printable(f.hint)}")
     return lines
 
 

@@ -14,8 +14,8 @@ A quote that differs from the text only in straight vs. curly quotes or apostrop
 
 from __future__ import annotations
 
-import difflib
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +31,16 @@ class SpanError(Exception):
     def __init__(self, code: str, message: str, hint: str):
         super().__init__(message)
         self.code, self.message, self.hint = code, message, hint
+
+
+MAX_SHOWN = 80  # characters of a quote or context repeated in a message
+NEAR_MISS_BUDGET = 20  # quotes per document that get a "did you mean" search; later ones get the plain hint
+VOCABULARY_SCAN = 20000  # distinct words compared with a missed quote's first word, at most
+
+
+def short(value: str, limit: int = MAX_SHOWN) -> str:
+    """A quote as shown in a message: repr, cut to ``limit`` characters (a quote can be a page long)."""
+    return repr(value) if len(value) <= limit else repr(value[:limit]) + f"… ({len(value):,} characters)"
 
 
 def occurrences(text: str, quote: str) -> list[int]:
@@ -56,14 +66,104 @@ def fold_quotes(text: str) -> str:
     return text.translate(_QUOTE_FOLD)
 
 
-def resolve(text: str, ref: str | dict[str, Any]) -> Span:
+class QuoteIndex:
+    """One document's clean text, indexed once for all its quotes.
+
+    Each distinct quote (or context) is searched once, however many spans use it, so a
+    document with thousands of ``occurrence: k`` mentions costs one scan per distinct quote,
+    not one per mention. The words used for "did you mean" are collected once, and that search
+    is bounded (``NEAR_MISS_BUDGET`` per document, ``VOCABULARY_SCAN`` words each), so a wrong
+    source with hundreds of missing quotes fails fast.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self._found: dict[str, list[int]] = {}
+        self._counts: dict[str, list[int]] = {}
+        self._lower: str | None = None
+        self._words: dict[str, list[int]] | None = None  # distinct word -> its indexes in _word_list
+        self._word_list: list[str] = []
+        self.near_misses_left = NEAR_MISS_BUDGET
+        self._folded: QuoteIndex | None = None
+
+    def folded(self) -> "QuoteIndex":
+        """The index of the text with quote marks folded (``fold_quotes``): same length, same offsets."""
+        if self._folded is None:
+            self._folded = QuoteIndex(fold_quotes(self.text))
+        return self._folded
+
+    def occurrences(self, quote: str) -> list[int]:
+        if quote not in self._found:
+            self._found[quote] = occurrences(self.text, quote)
+        return self._found[quote]
+
+    def substring_starts(self, value: str) -> list[int]:
+        """Every start of ``value`` (not only whole words), overlapping ones included."""
+        if value not in self._counts:
+            starts, i = [], self.text.find(value)
+            while i != -1:
+                starts.append(i)
+                i = self.text.find(value, i + 1)
+            self._counts[value] = starts
+        return self._counts[value]
+
+    def near_miss(self, quote: str) -> str:
+        """A hint for a quote that does not occur: the same text in other case, or a close match."""
+        plain = "copy the quote from the clean text (the source without scrape artifacts); check spelling and spacing"
+        if self.near_misses_left <= 0:
+            return plain
+        self.near_misses_left -= 1
+        if self._lower is None:
+            self._lower = self.text.lower()
+        lower = self._lower.find(quote.lower()) if len(self._lower) == len(self.text) else -1
+        if lower != -1:
+            return f"the text has {short(self.text[lower:lower + len(quote)])} (case differs); quote the text exactly"
+        close = self._close(quote)
+        if close:
+            return f"did you mean {short(close)}? Quote the clean text exactly (see `geosignal show`)"
+        return plain
+
+    def _close(self, quote: str) -> str | None:
+        import difflib
+
+        if self._words is None:
+            self._word_list = re.findall(r"\S+", self.text)
+            self._words = {}
+            for i, word in enumerate(self._word_list):
+                self._words.setdefault(word, []).append(i)
+        parts = quote.split()
+        if not parts or len(quote) > 500:
+            return None
+        n = len(parts)
+        vocabulary = list(self._words)[:VOCABULARY_SCAN]
+        firsts = difflib.get_close_matches(parts[0], vocabulary, n=3, cutoff=0.6)
+        if parts[0] in self._words:
+            firsts.insert(0, parts[0])
+        candidates = set()
+        for first in firsts:
+            for i in self._words[first][:50]:
+                candidates.add(" ".join(self._word_list[i:i + n]).strip(".,;:\"'()"))
+        close = difflib.get_close_matches(quote, sorted(candidates), n=1, cutoff=0.6)
+        return close[0] if close else None
+
+
+def _index(text: str | QuoteIndex) -> QuoteIndex:
+    return text if isinstance(text, QuoteIndex) else QuoteIndex(text)
+
+
+def resolve(text: str | QuoteIndex, ref: str | dict[str, Any]) -> Span:
     """Resolve one span reference, or raise SpanError saying what to write instead.
 
-    When the quote (or its context) is not found as written but is found with quote marks folded
-    (``fold_quotes``), that span is returned with the exact text of the source.
+    ``text`` is the clean text, or its QuoteIndex (pass one index for all spans of a document).
+    A span must cover a word (a letter or a digit), and every locator it gives must agree: the
+    span is located by its offsets, else its context, else its occurrence, and any further
+    locator is checked against that result rather than ignored. When the quote (or its context)
+    is not found as written but is found with quote marks folded (``fold_quotes``), that span is
+    returned with the exact text of the source.
     """
+    index = _index(text)
     try:
-        return _resolve(text, ref)
+        return _resolve(index, ref)
     except SpanError as exc:
         written = ref if isinstance(ref, str) else f"{ref.get('text', '')}{ref.get('context', '')}"
         if exc.code not in ("quote-not-found", "context-not-found", "offsets-mismatch") or not _FOLDED & set(written):
@@ -71,43 +171,81 @@ def resolve(text: str, ref: str | dict[str, Any]) -> Span:
         folded_ref = fold_quotes(ref) if isinstance(ref, str) else {
             k: fold_quotes(v) if k in ("text", "context") else v for k, v in ref.items()}
         try:
-            span = _resolve(fold_quotes(text), folded_ref)
+            span = _resolve(index.folded(), folded_ref)
         except SpanError as folded:
             raise (exc if folded.code == exc.code else folded) from None
-        return Span(span.start, span.end, text[span.start:span.end])
+        return Span(span.start, span.end, index.text[span.start:span.end])
 
 
-def _resolve(text: str, ref: str | dict[str, Any]) -> Span:
+def _resolve(index: QuoteIndex, ref: str | dict[str, Any]) -> Span:
     if isinstance(ref, str):
         ref = {"text": ref}
     quote = ref["text"]
+    if not any(c.isalnum() for c in quote):
+        raise SpanError(
+            "span-not-a-word", f"the span {short(quote)} holds no letter or digit (only white space or punctuation)",
+            "a span covers words: quote the words themselves, not the space or punctuation around them",
+        )
     if "start" in ref or "end" in ref:
-        return _explicit(text, quote, ref.get("start"), ref.get("end"))
-    if "context" in ref:
-        return _in_context(text, quote, ref["context"])
-    found = occurrences(text, quote)
+        span = _explicit(index, quote, ref.get("start"), ref.get("end"))
+    elif "context" in ref:
+        span = _in_context(index, quote, ref["context"])
+    else:
+        span = _by_occurrence(index, quote, ref.get("occurrence"))
+    if "context" in ref and ("start" in ref or "end" in ref):
+        _check_context(index, span, ref["context"])
+    if "occurrence" in ref and ("context" in ref or "start" in ref or "end" in ref):
+        k = ref["occurrence"]
+        found = index.occurrences(quote)
+        at = bisect_left(found, span.start)
+        actual = at + 1 if at < len(found) and found[at] == span.start else None
+        if actual != k:
+            raise SpanError(
+                "locators-disagree",
+                f"occurrence {k} of {short(quote)} was given, but the span's "
+                f"{'offsets' if 'start' in ref else 'context'} locate occurrence {actual} (at {span.start})",
+                "give one locator (occurrence, context or start/end), or make them agree"
+                + (f": occurrence: {actual}" if actual else ""),
+            )
+    return span
+
+
+def _by_occurrence(index: QuoteIndex, quote: str, n: int | None) -> Span:
+    found = index.occurrences(quote)
     if not found:
-        raise SpanError("quote-not-found", f"the quote {quote!r} does not occur in the clean text", _near_miss(text, quote))
-    if "occurrence" in ref:
-        n = ref["occurrence"]
+        raise SpanError("quote-not-found", f"the quote {short(quote)} does not occur in the clean text", index.near_miss(quote))
+    if n is not None:
         if not 1 <= n <= len(found):
             raise SpanError(
                 "occurrence-out-of-range",
-                f"occurrence {n} of {quote!r} was asked for, but it occurs {len(found)} time(s)",
+                f"occurrence {n} of {short(quote)} was asked for, but it occurs {len(found)} time(s)",
                 f"use an occurrence from 1 to {len(found)}",
             )
         return Span(found[n - 1], found[n - 1] + len(quote), quote)
     if len(found) > 1:
-        shown = "; ".join(f"{k}: …{_around(text, i, len(quote))}…" for k, i in enumerate(found[:5], 1))
+        shown = "; ".join(f"{k}: …{_around(index.text, i, min(len(quote), MAX_SHOWN))}…" for k, i in enumerate(found[:5], 1))
         raise SpanError(
             "quote-ambiguous",
-            f"the quote {quote!r} occurs {len(found)} times ({shown})",
+            f"the quote {short(quote)} occurs {len(found)} times ({shown})",
             "add 'occurrence: N' or a 'context:' of a few surrounding words that occurs once",
         )
     return Span(found[0], found[0] + len(quote), quote)
 
 
-def _explicit(text: str, quote: str, start: int, end: int) -> Span:
+def _check_context(index: QuoteIndex, span: Span, context: str) -> None:
+    """With explicit offsets, a context must occur and hold the span where the offsets put it."""
+    starts = index.substring_starts(context) if context else []
+    if not starts:
+        raise SpanError("context-not-found", f"the context {short(context)} does not occur in the clean text",
+                        "drop the context (the offsets locate the span) or copy it from the clean text")
+    if not any(c <= span.start and span.end <= c + len(context) for c in starts):
+        raise SpanError(
+            "locators-disagree",
+            f"the context {short(context)} does not contain the span at {span.start}..{span.end}",
+            "give one locator (context or start/end), or make them agree",
+        )
+def _explicit(index: QuoteIndex, quote: str, start: int, end: int) -> Span:
+    text = index.text
     if not (0 <= start < end <= len(text)):
         raise SpanError(
             "offsets-out-of-range",
@@ -115,35 +253,36 @@ def _explicit(text: str, quote: str, start: int, end: int) -> Span:
             "offsets are code points into the clean text; drop start/end and let the quote locate the span",
         )
     if text[start:end] != quote:
-        found = occurrences(text, quote)
+        found = index.occurrences(quote)
         where = f"; the quote occurs at {found[:5]}" if found else ""
         raise SpanError(
             "offsets-mismatch",
-            f"text[{start}:{end}] is {text[start:end]!r}, not the quote {quote!r}{where}",
+            f"text[{start}:{end}] is {short(text[start:end])}, not the quote {short(quote)}{where}",
             "fix the offsets or drop start/end and let the quote locate the span",
         )
     return Span(start, end, quote)
 
 
-def _in_context(text: str, quote: str, context: str) -> Span:
+def _in_context(index: QuoteIndex, quote: str, context: str) -> Span:
+    text = index.text
     found = text.count(context) if context else 0
     if found == 0:
         raise SpanError(
             "context-not-found",
-            f"the context {context!r} does not occur in the clean text",
-            _near_miss(text, context),
+            f"the context {short(context)} does not occur in the clean text",
+            index.near_miss(context),
         )
     if found > 1:
         raise SpanError(
             "context-ambiguous",
-            f"the context {context!r} occurs {found} times",
+            f"the context {short(context)} occurs {found} times",
             "lengthen the context until it occurs once, or use 'occurrence: N'",
         )
     inner = occurrences(context, quote)
     if len(inner) != 1:
         raise SpanError(
             "quote-not-in-context" if not inner else "quote-ambiguous",
-            f"the quote {quote!r} occurs {len(inner)} times as a whole word inside its context {context!r}",
+            f"the quote {short(quote)} occurs {len(inner)} times as a whole word inside its context {short(context)}",
             "the context must contain the quote exactly once",
         )
     start = text.find(context) + inner[0]
@@ -152,16 +291,3 @@ def _in_context(text: str, quote: str, context: str) -> Span:
 
 def _around(text: str, i: int, n: int, width: int = 20) -> str:
     return text[max(0, i - width) : i + n + width].replace("\n", " ")
-
-
-def _near_miss(text: str, quote: str) -> str:
-    lower = text.lower().find(quote.lower())
-    if lower != -1:
-        return f"the text has {text[lower:lower + len(quote)]!r} (case differs); quote the text exactly"
-    words = re.findall(r"\S+", text)
-    n = max(1, len(quote.split()))
-    candidates = {" ".join(words[i : i + n]).strip(".,;:\"'()") for i in range(len(words) - n + 1)}
-    close = difflib.get_close_matches(quote, sorted(candidates), n=1, cutoff=0.6)
-    if close:
-        return f"did you mean {close[0]!r}? Quote the clean text exactly (see `geosignal show`)"
-    return "copy the quote from the clean text (the source without scrape artifacts); check spelling and spacing"

@@ -18,6 +18,9 @@ The rules, in order (rule names as in ``Cleaned.removals``):
 8. ``whitespace``: line breaks inside a block, odd and repeated spaces become one space, zero-width
    characters dropped, each block trimmed;
 9. ``nfc``: as in the plain-text cleaner.
+
+``annotator-drop``: a line listed under ``document.cleaning.drop`` is dropped and ends its block
+(as a blank line would); a block holding a line under ``cleaning.keep`` is never an end mark.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import html
 import re
 import unicodedata
 
-from .clean import _BULLET, _LINE_BREAK, Cleaned, Removal, _Writer
+from .clean import _BULLET, _LINE_BREAK, NO_CORRECTIONS, Cleaned, Corrections, Removal, _Writer
 
 _INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
 _FENCE = re.compile(r"^\ufeff?---[ \t]*$")
@@ -54,7 +57,7 @@ class _Atom:
         self.out, self.start, self.end, self.rule, self.literal = out, start, end, rule, False
 
 
-def clean_shaped(raw: str, source_format: str) -> Cleaned:
+def clean_shaped(raw: str, source_format: str, corrections: Corrections = NO_CORRECTIONS) -> Cleaned:
     """Clean a ``markdown`` or ``csv-field`` source. Pure."""
     markdown = source_format == "markdown"
     w = _Writer()
@@ -62,10 +65,10 @@ def clean_shaped(raw: str, source_format: str) -> Cleaned:
     if markdown:
         lines = _skip_front_matter(w, raw, lines)
     first = True
-    for block in _blocks(w, lines, markdown):
+    for block in _blocks(w, lines, markdown, corrections.drop):
         atoms = _atoms(raw, block)
         if markdown:
-            if _END_MARK.match("".join(a.out for a in atoms)):
+            if not any(line[0] in corrections.keep for line in block) and _END_MARK.match("".join(a.out for a in atoms)):
                 w.remove("end-mark", block[0][0], block[-1][0] + len(block[-1][1]))
                 continue
             _markdown(atoms)
@@ -115,14 +118,15 @@ def _own_block(line: str) -> bool:
     return bool(_HEADING.match(line) or _BULLET.match(line) or _END_MARK.match(line))
 
 
-def _blocks(w: _Writer, lines: list, markdown: bool) -> list[list]:
-    """Blocks of non-blank lines; blank lines are removed (their white space, if any)."""
+def _blocks(w: _Writer, lines: list, markdown: bool, drop: frozenset[int] = frozenset()) -> list[list]:
+    """Blocks of non-blank lines; blank lines are removed (their white space, if any), and so are
+    the lines an annotator dropped (``drop``: their starts)."""
     blocks: list[list] = []
     current: list = []
     for line in lines:
         start, text, _ = line
-        if _blank(text):
-            w.remove("whitespace", start, start + len(text))
+        if start in drop or _blank(text):
+            w.remove("annotator-drop" if start in drop else "whitespace", start, start + len(text))
             if current:
                 blocks.append(current)
             current = []

@@ -23,6 +23,7 @@ from .schema import labels, schemas
 if TYPE_CHECKING:
     from rich.text import Text
 
+    from .clean import Cleaned
     from .corpus import DocFolder
     from .records import DocRecords
 
@@ -92,10 +93,36 @@ def _nesting(mark: Mark) -> tuple:
     return (mark.start, -mark.end, KINDS.index(mark.kind), mark.ref)
 
 
+@dataclass(frozen=True)
+class Dropped:
+    """A whole raw line the cleaner dropped, shown at ``at`` (a line start of the clean text)."""
+
+    at: int
+    rule: str
+    text: str
+
+
+_UNSHOWN = ("whitespace", "front-matter", "end-mark")  # blank lines; a shape's own markup, never the article
+
+
+def dropped_lines(raw: str, cleaned: "Cleaned") -> list[Dropped]:
+    """Every whole line a rule dropped (boilerplate, image rows, annotator drops ...), where it was."""
+    out = []
+    for r in cleaned.removals:
+        whole = (r.raw_start == 0 or raw[r.raw_start - 1] in "\r\n") and (r.raw_end == len(raw) or raw[r.raw_end] in "\r\n")
+        if r.rule in _UNSHOWN or not whole:
+            continue
+        after = next((s.clean_start for s in cleaned.segments if s.raw_start >= r.raw_end), None)
+        at = len(cleaned.text) if after is None else cleaned.text.rfind("\n", 0, after) + 1
+        out.append(Dropped(at, r.rule, " ".join(raw[r.raw_start:r.raw_end].split())))
+    return sorted(out, key=lambda d: d.at)
+
+
 # --- terminal -------------------------------------------------------------------------------
 
-def terminal(text: str, doc_marks: list[Mark]) -> "Text":
-    """The clean text as rich Text: mentions coloured by type, triggers bold underlined, evidence shaded."""
+def terminal(text: str, doc_marks: list[Mark], dropped: "list[Dropped] | tuple[()]" = ()) -> "Text":
+    """The clean text as rich Text: mentions coloured by type, triggers bold underlined, evidence shaded;
+    each dropped line as a dim struck ``[dropped · rule]`` line where it was."""
     from rich.text import Text
 
     types, pols = entity_types(), polarities()
@@ -107,7 +134,19 @@ def terminal(text: str, doc_marks: list[Mark]) -> "Text":
             out.stylize("bold underline", m.start, m.end)
         else:
             out.stylize(f"bold {_colour(_ENTITY_TERM, types, m.label)}", m.start, m.end)
-    return out
+    if not dropped:
+        return out
+    shown, pos = Text(), 0
+    for d in dropped:
+        shown.append_text(out[pos:d.at])
+        if d.at and not shown.plain.endswith("\n"):
+            shown.append("\n")
+        shown.append(f"[dropped · {d.rule}] ", style="dim").append(d.text, style="dim strike")
+        if d.at < len(text):
+            shown.append("\n")
+        pos = d.at
+    shown.append_text(out[pos:])
+    return shown
 
 
 def terminal_legend() -> "Text":
@@ -135,7 +174,11 @@ def _open(mark: Mark, first: bool, last: bool) -> str:
             f'data-ref="{_attr(mark.ref)}" data-start="{mark.start}" data-end="{mark.end}" title="{_attr(mark.title)}">')
 
 
-def html_body(text: str, doc_marks: list[Mark]) -> str:
+def _dropped_html(d: Dropped) -> str:
+    return f'<span class="dropped" data-rule="{_attr(d.rule)}" title="dropped by the cleaner ({_attr(d.rule)})">{_html.escape(d.text, quote=False)}</span>'
+
+
+def html_body(text: str, doc_marks: list[Mark], dropped: "list[Dropped] | tuple[()]" = ()) -> str:
     """The text with every mark as nested spans; a mark crossed by another is split into pieces.
 
     The text is cut at every mark boundary; each segment wants the stack of marks covering it,
@@ -143,7 +186,7 @@ def html_body(text: str, doc_marks: list[Mark]) -> str:
     closed and the new marks opened: crossing marks are thereby split, never mis-nested.
     """
     ordered = sorted(doc_marks, key=_nesting)
-    cuts = sorted({0, len(text)} | {m.start for m in ordered} | {m.end for m in ordered})
+    cuts = sorted({0, len(text)} | {m.start for m in ordered} | {m.end for m in ordered} | {d.at for d in dropped})
     segments = [(a, b, [m for m in ordered if m.start <= a and b <= m.end]) for a, b in zip(cuts, cuts[1:])]
     opened: list[list[tuple[Mark, int]]] = [[] for _ in segments]  # pieces opened at each segment
     closed = [0] * len(segments)  # pieces closed after each segment
@@ -162,12 +205,17 @@ def html_body(text: str, doc_marks: list[Mark]) -> str:
         last_segment[piece] = len(segments) - 1
         closed[-1] += 1
     out: list[str] = []
+    notes: dict[int, list[str]] = {}
+    for d in dropped:
+        notes.setdefault(d.at, []).append(_dropped_html(d))
     for i, (a, b, _) in enumerate(segments):
+        out.extend(notes.pop(a, ()))
         for mark, since in opened[i]:
             out.append(_open(mark, first=segments[since][0] == mark.start,
                              last=segments[last_segment[(mark, since)]][1] == mark.end))
         out.append(_html.escape(text[a:b], quote=False))
         out.append("</span>" * closed[i])
+    out.extend(n for at in sorted(notes) for n in notes[at])  # at the end of the text (or of an empty one)
     return "".join(out)
 
 
@@ -188,6 +236,10 @@ def _css(types: list[str], pols: list[str]) -> str:
         ".evidence.first{border-left:0.2em solid #888;padding-left:0.15em}",
         ".evidence.last::after{content:'\\2192\\00a0' attr(data-label);font-size:0.6em;font-style:italic;color:#555;"
         "margin-left:0.2em}",
+        ".dropped{display:block;color:#999;background:#f3f3f3;text-decoration:line-through;font-size:0.85em;"
+        "line-height:1.6;padding:0 0.4em;border-left:0.2em solid #ccc}",
+        ".dropped::before{content:'dropped (' attr(data-rule) ') ';text-decoration:none;display:inline-block;"
+        "margin-right:0.4em;font-style:italic}",
         ".legend{line-height:2.4;border:1px solid #ddd;border-radius:0.4em;padding:0.5em 1em;margin:1em 0}",
         ".legend .m::after{content:none}",
         "table{border-collapse:collapse;font-size:0.9em;line-height:1.4} td,th{border:1px solid #ddd;padding:0.25em 0.5em;"
@@ -217,7 +269,8 @@ def _table(header: list[str], rows: list[list[Any]]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def html(doc_id: str, text: str, records: "DocRecords | None", doc_marks: list[Mark]) -> str:
+def html(doc_id: str, text: str, records: "DocRecords | None", doc_marks: list[Mark],
+         dropped: "list[Dropped] | tuple[()]" = ()) -> str:
     """One self-contained HTML page: inline CSS, no script, no external resource."""
     types, pols = entity_types(), polarities()
     parts = [
@@ -227,7 +280,7 @@ def html(doc_id: str, text: str, records: "DocRecords | None", doc_marks: list[M
         f"<style>\n{_css(types, pols)}\n</style></head><body>",
         f"<h1>GeoSignal · {_html.escape(doc_id)}</h1>",
         _legend(types, pols),
-        f'<div class="doc">{html_body(text, doc_marks)}</div>',
+        f'<div class="doc">{html_body(text, doc_marks, dropped)}</div>',
     ]
     if records is not None:
         parts.append("<h2>Entities</h2>" + _table(
@@ -254,28 +307,33 @@ class Shown:
     text: str | None
     records: "DocRecords | None"
     findings: list[Finding] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
 
 
 def load(folder: "DocFolder") -> Shown:
-    """Validate the folder; without records (errors), fall back to the clean text alone."""
+    """Validate the folder; without records (errors), fall back to the clean text alone. Either way
+    the lines the cleaner dropped come along, so that they can be seen (and kept if wrong)."""
     from . import corpus as corpus_io
-    from .clean import SOURCE_FORMATS, clean
+    from .corrections import clean_document
     from .validate import check_document
     from .yamlio import YamlProblem, parse_yaml
 
     checked = check_document(folder)
-    if checked.records is not None:
-        return Shown(folder.doc_id, checked.records.documents[0]["text"], checked.records, checked.findings)
     doc, _ = corpus_io.read(folder)
     if doc is None:
         return Shown(folder.doc_id, None, None, checked.findings)
     try:
         data = parse_yaml(doc.annotation_text).data
         meta = data.get("document") if isinstance(data, dict) else None
-        publisher = meta.get("publisher") if isinstance(meta, dict) else None
-        shape = meta.get("source_format") if isinstance(meta, dict) else None
     except YamlProblem:
-        publisher = shape = None
-    shape = shape if shape in SOURCE_FORMATS else "text"
-    return Shown(folder.doc_id, clean(doc.raw_text, publisher if isinstance(publisher, str) else None, shape).text,
-                 None, checked.findings)
+        meta = None
+    meta = dict(meta) if isinstance(meta, dict) else {}
+    from .clean import SOURCE_FORMATS
+
+    if meta.get("source_format") not in SOURCE_FORMATS:
+        meta["source_format"] = "text"
+    cleaned, _ = clean_document(doc.raw_text, meta)
+    dropped = dropped_lines(doc.raw_text, cleaned)
+    if checked.records is not None:
+        return Shown(folder.doc_id, checked.records.documents[0]["text"], checked.records, checked.findings, dropped)
+    return Shown(folder.doc_id, cleaned.text, None, checked.findings, dropped)

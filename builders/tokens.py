@@ -70,7 +70,14 @@ def pipeline() -> "Language":
 
     if not Language.has_factory(PARAGRAPH_BREAKS):
         Language.component(PARAGRAPH_BREAKS, func=_paragraph_breaks)
+    from .corpus import MAX_SOURCE_BYTES
+
     nlp = spacy.blank("en")
+    # spaCy refuses texts over 1,000,000 characters by default (a guard for its memory-hungry
+    # parsers, which this pipeline does not have); whatever `validate` accepts must tokenize,
+    # and a clean text is never longer than its source's limit (the cleaner only removes and
+    # normalises; NFC lengthens a character at most threefold).
+    nlp.max_length = 4 * MAX_SOURCE_BYTES
     infixes = list(nlp.Defaults.infixes) + [rf"(?<=[{ALPHA}]\.)(?:{HYPHENS})(?=[{ALPHA}])"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.add_pipe(PARAGRAPH_BREAKS)

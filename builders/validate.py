@@ -162,7 +162,8 @@ def corpus_findings(folders: list[corpus_io.DocFolder], fingerprints: Iterable[F
         by_id.setdefault(folder.doc_id, folder)
     memo: dict[Path, dict[str, str]] = {}  # git is asked once for both steps
     others = duplicates.other_fingerprints(folders, cache_dir, memo)
-    out.extend(duplicates.findings(zip(folders, fingerprints), others))
+    twins = duplicates.same_blob(folders, memo) if others and cache_dir is not None else {}
+    out.extend(duplicates.findings(zip(folders, fingerprints), others, twins))
     if cache_dir is not None:
         duplicates.remember(zip(folders, fingerprints), cache_dir, memo)
     if links is not None:

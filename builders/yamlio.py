@@ -8,6 +8,7 @@ PyYAML otherwise).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,11 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:seq",
     "tag:yaml.org,2002:map",
 }
-_AS_WRITTEN = {"tag:yaml.org,2002:timestamp"}  # dates stay strings, exactly as written
+_MERGE = "tag:yaml.org,2002:merge"
+# dates stay strings, exactly as written; so do a bare `<<` or `=` as a value (YAML 1.1 gives them tags)
+_AS_WRITTEN = {"tag:yaml.org,2002:timestamp", _MERGE, "tag:yaml.org,2002:value"}
+_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")  # the only integer form accepted: no 0x, 0o, 010, 7_7, 1:17, +1
+MAX_DEPTH = 64  # nested lists and mappings; an annotation file needs fewer than ten
 
 
 class YamlProblem(Exception):
@@ -90,6 +95,11 @@ def parse_yaml(text: str) -> Parsed:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+    except RecursionError:
+        raise YamlProblem(
+            "yaml-depth", f"the YAML nests lists or mappings more than {MAX_DEPTH} levels deep", _deepest_line(text),
+            "an annotation file needs only a few levels; close the brackets or fix the indentation",
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise YamlProblem(
@@ -114,12 +124,37 @@ def parse_yaml(text: str) -> Parsed:
     if node is None:
         return Parsed(None)
     tags: set[str] = set()
-    data = _to_python(node, set(), tags)
+    try:
+        data = _to_python(node, set(), tags, 0)
+    except RecursionError:  # deeper than the limit could not be reached by _to_python's own count
+        raise YamlProblem("yaml-depth", f"the YAML nests lists or mappings more than {MAX_DEPTH} levels deep",
+                          None, "an annotation file needs only a few levels") from None
     return Parsed(data, node, "tag:yaml.org,2002:float" in tags)
 
 
-def _to_python(node: yaml.Node, seen: set[int], tags: set[str]) -> Any:
+def _deepest_line(text: str) -> int | None:
+    """Where the nesting first goes past MAX_DEPTH, from parser events (no recursion)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
+
+
+def _to_python(node: yaml.Node, seen: set[int], tags: set[str], depth: int) -> Any:
     tags.add(node.tag)
+    if depth > MAX_DEPTH:
+        raise YamlProblem(
+            "yaml-depth", f"the YAML nests lists or mappings more than {MAX_DEPTH} levels deep", node.start_mark.line + 1,
+            "an annotation file needs only a few levels; close the brackets or fix the indentation",
+        )
     if id(node) in seen:  # an alias: the composer handed back its anchor's node
         raise YamlProblem(
             "yaml-alias",
@@ -146,6 +181,16 @@ def _to_python(node: yaml.Node, seen: set[int], tags: set[str]) -> Any:
                     "yaml-key", "a mapping key must be a plain word", key_node.start_mark.line + 1,
                     "use a plain key such as 'text:'",
                 )
+            if key_node.tag == _MERGE:
+                raise YamlProblem(
+                    "yaml-merge", "a merge key ('<<') copies another mapping into this one", key_node.start_mark.line + 1,
+                    "write every field out in full; merge keys make files hard to review",
+                )
+            if key_node.tag != "tag:yaml.org,2002:str" and key_node.tag not in _PLAIN_TAGS:
+                raise YamlProblem(
+                    "yaml-tag", f"the YAML tag {key_node.tag!r} on a key is not allowed", key_node.start_mark.line + 1,
+                    "remove the '!' tag: a key is a plain field name such as 'text:'",
+                )
             key = _scalar(key_node)
             if not isinstance(key, str):  # `on:` is a bool and `1:` an int in YAML; a key names a field
                 raise YamlProblem(
@@ -160,16 +205,24 @@ def _to_python(node: yaml.Node, seen: set[int], tags: set[str]) -> Any:
                     f"keep one '{key}:' (the first is on line {key_lines[key]})",
                 )
             key_lines[key] = key_node.start_mark.line + 1
-            out[key] = _to_python(value_node, seen, tags)
+            out[key] = _to_python(value_node, seen, tags, depth + 1)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(item, seen, tags) for item in node.value]
+        return [_to_python(item, seen, tags, depth + 1) for item in node.value]
     return _scalar(node)
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
     if node.tag == "tag:yaml.org,2002:str":
         return node.value
+    if node.tag == "tag:yaml.org,2002:int" and not _DECIMAL.match(node.value):
+        raise YamlProblem(
+            "yaml-number", f"the number {node.value[:40]!r} is not written as a plain decimal integer", node.start_mark.line + 1,
+            "write numbers as plain decimal digits, such as 77 (YAML 1.1 reads 0x4D, 7_7, 1:17 and 010 as other numbers)",
+        )
+    if node.tag not in _PLAIN_TAGS or node.tag not in _CONSTRUCTORS:
+        raise YamlProblem("yaml-tag", f"the YAML tag {node.tag!r} is not allowed", node.start_mark.line + 1,
+                          "remove the '!' tag: annotation files hold plain strings, numbers, lists and mappings")
     try:
         return _CONSTRUCTORS[node.tag](_SCALARS, node)
     except (yaml.YAMLError, ValueError) as exc:

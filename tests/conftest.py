@@ -37,6 +37,7 @@ def _hf_cache(tmp_path_factory):
     os.environ["HF_DATASETS_CACHE"] = str(cache / "datasets")
     os.environ["HF_HOME"] = str(cache / "home")
     os.environ["XDG_CACHE_HOME"] = str(cache / "xdg")  # the build cache of CLI runs
+    os.environ["XDG_STATE_HOME"] = str(cache / "state")  # its signing key (chunkcache.py)
     yield
 
 

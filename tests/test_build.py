@@ -10,6 +10,7 @@ import pytest
 
 from builders.build import build
 from builders.clean import Cleaned, Segment
+from builders.outdir import MANIFEST
 from builders.schema import ALL_CONFIGS, CONFIGS, features
 
 from conftest import CORPUS, annotation, cli, edit, load_dataset
@@ -101,7 +102,8 @@ def test_two_builds_are_byte_identical(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     assert build(CORPUS, a).written and build(CORPUS, b).written
     assert digest(a) == digest(b)
-    assert set(digest(a)) == {"README.md", "croissant.json", *(f"data/{c}/train-00000-of-00001.parquet" for c in ALL_CONFIGS)}
+    assert set(digest(a)) == {"README.md", "croissant.json", MANIFEST,
+                              *(f"data/{c}/train-00000-of-00001.parquet" for c in ALL_CONFIGS)}
     assert build(CORPUS, a).written  # a rebuild in place too
     assert digest(a) == digest(b)
 
@@ -115,7 +117,7 @@ def test_failed_build_leaves_previous_output_intact(tmp_path, corpus_copy):
     assert result.returncode == 1
     assert "quote-not-found" in result.stderr and "left as it was" in result.stderr
     assert digest(out) == before
-    assert not list(tmp_path.glob(".dist.*"))  # no temporary folder left behind
+    assert [p.name for p in tmp_path.glob(".dist.*")] == [".dist.lock"]  # no temporary folder left behind
 
 
 def test_build_refuses_to_replace_a_folder_it_did_not_write(tmp_path):

@@ -55,6 +55,29 @@ def test_workflow_runs_on_pull_requests_with_full_history_and_python_3_11():
     assert "<!-- test-command -->" in (REPO / ".ci" / "run").read_text() and (REPO / ".ci" / "run").stat().st_mode & 0o111
 
 
+def test_workflow_is_hardened_for_strangers_pull_requests():
+    """Read-only token, no credentials left in the checkout, no ${{ }} in a shell line, actions
+    pinned by a full commit id, pinned dependencies."""
+    flow = workflow()
+    (job,) = flow["jobs"].values()
+    for permissions in (flow.get("permissions"), job.get("permissions")):
+        assert permissions == {"contents": "read"}
+    for step in steps():
+        assert "${{" not in step.get("run", ""), step
+        if "uses" in step:
+            action, _, ref = step["uses"].partition("@")
+            assert re.fullmatch(r"[0-9a-f]{40}", ref), f"{action} is not pinned by commit: {ref}"
+    checkout = next(s for s in steps() if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["persist-credentials"] is False
+    pr_step = next(s for s in steps() if "--changed-since" in s.get("run", ""))
+    assert pr_step["env"]["BASE_REF"] == "${{ github.base_ref }}" and '"origin/$BASE_REF"' in pr_step["run"]
+    constraint = REPO / job["env"]["PIP_CONSTRAINT"]
+    pins = [line for line in constraint.read_text().splitlines() if line and not line.startswith("#")]
+    assert pins and all(re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[^=\s]+", line) for line in pins), pins[:3]
+    names = {line.split("==")[0].lower().replace("_", "-") for line in pins}
+    assert {"datasets", "pyarrow", "jsonschema", "spacy", "pytest", "hypothesis"} <= names
+
+
 def test_workflow_keeps_the_fingerprint_store_where_validate_looks_for_it(monkeypatch, tmp_path):
     from builders.duplicates import FingerprintStore
     from builders.pipeline import default_cache_dir
@@ -99,7 +122,7 @@ def clone(tmp_path: Path) -> Path:
 
 def test_the_workflow_pull_request_step_runs_for_real(clone):
     (line,) = [s["run"] for s in steps() if "--changed-since" in s.get("run", "")]
-    argv = shlex.split(line.replace("${{ github.base_ref }}", "main"))
+    argv = shlex.split(line.replace("$BASE_REF", "main"))
     git(clone, "checkout", "-qb", "contribution")
     ann = clone / "corpus" / "new_doc" / "annotation.yaml"
     line_no = ann.read_text().splitlines().index("    type: LOC") + 1

@@ -32,7 +32,11 @@ FAKE_TOKEN = "hf_FakeTokenForTests0123456789abcdefXYZ"
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """What publish sends: every file but the build's own manifest (outdir.py), which stays local."""
+    from builders.outdir import MANIFEST
+
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != MANIFEST}
 
 
 def test_dry_run_prints_the_plan_and_exits_0(released):

@@ -113,11 +113,12 @@ def test_a_new_builder_or_schema_version_rebuilds_everything(corpus, tmp_path, m
 def test_a_damaged_cache_entry_is_rebuilt(corpus, tmp_path):
     cache = tmp_path / "cache"
     assert build(corpus, tmp_path / "a", workers=1, cache=cache).written
-    entries = sorted(cache.rglob("*.pickle"))
+    entries = sorted(cache.rglob("*.gsc"))
     assert len(entries) == len(list(pipeline.chunks(sorted_folders(corpus))))
-    entries[0].write_bytes(b"not a pickle")
+    entries[0].write_bytes(b"not an entry")
     again = build(corpus, tmp_path / "a", workers=1, cache=cache)
     assert again.written and DOCS - pipeline.MAX_CHUNK <= again.from_cache < DOCS
+    assert len(again.notes) == 1 and entries[0].name in again.notes[0] and "rebuilt" in again.notes[0]
 
 
 def sorted_folders(corpus: Path):

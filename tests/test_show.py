@@ -43,7 +43,8 @@ class Page(HTMLParser):
         for tag, attrs in self.stack:
             if "data-kind" in attrs:
                 attrs["text"] += data
-        if any(tag == "div" and attrs.get("class") == "doc" for tag, attrs in self.stack):
+        if any(tag == "div" and attrs.get("class") == "doc" for tag, attrs in self.stack) and \
+                not any(attrs.get("class") == "dropped" for _, attrs in self.stack):  # lines the cleaner dropped, shown greyed
             self.doc_text.append(data)
 
     def marks(self) -> dict[tuple[str, str, int, int], str]:
@@ -88,6 +89,7 @@ def test_html_page_shows_every_mention_trigger_and_evidence(tmp_path):
     page = parse(out.read_text(encoding="utf-8"))
     doc = seed_records()
     assert "".join(page.doc_text) == doc.documents[0]["text"]  # labels are CSS, not text
+    assert [a["data-rule"] for t, a in page.tags if a.get("class") == "dropped"] == ["image-markup", "caption-row"]
     expected = expected_marks(doc)
     spans = sum(len(e["mentions"]) for e in doc.entities) + len(doc.events) + len(doc.stances)
     assert len(expected) == spans > 100  # no two marks share a key

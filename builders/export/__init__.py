@@ -8,7 +8,6 @@ atomically, as the dataset is, and a folder that is not a previous export is nev
 
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,12 +17,19 @@ from ..findings import Finding
 from ..records import DocRecords
 from ..schema import CONFIGS
 
-FORMATS = ("brat", "conll", "jsonl", "spacy")
+FORMATS = ("brat", "conll", "jsonl", "spacy", "inception")
 MARKER = "<!-- written by `geosignal export`; re-export rather than edit -->"
 
 
-class ExportRefused(Exception):
-    """The output folder exists and is not a previous export."""
+from ..outdir import OutputRefused, OutputUnusable  # noqa: E402
+
+
+class ExportRefused(OutputRefused):
+    """The output folder cannot be (re)written: see outdir.py."""
+
+
+class ExportUnusable(OutputUnusable, ExportRefused):
+    """``--out`` names a path no export may take (a usage error)."""
 
 
 @dataclass
@@ -78,15 +84,27 @@ def source_file(corpus_dir: Path | None, doc_id: str) -> str:
     return display(corpus_dir / doc_id / ANNOTATION) if corpus_dir else doc_id
 
 
-def writer(fmt: str) -> Callable[[Corpus, Path, Callable[[str], str]], list[Finding]]:
+def writer(fmt: str) -> Callable[..., list[Finding]]:
+    if fmt == "inception":  # an optional extra: imported only when asked for
+        from ..inception import exporter
+
+        return exporter.write
     from . import brat, conll, jsonl, spacy_docbin
 
     return {"brat": brat.write, "conll": conll.write, "jsonl": jsonl.write, "spacy": spacy_docbin.write}[fmt]
 
 
-def check_output(out: Path) -> None:
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not is_previous_export(out))):
-        raise ExportRefused(f"{out} exists and is not a GeoSignal export; choose another --out or remove it yourself")
+def check_output(out: Path, protected: list[Path] | None = None) -> None:
+    """Refuse an ``out`` that is not ours to replace (outdir.py has the rules)."""
+    from .. import outdir
+
+    try:
+        outdir.check_target(out, protected or [], "export")
+        outdir.check_owned(out, "export")
+    except OutputUnusable as exc:
+        raise ExportUnusable(str(exc)) from None
+    except OutputRefused as exc:
+        raise ExportRefused(str(exc)) from None
 
 
 def is_previous_export(out: Path) -> bool:
@@ -94,21 +112,36 @@ def is_previous_export(out: Path) -> bool:
     return readme.is_file() and MARKER in readme.read_text(encoding="utf-8", errors="replace")
 
 
-def export(corpus: Corpus, fmt: str, out: Path, corpus_dir: Path | None = None) -> list[Finding]:
-    """Write ``corpus`` in format ``fmt`` to ``out``; return warnings about what the format left out."""
-    from ..write import swap_in
+def export(corpus: Corpus, fmt: str, out: Path, corpus_dir: Path | None = None,
+           protected: list[Path] | None = None) -> list[Finding]:
+    """Write ``corpus`` in format ``fmt`` to ``out``; return warnings about what the format left out.
 
-    check_output(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
+    ``protected``: folders ``out`` must stay out of (the corpus or dataset read; ``corpus_dir``
+    is always one).
+    """
+    from .. import outdir
+
+    guarded = [*(protected or []), *([corpus_dir] if corpus_dir else [])]
     try:
-        tmp.mkdir()
-        findings = writer(fmt)(corpus, tmp, lambda doc_id: source_file(corpus_dir, doc_id))
-        (tmp / "README.md").write_text(_readme(fmt, corpus), encoding="utf-8", newline="\n")
-        swap_in(tmp, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        outdir.check_target(out, guarded, "export")
+    except OutputUnusable as exc:
+        raise ExportUnusable(str(exc)) from None
+    try:
+        with outdir.locked(out, "export"):
+            check_output(out, guarded)
+            tmp = outdir.temp_name(out, "tmp")
+            tmp.mkdir()
+            try:
+                extra = {"corpus_dir": corpus_dir} if fmt == "inception" else {}
+                findings = writer(fmt)(corpus, tmp, lambda doc_id: source_file(corpus_dir, doc_id), **extra)
+                (tmp / "README.md").write_text(_readme(fmt, corpus), encoding="utf-8", newline="\n")
+                outdir.swap_in(tmp, out)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+    except ExportRefused:
+        raise
+    except OutputRefused as exc:
+        raise ExportRefused(str(exc)) from None
     return findings
 
 
@@ -119,6 +152,9 @@ _LAYOUT = {
     "jsonl": "`<split>.jsonl`: one document a line, with its entities, events and stances",
     "spacy": "`<split>.spacy`: a spaCy DocBin; entities in `doc.ents`, all mentions, event triggers and stance "
              "evidence in the span groups `mentions`, `events` and `stances`",
+    "inception": "`xmi/<doc_id>.xmi` (UIMA CAS XMI, the clean text as sofa) with `TypeSystem.xml`, `tagsets/*.json` "
+                 "(one per schema enum) and `geosignal-inception-project.zip`, a project INCEpTION imports; read the "
+                 "annotations back with `geosignal import inception` (CONTRIBUTING.md, Annotate in INCEpTION)",
 }
 
 

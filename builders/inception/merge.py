@@ -1,0 +1,289 @@
+"""Apply what changed between two models to the annotation file, and nothing else.
+
+The file is read in ruamel.yaml's round-trip mode, which keeps comments, key order, flow or
+block style and quoting of every node it is not asked to change; an item (or a mention, an
+argument, a link) that did not change keeps its node as written, comments included. Changed
+fields are set in place, removed items deleted, new items appended with spans written by
+:func:`quotes.quote_ref`.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from typing import Any
+
+from .model import SPAN_KEYS, Arg, Doc, Entity, Event, Link, Stance, Time, same, span_of
+from .quotes import quote_ref
+
+
+def yaml():
+    """A ruamel.yaml round-trip instance laid out as the corpus files are (a no-op load/dump is byte-identical)."""
+    from ruamel.yaml import YAML
+
+    y = YAML()
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.width = 4096
+    y.preserve_quotes = True
+    y.representer.add_representer(type(None), lambda r, _: r.represent_scalar("tag:yaml.org,2002:null", "null"))
+    return y
+
+
+def load(text: str):
+    return yaml().load(text)
+
+
+def dump(root) -> str:
+    out = io.StringIO()
+    yaml().dump(root, out)
+    return out.getvalue()
+
+
+def _flow(mapping: dict[str, Any]):
+    from ruamel.yaml.comments import CommentedMap
+
+    node = CommentedMap(mapping)
+    node.fa.set_flow_style()
+    return node
+
+
+def _flow_list(items: list[Any]):
+    from ruamel.yaml.comments import CommentedSeq
+
+    node = CommentedSeq(items)
+    node.fa.set_flow_style()
+    return node
+
+
+def _ref(text: str, span: tuple[int, int], extra: dict[str, Any] | None = None):
+    ref = quote_ref(text, *span)
+    if not extra:
+        return ref if isinstance(ref, str) else _flow(ref)
+    return _flow({**({"text": ref} if isinstance(ref, str) else ref), **extra})
+
+
+def _set(node, key: str, value: Any, required: bool = False, after: str | None = None) -> None:
+    """Set a field; an optional field that becomes empty is removed rather than written as null."""
+    if value is None and not required and key in node and node[key] is not None:
+        del node[key]
+    elif value is None and not required:
+        return
+    elif key in node:
+        node[key] = value
+    elif after is not None and after in node:
+        node.insert(list(node).index(after) + 1, key, value)
+    else:
+        node[key] = value
+
+
+def _origin(node, origin: str) -> None:
+    _set(node, "origin", None if origin == "human" else origin)
+
+
+class Merger:
+    def __init__(self, text: str, root, old: Doc, new: Doc):
+        self.text, self.root, self.old, self.new = text, root, old, new
+        self.changes: list[str] = []
+
+    def run(self) -> list[str]:
+        self.section("entities", self.old.entities, self.new.entities, self.patch_entity, self.new_entity)
+        self.section("times", self.old.times, self.new.times, self.patch_time, self.new_time)
+        self.section("events", self.old.events, self.new.events, self.patch_event, self.new_event)
+        self.section("stances", self.old.stances, self.new.stances, self.patch_stance, self.new_stance)
+        return self.changes
+
+    def section(self, name: str, old: dict, new: dict, patch, make) -> None:
+        from ruamel.yaml.comments import CommentedSeq
+
+        seq = self.root.get(name)
+        if seq is None:
+            if not new:
+                return
+            seq = CommentedSeq()
+            keys = list(self.root)
+            at = keys.index("events") if name == "times" and "events" in keys else len(keys)
+            self.root.insert(at, name, seq)
+        for i in reversed(range(len(seq))):
+            item_id = seq[i]["id"]
+            if item_id not in new:
+                del seq[i]
+                self.changes.append(f"removed {name} {item_id}")
+            elif not same(old[item_id], new[item_id]):
+                patch(seq[i], old[item_id], new[item_id])
+                self.changes.append(f"changed {name} {item_id}")
+        for item_id, item in new.items():
+            if item_id not in old:
+                seq.append(make(item))
+                self.changes.append(f"added {name} {item_id}")
+
+    # --- entities ----------------------------------------------------------------------------
+    def mention(self, span: tuple[int, int], kind: str):
+        return _ref(self.text, span, {"kind": kind} if kind != "NAM" else None)
+
+    def patch_entity(self, node, o: Entity, n: Entity) -> None:
+        for key in ("name", "type", "kb_id"):
+            if getattr(o, key) != getattr(n, key):
+                node[key] = getattr(n, key)
+        if o.members != n.members:
+            _set(node, "members", _flow_list(list(n.members)) if n.members else None, after="kb_id")
+        if o.origin != n.origin:
+            _origin(node, n.origin)
+        if o.note != n.note:
+            _set(node, "note", n.note)
+        if o.mentions == n.mentions:
+            return
+        seq = node["mentions"]
+        for i in reversed(range(len(seq))):
+            span = span_of(self.text, seq[i])
+            if span not in n.mentions:
+                del seq[i]
+            elif n.mentions[span] != o.mentions[span]:
+                kind = n.mentions[span]
+                if isinstance(seq[i], str):  # a bare quote is NAM, so the new kind is another
+                    seq[i] = _flow({"text": seq[i], "kind": kind})
+                else:
+                    _set(seq[i], "kind", kind if kind != "NAM" else None)
+        for span in sorted(set(n.mentions) - set(o.mentions)):
+            seq.append(self.mention(span, n.mentions[span]))
+
+    def new_entity(self, n: Entity):
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+        node = CommentedMap(id=n.id, name=n.name, type=n.type, kb_id=n.kb_id)
+        if n.members:
+            node["members"] = _flow_list(list(n.members))
+        if n.note:
+            node["note"] = n.note
+        node["mentions"] = CommentedSeq(self.mention(span, kind) for span, kind in sorted(n.mentions.items()))
+        _origin(node, n.origin)
+        return node
+
+    # --- times -------------------------------------------------------------------------------
+    def patch_time(self, node, o: Time, n: Time) -> None:
+        if o.span != n.span:
+            for key in SPAN_KEYS:
+                if key in node:
+                    del node[key]
+            ref = quote_ref(self.text, *n.span)
+            fields = {"text": ref} if isinstance(ref, str) else ref
+            for k, (key, value) in enumerate(fields.items()):
+                node.insert(1 + k, key, value)
+        if o.type != n.type:
+            node["type"] = n.type
+        if o.value != n.value:
+            _set(node, "value", n.value, after="type")
+        if o.origin != n.origin:
+            _origin(node, n.origin)
+        if o.note != n.note:
+            _set(node, "note", n.note)
+
+    def new_time(self, n: Time):
+        ref = quote_ref(self.text, *n.span)
+        node = _flow({"id": n.id, **({"text": ref} if isinstance(ref, str) else ref), "type": n.type})
+        _set(node, "value", n.value)
+        _origin(node, n.origin)
+        _set(node, "note", n.note)
+        return node
+
+    # --- events ------------------------------------------------------------------------------
+    def arg(self, a: Arg):
+        node = {"role": a.role}
+        if a.entity is not None:
+            node["entity"] = a.entity
+        if a.time is not None:
+            node["time"] = a.time
+        if a.span is not None:
+            ref = quote_ref(self.text, *a.span)
+            node.update({"text": ref} if isinstance(ref, str) else ref)
+        return _flow(node)
+
+    def arg_of(self, node) -> Arg:
+        span = span_of(self.text, node) if "text" in node and "time" not in node else None
+        return Arg(node["role"], node.get("entity"), node.get("time"), span)
+
+    def keep_matching(self, node, key: str, wanted: list, read, make) -> None:
+        """Keep the list's entries that are still wanted (their nodes as written), drop the rest, append the new."""
+        from ruamel.yaml.comments import CommentedSeq
+
+        if key not in node:
+            if not wanted:
+                return
+            node[key] = CommentedSeq()
+        seq, left = node[key], Counter(wanted)
+        kept = []
+        for i in range(len(seq)):
+            value = read(seq[i])
+            if left[value] > 0:
+                left[value] -= 1
+                kept.append(i)
+        for i in reversed(range(len(seq))):
+            if i not in kept:
+                del seq[i]
+        for value in wanted:
+            if left[value] > 0:
+                left[value] -= 1
+                seq.append(make(value))
+
+    def patch_event(self, node, o: Event, n: Event) -> None:
+        if o.trigger != n.trigger:
+            node["trigger"] = _ref(self.text, n.trigger)
+        for key in ("type", "realis"):
+            if getattr(o, key) != getattr(n, key):
+                node[key] = getattr(n, key)
+        if o.cameo != n.cameo:
+            _set(node, "cameo", n.cameo, required="cameo" in node, after="type")
+        if o.modality != n.modality:
+            _set(node, "modality", n.modality, required="modality" in node, after="realis")
+        if o.origin != n.origin:
+            _origin(node, n.origin)
+        if o.note != n.note:
+            _set(node, "note", n.note)
+        if Counter(o.arguments) != Counter(n.arguments):
+            self.keep_matching(node, "arguments", n.arguments, self.arg_of, self.arg)
+        if Counter(o.links) != Counter(n.links):
+            self.keep_matching(node, "links", n.links, lambda x: Link(x["type"], x["event"]),
+                               lambda lk: _flow({"type": lk.type, "event": lk.event}))
+
+    def new_event(self, n: Event):
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+        node = CommentedMap(id=n.id, type=n.type)
+        _set(node, "cameo", n.cameo)
+        node["trigger"] = _ref(self.text, n.trigger)
+        node["realis"] = n.realis
+        _set(node, "modality", n.modality)
+        if n.arguments:
+            node["arguments"] = CommentedSeq(self.arg(a) for a in n.arguments)
+        if n.links:
+            node["links"] = CommentedSeq(_flow({"type": lk.type, "event": lk.event}) for lk in n.links)
+        _origin(node, n.origin)
+        _set(node, "note", n.note)
+        return node
+
+    # --- stances -----------------------------------------------------------------------------
+    def patch_stance(self, node, o: Stance, n: Stance) -> None:
+        for key in ("holder", "target", "polarity"):
+            if getattr(o, key) != getattr(n, key):
+                node[key] = getattr(n, key)
+        if o.evidence != n.evidence:
+            node["evidence"] = _ref(self.text, n.evidence)
+        if o.origin != n.origin:
+            _origin(node, n.origin)
+        if o.note != n.note:
+            _set(node, "note", n.note)
+
+    def new_stance(self, n: Stance):
+        from ruamel.yaml.comments import CommentedMap
+
+        node = CommentedMap(id=n.id, holder=n.holder, target=n.target, polarity=n.polarity)
+        node["evidence"] = _ref(self.text, n.evidence)
+        _origin(node, n.origin)
+        _set(node, "note", n.note)
+        return node
+
+
+def merge(annotation_text: str, text: str, old: Doc, new: Doc) -> tuple[str, list[str]]:
+    """The annotation file with the changes from ``old`` to ``new``; the same text when nothing changed."""
+    root = load(annotation_text)
+    changes = Merger(text, root, old, new).run()
+    return (dump(root) if changes else annotation_text), changes

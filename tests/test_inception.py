@@ -1,0 +1,491 @@
+"""The INCEpTION round trip: export to UIMA CAS XMI, import back into annotation.yaml.
+
+Every test works on a corpus made for it (the fixture corpus or tests/inception_corpus.py), never
+on corpus/. The XMIs are edited with cassis, the library INCEpTION's Python users use.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import cassis  # the optional extra 'inception' is part of the test extra: CI runs these tests
+import pytest
+
+from builders.build import build as run_build
+from builders.export import export as run_export, from_corpus
+from builders.inception import typesystem as T
+from builders.inception.importer import import_xmis
+from builders.report import render
+from builders.validate import validate
+from builders.inception.from_xmi import read_xmi
+from builders.inception.merge import dump, load
+from builders.inception.model import from_annotation
+from builders.inception.quotes import quote_ref
+from builders.inception.to_xmi import document_xmi
+from builders.resolve import resolve
+from builders.schema import schemas
+from builders.validate import load_records
+from builders.yamlio import parse_yaml
+
+from conftest import CORPUS, REPO, assert_no_traceback, cli
+from inception_corpus import ALPHA, write_layers_corpus
+
+
+def tree_bytes(folder: Path, pattern: str = "**/*") -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.glob(pattern)) if p.is_file()}
+
+
+def export(corpus: Path, out: Path) -> Path:
+    """In process (the CLI is tested once below): a subprocess costs seconds of imports."""
+    records, findings = from_corpus(corpus)
+    assert records is not None, findings
+    assert run_export(records, "inception", out, corpus) == []
+    return out
+
+
+class Imported:
+    """An import's outcome as the CLI prints it: changes on stdout, findings on stderr."""
+
+    def __init__(self, result):
+        self.result = result
+        self.returncode = 0 if result.ok else 1
+        self.stdout = "\n".join(f"{d}: {'; '.join(c)}" for d, c in sorted(result.changes.items())) or "nothing changed"
+        self.stderr = render(result.findings, 1, "text") + ("" if result.ok else "nothing in the corpus was written")
+
+
+def import_(path: Path, corpus: Path) -> Imported:
+    return Imported(import_xmis(path, corpus))
+
+
+def build(corpus: Path, out: Path) -> dict[str, bytes]:
+    result = run_build(corpus, out, workers=1)
+    assert result.written, result.report.findings
+    return tree_bytes(out, "**/*.parquet")
+
+
+def valid(corpus: Path) -> bool:
+    return validate([corpus], workers=1).ok
+
+
+@pytest.fixture
+def layers(tmp_path: Path) -> Path:
+    return write_layers_corpus(tmp_path / "corpus")
+
+
+def load_xmi(path: Path):
+    return cassis.load_cas_from_xmi(io.BytesIO(path.read_bytes()), typesystem=T.typesystem())
+
+
+def save_xmi(cas, path: Path) -> None:
+    path.write_text(cas.to_xmi(), encoding="utf-8")
+
+
+def yaml_diff(before: str, after: str) -> tuple[list[str], list[str]]:
+    """(removed lines, added lines) between two versions of a file."""
+    removed, added = [], []
+    for line in difflib.ndiff(before.splitlines(), after.splitlines()):
+        if line.startswith("- "):
+            removed.append(line[2:])
+        elif line.startswith("+ "):
+            added.append(line[2:])
+    return removed, added
+
+
+# --- round trip -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("which", ["fixture", "layers"])
+def test_round_trip_builds_byte_identical_parquet(which, tmp_path):
+    corpus = tmp_path / "corpus"
+    if which == "fixture":
+        shutil.copytree(CORPUS, corpus)
+    else:
+        write_layers_corpus(corpus)
+    before = build(corpus, tmp_path / "dist1")
+    yaml_before = tree_bytes(corpus, "*/annotation.yaml")
+    out = export(corpus, tmp_path / "export")
+    for source in (out / "xmi", out / "geosignal-inception-project.zip"):
+        result = import_(source, corpus)
+        assert result.returncode == 0, result.stderr
+        assert "nothing changed" in result.stdout
+    assert tree_bytes(corpus, "*/annotation.yaml") == yaml_before
+    assert build(corpus, tmp_path / "dist2") == before
+
+
+def _without_items(corpus: Path) -> None:
+    for path in corpus.glob("*/annotation.yaml"):
+        root = load(path.read_text(encoding="utf-8"))
+        for key in ("entities", "events", "stances"):
+            root[key] = []
+        root.pop("times", None)
+        path.write_text(dump(root), encoding="utf-8")
+
+
+def _records(corpus: Path) -> dict[str, dict]:
+    out = {}
+    for doc in load_records([corpus]):
+        rows = {c: sorted((json.dumps(r, sort_keys=True) for r in doc.config(c))) for c in ("documents", "entities", "stances")}
+        rows["events"] = sorted(json.dumps({**r, "links": sorted(map(str, r["links"]))}, sort_keys=True) for r in doc.events)
+        rows["times"] = sorted(json.dumps(t, sort_keys=True) for t in doc.times or ())
+        out[doc.doc_id] = rows
+    return out
+
+
+@pytest.mark.parametrize("which", ["fixture", "layers"])
+def test_the_xmi_alone_carries_every_record(which, tmp_path):
+    """Import into files emptied of their items: everything the records hold comes from the XMI."""
+    corpus = tmp_path / "corpus"
+    if which == "fixture":
+        shutil.copytree(CORPUS, corpus)
+    else:
+        write_layers_corpus(corpus)
+    expected = _records(corpus)
+    out = export(corpus, tmp_path / "export")
+    _without_items(corpus)
+    result = import_(out / "xmi", corpus)
+    assert result.returncode == 0, result.stderr
+    assert "added entities" in result.stdout
+    assert _records(corpus) == expected
+    assert valid(corpus)
+
+
+def test_cross_document_links_survive_the_xmi(tmp_path):
+    corpus = write_layers_corpus(tmp_path / "corpus")
+    ann = parse_yaml((corpus / "gen_alpha" / "annotation.yaml").read_text(encoding="utf-8")).data
+    model = from_annotation(ALPHA, ann)
+    xmi = document_xmi("gen_alpha", ALPHA, ann).encode()
+    assert b"same_as gen_beta#ev_naval" in xmi
+    read = read_xmi(xmi, "gen_alpha.xmi", None, {"gen_alpha": model}, {"gen_alpha": ALPHA})
+    assert read.findings == []
+    assert read.doc.events["ev_drill"].same(model.events["ev_drill"])
+    assert any(link.event == "gen_beta#ev_naval" for link in read.doc.events["ev_drill"].links)
+
+
+def test_export_is_deterministic(layers, tmp_path):
+    first = tree_bytes(export(layers, tmp_path / "a"))
+    second = tree_bytes(export(layers, tmp_path / "b"))
+    assert first == second
+    assert {"TypeSystem.xml", "xmi/gen_alpha.xmi", "xmi/gen_beta.xmi", "geosignal-inception-project.zip"} <= set(first)
+
+
+# --- edits made in the XMI --------------------------------------------------------------------
+
+def _edit_and_import(layers: Path, tmp_path: Path, change) -> tuple[str, str, Imported]:
+    out = export(layers, tmp_path / "export")
+    path = out / "xmi" / "gen_alpha.xmi"
+    cas = load_xmi(path)
+    change(cas)
+    save_xmi(cas, path)
+    target = layers / "gen_alpha" / "annotation.yaml"
+    before = target.read_text(encoding="utf-8")
+    result = import_(path, layers)
+    assert result.returncode == 0, result.stderr
+    assert valid(layers)
+    return before, target.read_text(encoding="utf-8"), result
+
+
+def test_an_added_mention_arrives_as_one_new_mention(layers, tmp_path):
+    def add(cas):  # 'allies' inside 'The two allies', a second mention of the group
+        begin = ALPHA.index("two allies") + len("two ")
+        cas.add(cas.typesystem.get_type(T.MENTION)(begin=begin, end=begin + len("allies"), entity="allies", kind="NOM"))
+
+    before, after, result = _edit_and_import(layers, tmp_path, add)
+    removed, added = yaml_diff(before, after)
+    assert removed == []
+    assert added == ["      - {text: allies, kind: NOM}"]
+    assert "changed entities allies" in result.stdout
+    assert "# --- the two states ---" in after and "# the spokesman's line" in after  # comments of unchanged items
+
+
+def test_a_changed_label_arrives_as_one_changed_line(layers, tmp_path):
+    def relabel(cas):
+        event = next(e for e in cas.select(T.EVENT) if e.id == "ev_said")
+        event.eventType = "CONSULT"
+
+    before, after, _ = _edit_and_import(layers, tmp_path, relabel)
+    assert yaml_diff(before, after) == (["    type: STATEMENT"], ["    type: CONSULT"])
+
+
+def test_a_removed_stance_arrives_as_its_lines_removed(layers, tmp_path):
+    def remove(cas):
+        cas.remove(next(s for s in cas.select(T.STANCE) if s.id == "st_thanks"))
+
+    before, after, result = _edit_and_import(layers, tmp_path, remove)
+    removed, added = yaml_diff(before, after)
+    assert added == []
+    assert removed == ["  - id: st_thanks", "    holder: arcadia", "    target: borealis", "    polarity: support",
+                       "    evidence: thanked Borealis"]
+    assert "removed stances st_thanks" in result.stdout
+    assert "# Borealis approves of the drill" in after
+
+
+def test_accepting_a_silver_item_drops_its_machine_origin(layers, tmp_path):
+    def accept(cas):
+        for mention in cas.select(T.MENTION):
+            if mention.entity == "cape":
+                mention.origin = "human"
+
+    before, after, _ = _edit_and_import(layers, tmp_path, accept)
+    assert yaml_diff(before, after) == (["    origin: machine  # silver, not yet reviewed"], [])
+
+
+def test_new_items_get_ids_and_the_shortest_quotes(layers, tmp_path):
+    def add(cas):
+        ts = cas.typesystem
+        second = ALPHA.index("drill", ALPHA.index("drill") + 1)
+        cas.add(ts.get_type(T.EVENT)(begin=second, end=second + 5, eventType="MOBILIZE", realis="actual"))
+        begin = ALPHA.index("Rocket")
+        cas.add(ts.get_type(T.MENTION)(begin=begin, end=begin + 6, entityType="VEH"))
+
+    before, after, result = _edit_and_import(layers, tmp_path, add)
+    _, added = yaml_diff(before, after)
+    assert "    trigger: {text: drill, context: drill was}" in added
+    assert "  - id: ev_drill_2" in added  # the id 'ev_drill' is taken
+    assert "  - id: rocket" in added and "      - Rocket" in added
+
+
+# --- UTF-16 -----------------------------------------------------------------------------------
+
+def test_utf16_offsets_are_converted(layers, tmp_path):
+    out = export(layers, tmp_path / "export")
+    xmi = (out / "xmi" / "gen_alpha.xmi").read_text(encoding="utf-8")
+    start = ALPHA.index("𝔄rcadia")
+    utf16 = len(ALPHA[:start].encode("utf-16-le")) // 2
+    assert utf16 == start + 1  # the rocket before it is one code point, two UTF-16 units
+    assert f'begin="{utf16}" end="{utf16 + 8}" entity="arcadia"' in xmi  # 𝔄 is two units too
+    cas = load_xmi(out / "xmi" / "gen_alpha.xmi")
+    first = min(cas.select(T.MENTION), key=lambda m: m.begin)
+    assert (first.begin, first.end) == (start, start + 7)
+    assert first.get_covered_text() == "𝔄rcadia"
+
+
+def test_an_offset_inside_a_surrogate_pair_is_a_finding(layers, tmp_path):
+    out = export(layers, tmp_path / "export")
+    path = out / "xmi" / "gen_alpha.xmi"
+    start = ALPHA.index("𝔄rcadia") + 1
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(f'begin="{start}" end="{start + 8}"', f'begin="{start + 1}" end="{start + 8}"'), encoding="utf-8")
+    before = tree_bytes(layers)
+    result = import_(path, layers)
+    assert result.returncode == 1
+    assert "span-off-text" in result.stderr and f"offset {start + 1}" in result.stderr
+    assert tree_bytes(layers) == before
+
+
+# --- bad input --------------------------------------------------------------------------------
+
+def test_a_stale_export_is_refused_at_the_first_difference(layers, tmp_path):
+    out = export(layers, tmp_path / "export")
+    path = out / "xmi" / "gen_alpha.xmi"
+    path.write_text(path.read_text(encoding="utf-8").replace("held a joint drill", "held a joint dril!"), encoding="utf-8")
+    before = tree_bytes(layers)
+    result = import_(path, layers)
+    assert result.returncode == 1
+    at = ALPHA.index("held a joint drill") + len("held a joint dril")
+    assert "stale-export" in result.stderr and f"at character {at} (line 1," in result.stderr
+    assert tree_bytes(layers) == before
+
+
+def test_a_foreign_type_system_is_a_finding(layers, tmp_path):
+    out = export(layers, tmp_path / "export")
+    (out / "xmi" / "TypeSystem.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><typeSystemDescription xmlns="http://uima.apache.org/resourceSpecifier">'
+        "<types><typeDescription><name>webanno.custom.Other</name><supertypeName>uima.tcas.Annotation</supertypeName>"
+        "</typeDescription></types></typeSystemDescription>", encoding="utf-8")
+    result = import_(out / "xmi", layers)
+    assert result.returncode == 1
+    assert "foreign-type-system" in result.stderr and "GeoSignalMention" in result.stderr
+    assert "hint:" in result.stderr
+
+
+def test_an_annotation_of_another_layer_is_a_finding_not_dropped(layers, tmp_path):
+    out = export(layers, tmp_path / "export")
+    path = out / "xmi" / "gen_alpha.xmi"
+    text = path.read_text(encoding="utf-8").replace(
+        "<cas:Sofa", '<custom:GeoSignalMentionX xmi:id="9999" sofa="1" begin="0" end="6"/><cas:Sofa', 1)
+    path.write_text(text, encoding="utf-8")
+    (out / "xmi" / "TypeSystem.xml").unlink()
+    result = import_(path, layers)
+    assert result.returncode == 1 and "foreign-type-system" in result.stderr and "GeoSignalMentionX" in result.stderr
+
+
+def test_a_relation_to_a_missing_annotation_is_a_finding(layers, tmp_path):
+    out = export(layers, tmp_path / "export")
+    path = out / "xmi" / "gen_alpha.xmi"
+    text = path.read_text(encoding="utf-8")
+    link = re.search(r'<custom:GeoSignalEventLink [^>]*Dependent="(\d+)"', text)
+    text = re.sub(rf'\s*<custom:GeoSignalEvent xmi:id="{link.group(1)}"[^>]*/>', "", text)
+    path.write_text(text, encoding="utf-8")
+    before = tree_bytes(layers)
+    result = import_(path, layers)
+    assert result.returncode == 1
+    assert "missing-annotation" in result.stderr and f"xmi:id {link.group(1)}" in result.stderr
+    line = re.search(r"gen_alpha\.xmi:(\d+): error \[missing-annotation\]", result.stderr)
+    assert line and f'"{link.group(1)}"' in text.splitlines()[int(line.group(1)) - 1]
+    assert tree_bytes(layers) == before
+
+
+def test_nothing_is_written_unless_the_result_validates(layers, tmp_path):
+    def break_it(cas):
+        event = next(e for e in cas.select(T.EVENT) if e.id == "ev_said")
+        event.realis = "other"  # realis other needs a modality: the schema refuses it
+        mention = next(m for m in cas.select(T.MENTION) if m.entity == "allies")
+        mention.kind = "PRO"  # a valid change in the same import
+
+    out = export(layers, tmp_path / "export")
+    path = out / "xmi" / "gen_alpha.xmi"
+    cas = load_xmi(path)
+    break_it(cas)
+    save_xmi(cas, path)
+    before = tree_bytes(layers)
+    result = import_(path, layers)
+    assert result.returncode == 1
+    assert "after the import" in result.stderr and "nothing in" in result.stderr
+    assert tree_bytes(layers) == before
+
+
+def test_the_commands_round_trip_through_the_cli(layers, tmp_path):
+    out = tmp_path / "export"
+    result = cli("export", "--format", "inception", "--out", str(out), "--corpus", str(layers))
+    assert result.returncode == 0, result.stderr
+    path = out / "xmi" / "gen_beta.xmi"
+    cas = load_xmi(path)
+    cas.remove(cas.select(T.STANCE)[0])
+    save_xmi(cas, path)
+    dry = cli("import", "inception", str(out / "geosignal-inception-project.zip"), "--corpus", str(layers), "--dry-run")
+    assert dry.returncode == 0 and "would update 0" in dry.stdout  # the zip holds the XMIs as exported
+    result = cli("import", "inception", str(out / "xmi"), "--corpus", str(layers))
+    assert result.returncode == 0, result.stderr
+    assert "gen_beta: removed stances st_criticise" in result.stdout and "updated 1 annotation file(s)" in result.stdout
+    assert "st_criticise" not in (layers / "gen_beta" / "annotation.yaml").read_text(encoding="utf-8")
+    bad = cli("import", "inception", str(tmp_path / "nowhere.xmi"), "--corpus", str(layers))
+    assert bad.returncode == 2 and "does not exist" in bad.stderr
+    assert_no_traceback(bad)
+
+
+def test_a_missing_extra_is_one_line_and_exit_2(layers, tmp_path):
+    code = ("import sys; sys.modules['cassis'] = None; from builders.cli import run; "
+            f"sys.argv = ['geosignal', 'export', '--format', 'inception', '--out', {str(tmp_path / 'x')!r}, '--corpus', {str(layers)!r}]; run()")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and 'pip install "geosignal[inception]"' in result.stderr
+    assert not (tmp_path / "x").exists()
+
+
+def test_export_from_a_dataset_is_a_usage_error(built, tmp_path):
+    result = cli("export", str(built), "--format", "inception", "--out", str(tmp_path / "x"))
+    assert result.returncode == 2 and "reads the corpus" in result.stderr
+
+
+# --- derived artefacts ------------------------------------------------------------------------
+
+def test_tagsets_are_the_schema_enums():
+    enums = {f"{stem}#{name}": [v for v in node["enum"] if v is not None]
+             for stem, s in schemas().items() for name, node in s.get("$defs", {}).items() if "enum" in node}
+    assert T.tagsets() == enums
+    used = {f.enum for layer in T.layers() for f in layer.features if f.enum}
+    assert used <= set(enums) and "event#event_type" in used and "common#origin" in used
+
+
+def test_typesystem_xml_loads_and_has_every_layer():
+    ts = cassis.load_typesystem(T.typesystem_xml())
+    for layer in T.layers():
+        have = {f.name for f in ts.get_type(layer.name).all_features}
+        assert {f.name for f in layer.features} <= have
+    roles = ts.get_type(T.ARG_LINK).get_feature("role").description
+    assert all(role in roles for role in T.tagsets()["event#role"])
+
+
+def test_the_project_zip_is_an_inception_project(layers, tmp_path):
+    out = export(layers, tmp_path / "export")
+    with zipfile.ZipFile(out / "geosignal-inception-project.zip") as z:
+        project = json.loads(z.read("exportedproject.json"))
+        assert sorted(z.namelist()) == ["TypeSystem.xml", "exportedproject.json", "source/gen_alpha.xmi", "source/gen_beta.xmi"]
+        assert z.read("source/gen_alpha.xmi") == (out / "xmi" / "gen_alpha.xmi").read_bytes()
+    assert [d["name"] for d in project["source_documents"]] == ["gen_alpha.xmi", "gen_beta.xmi"]
+    assert {t["name"] for t in project["tag_sets"]} == {f"GeoSignal {ref}" for ref in T.tagsets()}
+    event = next(layer for layer in project["layers"] if layer["name"] == T.EVENT)
+    args = next(f for f in event["features"] if f["name"] == "arguments")
+    assert args["link_mode"] == "WITH_ROLE" and args["link_type_name"] == T.ARG_LINK
+    etype = next(f for f in event["features"] if f["name"] == "eventType")
+    assert [t["tag_name"] for t in etype["tag_set"]["tags"]] == T.tagsets()["event#event_type"]
+
+
+# --- quotes -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("start, end, expected", [
+    (0, 5, {"text": "Japan", "context": "Japan and"}),
+    (14, 19, {"text": "Japan", "start": 14, "end": 19}),      # inside 'Japanese': no quote resolves to it
+    (34, 39, "Korea"),
+    (24, 33, "Japan met"),
+])
+def test_quote_ref_is_the_shortest_that_resolves(start, end, expected):
+    text = "Japan and the Japanese. Japan met Korea.\nJapan, Japan."
+    ref = quote_ref(text, start, end)
+    assert ref == expected
+    span = resolve(text, ref)
+    assert (span.start, span.end) == (start, end)
+
+
+def test_quote_ref_falls_back_to_occurrence_when_no_context_is_unique():
+    text = "Japan. Japan. Japan."
+    assert quote_ref(text, 7, 12) == {"text": "Japan", "occurrence": 2}  # every context around it repeats or holds it twice
+    assert quote_ref("a a\na a", 6, 7) == {"text": "a", "occurrence": 4}
+
+
+def test_metadata_edited_in_the_tool_is_reported_not_imported(layers, tmp_path):
+    out = export(layers, tmp_path / "export")
+    path = out / "xmi" / "gen_beta.xmi"
+    cas = load_xmi(path)
+    cas.select(T.DOCUMENT)[0].title = "A new headline"
+    save_xmi(cas, path)
+    before = tree_bytes(layers)
+    result = import_(path, layers)
+    assert result.returncode == 0
+    assert "warning [metadata-not-imported] the XMI's title is 'A new headline'" in result.stderr
+    assert tree_bytes(layers) == before
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_a_project_zip_prefers_the_curated_xmi_and_refuses_two_annotators(layers, tmp_path):
+    out = export(layers, tmp_path / "export")
+    original = (out / "xmi" / "gen_beta.xmi").read_bytes()
+    ts = (out / "TypeSystem.xml").read_bytes()
+    cas = cassis.load_cas_from_xmi(io.BytesIO(original), typesystem=T.typesystem())
+    cas.remove(cas.select(T.STANCE)[0])
+    curated = cas.to_xmi().encode()
+    per_user = lambda name, data: _zip({f"{name}.xmi": data, "TypeSystem.xml": ts})  # noqa: E731 - INCEpTION's nesting
+    project = tmp_path / "project.zip"
+    project.write_bytes(_zip({
+        "exportedproject.json": b"{}", "source/gen_beta.xmi": original,
+        "annotation/gen_beta.xmi/alice.zip": per_user("alice", original),
+        "annotation/gen_beta.xmi/bob.zip": per_user("bob", original),
+        "curation/gen_beta.xmi/CURATION_USER.zip": per_user("CURATION_USER", curated),
+    }))
+    result = import_(project, layers)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "gen_beta: removed stances st_criticise"
+    (layers / "gen_beta" / "annotation.yaml").write_text(
+        write_layers_corpus(tmp_path / "fresh").joinpath("gen_beta", "annotation.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    project.write_bytes(_zip({
+        "annotation/gen_beta.xmi/alice.zip": per_user("alice", curated),
+        "annotation/gen_beta.xmi/bob.zip": per_user("bob", original),
+    }))
+    before = tree_bytes(layers)
+    result = import_(project, layers)
+    assert result.returncode == 1 and "duplicate-document" in result.stderr and "alice.xmi" in result.stderr
+    assert tree_bytes(layers) == before
