@@ -527,6 +527,9 @@ def code(
     folds: Annotated[int, typer.Option("--folds", min=2, help="With --cross-validate: the number of folds.")] = 5,
     report: Annotated[ScoreFormat, typer.Option("--report", help="With --cross-validate: markdown (the README tables), json (both full reports) or table.")] = ScoreFormat.markdown,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="With --collection: build workers.")] = None,
+    engine: Annotated[EngineName, typer.Option("--engine", help="With --collection: where the silver dataset is built (as `geosignal build --engine`).")] = EngineName.local,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDRESS", help="With --engine dask: a running scheduler [default: $DASK_SCHEDULER_ADDRESS, else a LocalCluster].")] = None,
+    dashboard: Annotated[bool, typer.Option("--dashboard/--no-dashboard", help="With --engine dask and a LocalCluster: serve and print Dask's dashboard link.")] = True,
 ) -> None:
     """Draft a silver annotation with the rule-and-dictionary coder (every item origin: machine).
 
@@ -577,7 +580,15 @@ def code(
             if n % 25 == 0:
                 typer.echo(f"  {n} article(s) read, {coded} coded ({where})", err=True)
 
-        result = code_collection(collection, shape.value, out, publisher=publisher, progress=progress, workers=workers)
+        from .engine import EngineError, open_engine
+
+        try:
+            with open_engine(engine.value, workers, scheduler, dashboard, say=lambda m: typer.echo(m, err=True)) as chosen:
+                result = code_collection(collection, shape.value, out, publisher=publisher, progress=progress,
+                                         workers=workers, engine=chosen)
+        except EngineError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2)
         for line in text_lines(result.findings + result.build_findings):
             typer.echo(line, err=True)
         typer.echo(f"coded {result.coded} article(s) into {out}/corpus; {len(result.findings)} article finding(s) in "

@@ -110,8 +110,10 @@ def document_block(raw: Raw, fmt: str, text: str, publisher: str | None) -> dict
 
 
 def code_collection(root: Path, fmt: str, out: Path, lexicon: Lexicon | None = None, publisher: str | None = None,
-                    progress: Callable[[int, int, str], None] | None = None, workers: int | None = None) -> CollectionResult:
-    """Code every article of ``root`` into ``out``; then build the silver dataset from the silver corpus."""
+                    progress: Callable[[int, int, str], None] | None = None, workers: int | None = None,
+                    engine: Any = None) -> CollectionResult:
+    """Code every article of ``root`` into ``out``; then build the silver dataset from the silver corpus
+    (on ``engine``, e.g. a Dask cluster: see engine.py)."""
     from ..new import default_doc_id
 
     result = CollectionResult()
@@ -135,7 +137,7 @@ def code_collection(root: Path, fmt: str, out: Path, lexicon: Lexicon | None = N
     if result.coded:
         from ..build import build
 
-        built = build(corpus, out / "dataset", workers=workers, cache=None)
+        built = build(corpus, out / "dataset", workers=workers, cache=None, engine=engine)
         result.built = built.written
         result.build_findings = [f for f in built.report.findings if f.is_error]
     return result
