@@ -146,9 +146,16 @@ def test_lost_and_broken_chunks_become_findings_on_their_documents(corpus, monke
     assert "ValueError: a library choked" in errors[0].message
 
 
-def test_without_the_extra_dask_exits_2_with_the_install_hint(monkeypatch, tmp_path):
+@pytest.mark.parametrize("command", ["build", "code"])
+def test_without_the_extra_dask_exits_2_with_the_install_hint(monkeypatch, tmp_path, command):
     monkeypatch.setitem(sys.modules, "distributed", None)  # what `import distributed` meets without the extra
-    result = CliRunner().invoke(app, ["build", "--corpus", str(CORPUS), "--out", str(tmp_path / "dist"), "--engine", "dask"])
+    if command == "build":
+        args = ["build", "--corpus", str(CORPUS), "--out", str(tmp_path / "dist")]
+    else:
+        (tmp_path / "articles").mkdir()
+        (tmp_path / "articles" / "a.txt").write_text("The minister said the talks would resume.\n", encoding="utf-8")
+        args = ["code", "--collection", str(tmp_path / "articles"), "--format", "text", "--out", str(tmp_path / "dist")]
+    result = CliRunner().invoke(app, [*args, "--engine", "dask"])
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and 'pip install "geosignal[dask]"' in lines[0]
