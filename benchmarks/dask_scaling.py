@@ -57,8 +57,13 @@ def main() -> None:
             else:
                 memory = (f"workers {', '.join(f'{m:.0f}' for m in r['dask_worker_rss_mb'])} MB, main {r['main_rss_mb']:.0f} MB; "
                           f"cluster start {r['start_s']:.1f} s, stop {r['stop_s']:.1f} s")
-            print(f"{name:8} {r['seconds']:8.1f} s  {r['docs'] / r['seconds']:7.1f} docs/s  {memory}", flush=True)
-        same = len({tuple(sorted(digest(work / name).items())) for name in runs}) == 1
+            print(f"{name:8} {r["seconds"]:8.1f} s  {r['docs'] / r['seconds']:7.1f} docs/s  {memory}", flush=True)
+        digests = {name: digest(work / name) for name in runs}
+        same = all(d == digests["local-2"] for d in digests.values())
+        for name, d in digests.items():  # name what differs, if anything
+            differ = sorted(f for f in set(d) | set(digests["local-2"]) if d.get(f) != digests["local-2"].get(f))
+            if differ:
+                print(f"{name} differs from local-2 in {len(differ)} file(s): {', '.join(differ[:5])}")
         o1 = runs["dask-1"]["seconds"] / runs["local-1"]["seconds"]
         o2 = runs["dask-2"]["seconds"] / runs["local-2"]["seconds"]
         sl = runs["local-1"]["seconds"] / runs["local-2"]["seconds"]
