@@ -21,6 +21,7 @@ import logging
 import resource
 import sys
 import uuid
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -65,7 +66,9 @@ class DaskEngine:
             # only when asked (tests do not need one)
             # the statistical profiler samples every worker's stack every 10 ms: measured at ~8% of
             # the step's CPU time, for a dashboard tab this engine does not need
-            with dask.config.set({"distributed.worker.profile.enabled": False}):
+            # a busy port 8787 makes distributed pick another and warn; the link printed is the real one
+            with dask.config.set({"distributed.worker.profile.enabled": False}), warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="Port .* is already in use")
                 self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
                                             dashboard_address="127.0.0.1:8787" if dashboard else None,
                                             silence_logs=logging.ERROR)
