@@ -71,7 +71,7 @@ class DaskEngine:
                 warnings.filterwarnings("ignore", message="Port .* is already in use")
                 self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
                                             dashboard_address="127.0.0.1:8787" if dashboard else None,
-                                            silence_logs=logging.ERROR)
+                                            silence_logs=logging.CRITICAL)
             self.client = Client(self.cluster)
             self.client.wait_for_workers(n)
         else:
