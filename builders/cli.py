@@ -471,6 +471,7 @@ def agree(
     corpus: Annotated[Path, typer.Option("--corpus", help="Without A and B: every document of this corpus with an annotation.b.yaml beside its annotation.yaml.")] = Path("corpus"),
     format: Annotated[ScoreFormat, typer.Option("--format", "-f")] = ScoreFormat.table,
     labels: Annotated[bool, typer.Option("--labels/--no-labels", help="Table rows per label.")] = True,
+    update: Annotated[Optional[Path], typer.Option("--update", help="With --format markdown: rewrite the <!-- agree:begin/end --> block of this file (DATASHEET.md).")] = None,
 ) -> None:
     """Agreement of two annotations of the same documents, layer by layer (pairs matched by doc id).
 
@@ -484,12 +485,15 @@ def agree(
     if (a is None) != (b is None):
         typer.echo("error: give both A and B, or neither (then --corpus is read)", err=True)
         raise typer.Exit(2)
+    if update is not None and format is not ScoreFormat.markdown:
+        typer.echo("error: --update writes markdown; add --format markdown", err=True)
+        raise typer.Exit(2)
     first, second = (load(a), load(b)) if a is not None and b is not None else second_annotations(corpus)
     if a is None and not first.docs and not first.findings and not second.findings:
         typer.echo(f"error: no document of {corpus} has an annotation.b.yaml beside its annotation.yaml; "
                    "name two annotations: geosignal agree A B", err=True)
         raise typer.Exit(1)
-    raise typer.Exit(run(first, second, "agree", format.value, labels))
+    raise typer.Exit(run(first, second, "agree", format.value, labels, update))
 
 
 @app.command()

@@ -24,6 +24,30 @@ def _count(values, names: list[str]) -> dict[str, int]:
     return {name: counter.get(name, 0) for name in names}
 
 
+def source_of(doc: dict[str, Any]) -> str:
+    """The collection a document came from: its provenance repository, else its publisher."""
+    provenance = doc.get("provenance") or {}
+    return provenance.get("repository") or doc.get("publisher") or "unknown"
+
+
+def year_of(doc: dict[str, Any]) -> str:
+    return str(doc["published"])[:4] if doc.get("published") else "unknown"
+
+
+def item_type(doc: dict[str, Any]) -> str:
+    """The kind of item, from the metadata the annotation records (no label of its own exists):
+    a joint statement says so in its licence note (issued with other governments), a readout's
+    title starts "Readout", any other White House item is a statement, the rest is a news report."""
+    note = ((doc.get("license") or {}).get("note") or "").lower()
+    if re.search(r"\bjoint (?:press )?statement\b", note):
+        return "joint statement"
+    if (doc.get("title") or "").startswith("Readout"):
+        return "readout"
+    if doc.get("publisher") == "The White House":
+        return "statement"
+    return "news report"
+
+
 def compute(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """Counts by label, with every label of the schema listed (zeros included)."""
     docs, ents, tms, evs, sts = (rows.get(c, []) for c in ("documents", "entities", "times", "events", "stances"))
@@ -34,6 +58,10 @@ def compute(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         "tokens": sum(len(_TOKEN.findall(d["text"])) for d in docs),
         # licence ids are open-ended (SPDX): only those present are listed, sorted when shown
         "documents_by_license": dict(sorted(Counter(d["license"]["spdx"] for d in docs).items())),
+        # open-ended too: sources, years and kinds of item present, sorted when shown
+        "documents_by_source": dict(sorted(Counter(source_of(d) for d in docs).items())),
+        "documents_by_year": dict(sorted(Counter(year_of(d) for d in docs).items())),
+        "documents_by_item_type": dict(sorted(Counter(item_type(d) for d in docs).items())),
         "documents_redistributable": sum(1 for d in docs if d["license"]["redistributable"]),
         "documents_by_status": _count((d["annotation_status"] for d in docs), _names("documents", "annotation_status")),
         "entities": {"total": len(ents), "by_type": _count((e["type"] for e in ents), _names("entities", "type"))},
@@ -86,7 +114,10 @@ def tables(stats: dict[str, Any]) -> list[tuple[str, list[tuple[str, Any]]]]:
         ("event links across documents", stats["event_links"]["across_documents"]),
         ("stances", stats["stances"]["total"]),
     ])]
+    out.append(("Documents by source", sorted(stats["documents_by_source"].items())))
     out.append(("Documents by licence", sorted(stats["documents_by_license"].items())))
+    out.append(("Documents by year of publication", sorted(stats["documents_by_year"].items())))
+    out.append(("Documents by type of item", sorted(stats["documents_by_item_type"].items())))
     out.append(("Documents by annotation status", list(stats["documents_by_status"].items())))
     out.append(("Entities by type", list(stats["entities"]["by_type"].items())))
     out.append(("Mentions by entity type", list(stats["mentions"]["by_type"].items())))
@@ -129,18 +160,18 @@ BLOCK_BEGIN = "<!-- stats:begin -->"
 BLOCK_END = "<!-- stats:end -->"
 
 
-def embedded(document: str) -> str | None:
-    """The statistics block of a document, or None when it has no (well-ordered) markers."""
-    start, end = document.find(BLOCK_BEGIN), document.find(BLOCK_END)
-    if start == -1 or end < start:
+def embedded(document: str, begin: str = BLOCK_BEGIN, end: str = BLOCK_END) -> str | None:
+    """The block of a document between ``begin`` and ``end``, or None when it has no (well-ordered) markers."""
+    start, stop = document.find(begin), document.find(end)
+    if start == -1 or stop < start:
         return None
-    return document[start + len(BLOCK_BEGIN):end].strip("\n") + "\n"
+    return document[start + len(begin):stop].strip("\n") + "\n"
 
 
-def embed(document: str, markdown: str) -> str:
-    """The document with its statistics block replaced by ``markdown``."""
-    if embedded(document) is None:
-        raise ValueError(f"no {BLOCK_BEGIN} ... {BLOCK_END} block")
-    head, rest = document.split(BLOCK_BEGIN, 1)
-    tail = rest.split(BLOCK_END, 1)[1]
-    return f"{head}{BLOCK_BEGIN}\n{markdown.rstrip()}\n{BLOCK_END}{tail}"
+def embed(document: str, markdown: str, begin: str = BLOCK_BEGIN, end: str = BLOCK_END) -> str:
+    """The document with its block between ``begin`` and ``end`` replaced by ``markdown``."""
+    if embedded(document, begin, end) is None:
+        raise ValueError(f"no {begin} ... {end} block")
+    head, rest = document.split(begin, 1)
+    tail = rest.split(end, 1)[1]
+    return f"{head}{begin}\n{markdown.rstrip()}\n{end}{tail}"

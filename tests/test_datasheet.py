@@ -9,7 +9,7 @@ import pytest
 from builders.read import read_dataset
 from builders.stats import BLOCK_BEGIN, BLOCK_END, compute, embed, embedded, to_markdown
 
-from conftest import CORPUS, REAL_CORPUS, REPO, cli
+from conftest import CORPUS, REAL_CORPUS, REPO, SEED_ID, cli
 
 DATASHEET = REPO / "DATASHEET.md"
 REFRESH = "geosignal stats --format markdown --update DATASHEET.md"
@@ -53,3 +53,39 @@ def test_update_needs_markdown_and_markers(tmp_path):
 def test_embed_refuses_a_document_without_markers():
     with pytest.raises(ValueError):
         embed("nothing to replace", "| x | 1 |\n")
+
+
+# ---- the agreement block (section 4): `geosignal agree` on the frozen double-annotation round ----
+
+AGREE_REFRESH = "geosignal agree agreement/round-1/a agreement/round-1/b --format markdown --update DATASHEET.md"
+
+
+def test_agreement_figures_equal_a_fresh_run():
+    from builders.score.command import BLOCK_BEGIN as A_BEGIN, BLOCK_END as A_END
+
+    block = embedded(DATASHEET.read_text(encoding="utf-8"), A_BEGIN, A_END)
+    assert block is not None, f"DATASHEET.md has no {A_BEGIN} ... {A_END} block"
+    fresh = cli("agree", "agreement/round-1/a", "agreement/round-1/b", "--format", "markdown")
+    assert fresh.returncode == 0, fresh.stderr
+    assert "| triggers_typed |" in fresh.stdout and "Krippendorff" in fresh.stdout  # a real run
+    assert block == fresh.stdout, f"DATASHEET.md's agreement figures differ from a fresh run: run `{AGREE_REFRESH}`"
+
+
+def test_agree_update_rewrites_only_its_block(tmp_path, corpus_copy):
+    from builders.score.command import BLOCK_BEGIN as A_BEGIN, BLOCK_END as A_END
+
+    doc = corpus_copy / SEED_ID
+    (doc / "annotation.b.yaml").write_bytes((doc / "annotation.yaml").read_bytes())
+    sheet = tmp_path / "sheet.md"
+    sheet.write_text(f"intro\n{A_BEGIN}\nstale\n{A_END}\n<!-- stats:begin -->\nkept\n<!-- stats:end -->\n", encoding="utf-8")
+    result = cli("agree", "--corpus", str(corpus_copy), "--format", "markdown", "--update", str(sheet))
+    assert result.returncode == 0, result.stderr
+    text = sheet.read_text(encoding="utf-8")
+    block = embedded(text, A_BEGIN, A_END)
+    assert "| mentions | exact | 1.000 | 1.000 | 1.000 |" in block  # identical files agree perfectly
+    assert text.startswith("intro\n") and embedded(text) == "kept\n"
+    assert cli("agree", "--corpus", str(corpus_copy), "--update", str(sheet)).returncode == 2  # not markdown
+    plain = tmp_path / "plain.md"
+    plain.write_text("no markers\n", encoding="utf-8")
+    bad = cli("agree", "--corpus", str(corpus_copy), "--format", "markdown", "--update", str(plain))
+    assert bad.returncode == 1 and "agree:begin" in bad.stderr and plain.read_text(encoding="utf-8") == "no markers\n"

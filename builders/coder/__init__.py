@@ -32,7 +32,7 @@ class Article:
 
 def code(article: Article, lexicon: Lexicon | None = None) -> dict[str, Any]:
     """Draft annotation of one article (pure)."""
-    from ..clean import clean
+    from ..corrections import clean_document
     from ..resolve import occurrences
     from ..tokens import sentences as split
     from .entities import author_of, find_mentions, learned_mentions, pronoun_mentions
@@ -41,7 +41,7 @@ def code(article: Article, lexicon: Lexicon | None = None) -> dict[str, Any]:
 
     lexicon = lexicon or Lexicon()
     meta = article.document
-    text = clean(article.raw, meta.get("publisher"), meta.get("source_format", "text")).text
+    text = clean_document(article.raw, meta)[0].text  # the clean text the records are built on (corrections included)
     sents = split(text)
     mentions = find_mentions(text, sents, lexicon)
     title = meta.get("title") or ""

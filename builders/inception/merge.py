@@ -282,8 +282,19 @@ class Merger:
         return node
 
 
+def unchanged(old: Doc, new: Doc) -> bool:
+    """No item added, removed or changed: the file is left alone (ruamel's parse is the slow part)."""
+    for name in ("entities", "times", "events", "stances"):
+        a, b = getattr(old, name), getattr(new, name)
+        if a.keys() != b.keys() or not all(same(a[k], b[k]) for k in a):
+            return False
+    return True
+
+
 def merge(annotation_text: str, text: str, old: Doc, new: Doc) -> tuple[str, list[str]]:
     """The annotation file with the changes from ``old`` to ``new``; the same text when nothing changed."""
+    if unchanged(old, new):
+        return annotation_text, []
     root = load(annotation_text)
     changes = Merger(text, root, old, new).run()
     return (dump(root) if changes else annotation_text), changes

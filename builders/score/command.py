@@ -4,11 +4,18 @@ sides, refuse bad input with findings (exit 1), score, print. Returns the exit c
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from . import Side, compare
 
 
-def run(prediction: Side, reference: Side, mode: str, fmt: str, labels: bool = True) -> int:
+# The agreement tables embedded in DATASHEET.md between these markers, rewritten by
+# `geosignal agree A B --format markdown --update DATASHEET.md` and checked against a fresh run by a test.
+BLOCK_BEGIN = "<!-- agree:begin -->"
+BLOCK_END = "<!-- agree:end -->"
+
+
+def run(prediction: Side, reference: Side, mode: str, fmt: str, labels: bool = True, update: Path | None = None) -> int:
     import typer
 
     from ..report import text_lines
@@ -27,6 +34,17 @@ def run(prediction: Side, reference: Side, mode: str, fmt: str, labels: bool = T
         return 1
     if fmt == "json":
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    elif fmt == "markdown" and update is not None:
+        from ..stats import embed
+        from .render import to_markdown
+
+        try:
+            update.write_text(embed(update.read_text(encoding="utf-8"), to_markdown(result), BLOCK_BEGIN, BLOCK_END),
+                              encoding="utf-8")
+        except (OSError, ValueError) as exc:
+            typer.echo(f"error: cannot update {update}: {getattr(exc, 'strerror', None) or exc}", err=True)
+            return 1
+        typer.echo(f"updated the agreement figures in {update}")
     elif fmt == "markdown":
         from .render import to_markdown
 

@@ -1,0 +1,43 @@
+"""The datasheet's composition figures (documents per source, year and type of item) come from the
+documents' metadata, computed and merged like every other count."""
+
+from __future__ import annotations
+
+from builders.stats import compute, item_type, merge, to_markdown
+
+
+def doc(publisher, title=None, published=None, repository=None, note=None, spdx="CC0-1.0"):
+    return {"text": "x", "publisher": publisher, "title": title, "published": published,
+            "provenance": {"repository": repository} if repository else None,
+            "license": {"spdx": spdx, "redistributable": True, "note": note}, "annotation_status": "gold"}
+
+
+WH = "The White House"
+DOCS = [
+    doc(WH, "Statement by the Press Secretary on a Launch", "2022-03-24", "org/briefings"),
+    doc(WH, "Readout of a Call", "2023-12-13", "org/briefings"),
+    doc(WH, "Leaders' Statement", "2024-04-14", "org/briefings", note="A joint statement issued with the Governments of X and Y."),
+    doc(WH, "NSAs' Press Statement", "2021-04-02", "org/briefings", note="A joint press statement issued with Japan."),
+    doc("Wikinews", "Something happens", "2020-01-06", "org/wikinews", spdx="CC-BY-2.5"),
+    doc("A News Site", None, None),
+]
+
+
+def test_item_types_from_metadata():
+    assert [item_type(d) for d in DOCS] == ["statement", "readout", "joint statement", "joint statement",
+                                             "news report", "news report"]
+
+
+def test_composition_counts_and_merge():
+    stats = compute({"documents": DOCS})
+    assert stats["documents_by_source"] == {"A News Site": 1, "org/briefings": 4, "org/wikinews": 1}
+    assert stats["documents_by_year"] == {"2020": 1, "2021": 1, "2022": 1, "2023": 1, "2024": 1, "unknown": 1}
+    assert stats["documents_by_item_type"] == {"joint statement": 2, "news report": 2, "readout": 1, "statement": 1}
+    # per-document counts summed (as `geosignal stats` does over a corpus) give the same figures
+    total = None
+    for d in DOCS:
+        total = merge(total, compute({"documents": [d]}))
+    assert total["documents_by_item_type"] == stats["documents_by_item_type"]
+    assert total["documents_by_year"] == stats["documents_by_year"]
+    md = to_markdown(stats)
+    assert "**Documents by type of item**" in md and "| joint statement | 2 |" in md and "| 2024 | 1 |" in md
