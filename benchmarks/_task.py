@@ -1,7 +1,13 @@
-"""Run one measured task in a fresh process and print its wall time and peak RSS as JSON.
+"""Run one measured task in a fresh process and print its wall time, CPU time and peak RSS as JSON.
 
-Each figure comes from its own process so that one task's memory never counts for another;
-peak RSS covers the process and its worker processes.
+Each figure comes from its own process so that one task's memory or collector state never counts
+for another. CPU seconds are the whole process's (interpreter start and imports included) plus
+its worker processes' (resource.getrusage RUSAGE_SELF + RUSAGE_CHILDREN); peak RSS covers the
+process and its largest worker.
+
+    _task.py build CORPUS OUT WORKERS CACHE|- [GC]   # GC: tuned (as shipped, the default) or default
+    _task.py floor CORPUS OUT GC
+    _task.py dask_build CORPUS OUT WORKERS CACHE|-
 """
 
 from __future__ import annotations
@@ -12,12 +18,15 @@ import sys
 import time
 from pathlib import Path
 
+START = time.perf_counter()
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def build(corpus: str, out: str, workers: str, cache: str) -> dict:
-    from builders.build import build as run
+def build(corpus: str, out: str, workers: str, cache: str, gc_mode: str = "tuned") -> dict:
+    from builders.run import gctune
+    from builders.run.build import build as run
 
+    gctune.ENABLED = gc_mode == "tuned"
     result = run(Path(corpus), Path(out), workers=int(workers), cache=Path(cache) if cache != "-" else None)
     assert result.written, [f for f in result.report.findings if f.is_error][:3]
     return {"records": sum(result.counts.values()), "docs": result.counts["documents"]}
@@ -25,9 +34,10 @@ def build(corpus: str, out: str, workers: str, cache: str) -> dict:
 
 def dask_build(corpus: str, out: str, workers: str, cache: str) -> dict:
     """The build on a fresh LocalCluster of ``workers`` processes; the cluster's start and stop
-    are timed too (a user pays them), and each worker reports its own peak memory."""
-    from builders.build import build as run
-    from builders.engine import open_engine
+    are timed too (a user pays them), and each worker reports its own peak memory. CPU seconds of
+    this process do not include the workers' (they are the nanny's children, not ours)."""
+    from builders.run.build import build as run
+    from builders.run.engine import open_engine
 
     start = time.perf_counter()
     with open_engine("dask", int(workers), dashboard=False) as engine:
@@ -37,50 +47,123 @@ def dask_build(corpus: str, out: str, workers: str, cache: str) -> dict:
         memory = engine.peak_memory()
     assert result.written, [f for f in result.report.findings if f.is_error][:3]
     return {"records": sum(result.counts.values()), "docs": result.counts["documents"], "start_s": started - start,
-            "build_s": built - started, "stop_s": time.perf_counter() - built, "dask_worker_rss_mb": list(memory.values())}
+            "build_s": built - started, "stop_s": time.perf_counter() - built,
+            "dask_worker_rss_mb": list(memory.values())}
 
 
-def baseline(corpus: str, dist: str) -> dict:
-    """The bare minimum on the same corpus: C-parse every annotation file, check every record
-    (every config the build writes, training views included) with one compiled validator per
-    config, write the same records with one Parquet write per config. The records are read from
-    the build's output beforehand, untimed."""
+def floor(corpus: str, out: str, gc_mode: str) -> dict:
+    """The same essential work as a build, on one core, with the fastest well-kept libraries and
+    nothing loaded beforehand: read and sha256 both files, parse the YAML with libyaml's C loader,
+    one compiled validation (jsonschema-rs) of the annotation, clean the text (builders.source.clean: the
+    project's own rules, there is no library for them), resolve every quote with str.find, tokenise
+    and split sentences with spaCy's blank English pipeline read as arrays, and write the documents,
+    spans and tokens to Parquet (zstd, no dictionary pages, as the build does). The collector is
+    treated as the build treats it (builders.run.gctune)."""
+    import contextlib
+    import hashlib
+    import json as json_
+
     import jsonschema_rs
     import pyarrow as pa
     import pyarrow.parquet as pq
     import yaml
 
-    from builders.read import read_dataset
-    from builders.schema import ALL_CONFIGS, arrow_schema, schemas
+    from builders.run import gctune
+    from builders.source.clean import clean
 
-    named = read_dataset(Path(dist))
-    encoded = {c: [r for p in sorted((Path(dist) / "data" / c).glob("*.parquet")) for r in pq.read_table(p).to_pylist()]
-               for c in ALL_CONFIGS}
-    registry = jsonschema_rs.Registry([(s["$id"], s) for s in schemas().values()])
-    out = Path(dist).with_name("baseline-out")
-    out.mkdir(exist_ok=True)
-    start = time.perf_counter()
-    for path in sorted(Path(corpus).glob("*/annotation.yaml")):
-        yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    for config, name in ALL_CONFIGS.items():
-        validator = jsonschema_rs.validator_for(schemas()[name], registry=registry)
-        for record in named[config]:
-            validator.is_valid(record)
-    for config in ALL_CONFIGS:
-        pq.write_table(pa.Table.from_pylist(encoded[config], schema=arrow_schema(config)), out / f"{config}.parquet",
-                       compression="zstd")
-    return {"timed": time.perf_counter() - start}
+    gctune.ENABLED = gc_mode == "tuned"
+    with gctune.tuned() if gctune.ENABLED else contextlib.nullcontext():
+        import spacy
+        from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
+
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        schema_dir = Path(__file__).resolve().parent.parent / "schema"
+        loaded = [json_.loads(p.read_text(encoding="utf-8")) for p in sorted(schema_dir.glob("*.schema.json"))]
+        registry = jsonschema_rs.Registry([(s["$id"], s) for s in loaded])
+        validator = jsonschema_rs.validator_for(json_.loads((schema_dir / "annotation.schema.json").read_text()),
+                                                registry=registry)
+        docs: dict[str, list] = {"doc_id": [], "sha256": [], "text": []}
+        spans: dict[str, list] = {"doc_id": [], "kind": [], "start": [], "end": [], "text": []}
+        tokens: dict[str, list] = {"doc_id": [], "tokens": [], "starts": [], "ends": [], "sentence_starts": []}
+        for folder in sorted(p for p in Path(corpus).iterdir() if p.is_dir()):
+            raw = (folder / "source.txt").read_bytes()
+            ann_bytes = (folder / "annotation.yaml").read_bytes()
+            digest = hashlib.sha256(raw).hexdigest()
+            hashlib.sha256(ann_bytes).digest()
+            ann = yaml.load(ann_bytes.decode("utf-8"), Loader=yaml.CSafeLoader)
+            if not validator.is_valid(ann):
+                raise SystemExit(f"{folder}: not valid")
+            text = clean(raw.decode("utf-8"), ann["document"].get("publisher")).text
+            for kind, ref in _refs(ann):
+                start, end = _find(text, ref)
+                spans["doc_id"].append(folder.name)
+                spans["kind"].append(kind)
+                spans["start"].append(start)
+                spans["end"].append(end)
+                spans["text"].append(text[start:end])
+            cols = nlp(text).to_array([IDX, LENGTH, IS_SPACE, SENT_START])
+            keep = cols[:, 2] == 0
+            starts, ends = cols[keep, 0], cols[keep, 0] + cols[keep, 1]
+            tokens["doc_id"].append(folder.name)
+            tokens["tokens"].append([text[s:e] for s, e in zip(starts.tolist(), ends.tolist())])
+            tokens["starts"].append(starts.tolist())
+            tokens["ends"].append(ends.tolist())
+            tokens["sentence_starts"].append((cols[keep, 3] == 1).nonzero()[0].tolist())
+            for key, value in (("doc_id", folder.name), ("sha256", digest), ("text", text)):
+                docs[key].append(value)
+        target = Path(out)
+        target.mkdir(parents=True, exist_ok=True)
+        for name, columns in (("documents", docs), ("spans", spans), ("tokens", tokens)):
+            pq.write_table(pa.table(columns), target / f"{name}.parquet", compression="zstd", use_dictionary=False)
+    return {"docs": len(docs["doc_id"])}
+
+
+def _refs(ann: dict):
+    for entity in ann.get("entities") or []:
+        for mention in entity.get("mentions") or []:
+            yield "mention", mention
+    for t in ann.get("times") or []:
+        yield "time", t
+    for event in ann.get("events") or []:
+        yield "trigger", event["trigger"]
+    for stance in ann.get("stances") or []:
+        if stance.get("evidence"):
+            yield "evidence", stance["evidence"]
+
+
+def _find(text: str, ref) -> tuple[int, int]:
+    """A quote's span: the first occurrence, the k-th, the one inside a context, or given offsets."""
+    if isinstance(ref, str):
+        quote, ref = ref, {}
+    else:
+        quote = ref["text"]
+    if "start" in ref:
+        if text[ref["start"]:ref["end"]] != quote:
+            raise SystemExit(f"offsets do not match {quote!r}")
+        return ref["start"], ref["end"]
+    if "context" in ref:
+        at = text.find(ref["context"])
+        i = text.find(quote, at) if at >= 0 else -1
+    else:
+        i = -1
+        for _ in range(ref.get("occurrence") or 1):
+            i = text.find(quote, i + 1)
+            if i < 0:
+                break
+    if i < 0:
+        raise SystemExit(f"quote not found: {quote!r}")
+    return i, i + len(quote)
 
 
 def main() -> None:
     task, *args = sys.argv[1:]
-    start = time.perf_counter()
-    result = {"build": build, "dask_build": dask_build, "baseline": baseline}[task](*args)
-    seconds = result.pop("timed", None) or time.perf_counter() - start
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest worker
-    print(json.dumps({"seconds": seconds, "peak_rss_mb": max(own, workers), "main_rss_mb": own,
-                      "worker_rss_mb": workers, **result}))
+    result = {"build": build, "dask_build": dask_build, "floor": floor}[task](*args)
+    seconds = time.perf_counter() - START
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "peak_rss_mb": max(own.ru_maxrss, children.ru_maxrss) / 1024,
+                      "main_rss_mb": own.ru_maxrss / 1024, "worker_rss_mb": children.ru_maxrss / 1024, **result}))
 
 
 if __name__ == "__main__":  # the guard also keeps Dask's spawned workers from running a task

@@ -43,13 +43,13 @@ def main() -> None:
     parser.add_argument("--source", type=Path, default=None)
     args = parser.parse_args()
 
-    from builders.clean import clean
+    from builders.source.clean import clean
     from builders.coder import Article, code
     from builders.coder.collection import SHAPE
     from builders.coder.draft import to_yaml
     from builders.coder.lexicon import Lexicon, base_names, verbs
     from builders.new import front_matter
-    from builders.tokens import pipeline, sentences
+    from builders.dataset.tokens import pipeline, sentences
 
     docs = sample(args.sample, args.source)
     base_names(), verbs(), pipeline()  # tables and spaCy loaded once per process, as in a collection run

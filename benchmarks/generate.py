@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from builders.clean import clean  # noqa: E402
-from builders.resolve import occurrences  # noqa: E402
+from builders.source.clean import clean  # noqa: E402
+from builders.annotation.resolve import occurrences  # noqa: E402
 
 # id, name, type, qid, other names used in text (all are listed as mentions)
 ACTORS = [

@@ -31,7 +31,7 @@ def main() -> None:
     from builders.export import export, from_corpus
     from builders.inception import typesystem as T
     from builders.inception.importer import import_xmis
-    from builders.validate import validate
+    from builders.check.validate import validate
     import cassis
 
     with tempfile.TemporaryDirectory() as tmp:

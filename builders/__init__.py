@@ -6,4 +6,6 @@ annotation file, ``clean.py`` turns the raw scrape into clean text with an offse
 ``validate.py`` collects findings, and ``write.py`` writes the Hugging Face dataset folder.
 """
 
-__version__ = "0.1.0"
+from builders.__about__ import __version__
+
+__all__ = ["__version__"]

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import __version__
+from builders.__about__ import __version__
 
 app = typer.Typer(
     add_completion=False,
@@ -73,13 +73,13 @@ def validate(
 
     Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error (a bad option; for --changed-since, not a git repository or an unknown ref).
     """
-    from .pipeline import default_cache_dir
-    from .report import render
-    from .validate import validate as run
+    from builders.run.pipeline import default_cache_dir
+    from builders.report import render
+    from builders.check.validate import validate as run
 
     targets = list(paths) if paths else [Path("corpus")]
     if changed_since is not None:
-        from .changes import GitError, select
+        from builders.check.changes import GitError, select
 
         try:
             targets, note = select(targets, changed_since)
@@ -115,8 +115,8 @@ def new(
 
     With --csv FILE --row N [--field text], the source is that field's text (its UTF-8 bytes) and the row's title, url and date fill the metadata; --repository and --commit fill the provenance (else level 4 warns). The annotation template validates as it is (levels 1-3); level 4 warns about the metadata still marked TODO. Exit 1 and nothing written when the doc id exists, the same article is already in the corpus, or the file breaks the level-1 rules (size, UTF-8).
     """
-    from .new import create, create_from_csv
-    from .report import text_lines
+    from builders.new import create, create_from_csv
+    from builders.report import text_lines
 
     if (source_file is None) == (csv_file is None) or (csv_file is not None and row is None):
         typer.echo("usage: name either SOURCE_FILE or --csv FILE --row N", err=True)
@@ -154,12 +154,12 @@ def build(
 
     Unchanged documents (same source, annotation, schemas and builder) come from the cache.
     """
-    from .build import build as run
-    from .engine import EngineError, open_engine
-    from .pipeline import default_cache_dir
-    from .report import render
-    from .splits import SplitConfigError
-    from .write import OutputRefused, OutputUnusable
+    from builders.run.build import build as run
+    from builders.run.engine import EngineError, open_engine
+    from builders.run.pipeline import default_cache_dir
+    from builders.report import render
+    from builders.dataset.splits import SplitConfigError
+    from builders.dataset.write import OutputRefused, OutputUnusable
 
     try:
         with open_engine(engine.value, workers, scheduler, dashboard, say=lambda m: typer.echo(m, err=True)) as chosen:
@@ -194,25 +194,25 @@ def stats(
     update: Optional[Path] = typer.Option(None, "--update", help="With --format markdown: rewrite the <!-- stats:begin/end --> block of this file (DATASHEET.md)."),
 ) -> None:
     """Documents, tokens, entities and mentions by type, events by type and realis, stances by polarity."""
-    from .stats import compute, tables, to_json, to_markdown
+    from builders.dataset.stats import compute, tables, to_json, to_markdown
 
     if update is not None and format is not StatsFormat.markdown:
         typer.echo("error: --update writes markdown; add --format markdown", err=True)
         raise typer.Exit(2)
 
     if dataset_dir is not None:
-        from .read import read_dataset
-        from .write import is_previous_build
+        from builders.dataset.read import read_dataset
+        from builders.dataset.write import is_previous_build
 
         if not is_previous_build(dataset_dir):
             typer.echo(f"error: {dataset_dir} is not a dataset folder written by `geosignal build`", err=True)
             raise typer.Exit(1)
         result = compute(read_dataset(dataset_dir))
     else:
-        from . import corpus as corpus_io
-        from .pipeline import process
-        from .report import render
-        from .stats import empty, merge
+        from builders.source import corpus as corpus_io
+        from builders.run.pipeline import process
+        from builders.report import render
+        from builders.dataset.stats import empty, merge
 
         folders, findings = corpus_io.discover([corpus])
         result = empty()
@@ -226,7 +226,7 @@ def stats(
     if format is StatsFormat.json:
         typer.echo(to_json(result), nl=False)
     elif format is StatsFormat.markdown and update is not None:
-        from .stats import embed
+        from builders.dataset.stats import embed
 
         try:
             update.write_text(embed(update.read_text(encoding="utf-8"), to_markdown(result)), encoding="utf-8")
@@ -260,8 +260,8 @@ def publish(
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan and stop; nothing is sent."),
 ) -> None:
     """Upload a checked build to the Hugging Face Hub; the token comes from HF_TOKEN or the saved login."""
-    from .publish import DEFAULT_REVISION, REPO_ID, check, inventory, make_plan, redact, upload
-    from .report import render
+    from builders.release.publish import DEFAULT_REVISION, REPO_ID, check, inventory, make_plan, redact, upload
+    from builders.report import render
 
     if not REPO_ID.match(repo_id):
         raise typer.BadParameter(f"{repo_id!r} is not OWNER/NAME", param_hint="--repo-id")
@@ -306,8 +306,8 @@ class VersionPart(str, Enum):
 @version_app.command("show")
 def version_show() -> None:
     """Print the dataset version the next build will carry."""
-    from .release import dataset_version
-    from .schema import schema_version
+    from builders.release.metadata import dataset_version
+    from builders.schema import schema_version
 
     typer.echo(f"dataset {dataset_version()} (builder {__version__}, schema {schema_version()})")
 
@@ -318,7 +318,7 @@ def version_bump(
     project: Path = typer.Option(Path("."), "--project", help="The folder holding geosignal.toml and CHANGELOG.md."),
 ) -> None:
     """Raise the dataset version in geosignal.toml and add a CHANGELOG.md entry to fill in."""
-    from .release import CHANGELOG, ReleaseError, bump
+    from builders.release.metadata import CHANGELOG, ReleaseError, bump
 
     try:
         old, new = bump(project, part.value)
@@ -337,9 +337,9 @@ def show(
     """Show a document's clean text with its mentions, event triggers and stance evidence highlighted."""
     from rich.console import Console
 
-    from . import corpus as corpus_io
-    from . import show as view
-    from .report import render
+    from builders.source import corpus as corpus_io
+    from builders import show as view
+    from builders.report import render
 
     folder = corpus / doc_id
     if not (corpus_io.doc_id_pattern().match(doc_id) and corpus_io.is_doc_folder(folder)):
@@ -387,9 +387,9 @@ def export(
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder, when no DATASET_DIR is given."),
 ) -> None:
     """Write the annotations for brat, CoNLL tools, JSON readers or spaCy (atomically)."""
-    from .export import ExportRefused, ExportUnusable, export as run, from_corpus, from_dataset
-    from .report import render
-    from .write import is_previous_build
+    from builders.export import ExportRefused, ExportUnusable, export as run, from_corpus, from_dataset
+    from builders.report import render
+    from builders.dataset.write import is_previous_build
 
     if format is ExportFormat.inception:
         _require_inception(dataset_dir is None, "export --format inception reads the corpus (--corpus), not a built dataset")
@@ -418,7 +418,7 @@ def export(
 
 def _require_inception(usage_ok: bool = True, usage: str = "") -> None:
     """Exit 2 with one line when the optional extra is missing or the usage is wrong."""
-    from .inception import MissingExtra, require
+    from builders.inception import MissingExtra, require
 
     if not usage_ok:
         typer.echo(f"usage: {usage}", err=True)
@@ -443,8 +443,8 @@ def import_inception(
     """Merge INCEpTION's XMIs into annotation.yaml: only changed items change; nothing is written unless all validates."""
     _require_inception(path.exists() and corpus.is_dir(),
                        f"{path if not path.exists() else corpus} does not exist; geosignal import inception FILE.xmi|DIR|ZIP --corpus CORPUS")
-    from .inception.importer import import_xmis
-    from .report import render
+    from builders.inception.importer import import_xmis
+    from builders.report import render
 
     result = import_xmis(path, corpus, dry_run)
     if result.findings:
@@ -479,8 +479,8 @@ def agree(
     realis, CAMEO and modality agreement, and Cohen's kappa / Krippendorff's alpha on label decisions.
     Exit 0 scored, 1 a document failed to load or no document is on both sides, 2 usage.
     """
-    from .score import load, second_annotations
-    from .score.command import run
+    from builders.score import load, second_annotations
+    from builders.score.command import run
 
     if (a is None) != (b is None):
         typer.echo("error: give both A and B, or neither (then --corpus is read)", err=True)
@@ -507,8 +507,8 @@ def evaluate(
 
     Exit 0 scored, 1 a document failed to load or no document is on both sides, 2 usage.
     """
-    from .score import load
-    from .score.command import run
+    from builders.score import load
+    from builders.score.command import run
 
     raise typer.Exit(run(load(pred), load(gold), "evaluate", format.value, labels))
 
@@ -543,7 +543,7 @@ def code(
     corpus and dataset; a bad article is a finding, the rest is coded. `--cross-validate GOLD`
     prints the coder's cross-validated scores. Exit 0 done, 1 findings, 2 usage.
     """
-    from .report import text_lines
+    from builders.report import text_lines
 
     chosen = [x is not None for x in (path, collection, cross_validate)]
     if sum(chosen) != 1 or (collection is not None and out is None):
@@ -552,7 +552,7 @@ def code(
     if cross_validate is not None:
         import json
 
-        from .coder.crossval import cross_validate as run_cv, load_gold, to_markdown
+        from builders.coder.crossval import cross_validate as run_cv, load_gold, to_markdown
 
         docs, findings = load_gold(cross_validate)
         for line in text_lines(findings):
@@ -566,7 +566,7 @@ def code(
         elif report == ScoreFormat.table:
             from rich.console import Console
 
-            from .score.render import print_tables
+            from builders.score.render import print_tables
 
             for result in results.values():
                 print_tables(result, Console(), False)
@@ -574,7 +574,7 @@ def code(
             typer.echo(to_markdown(results, min(folds, len(docs))))
         raise typer.Exit(0)
     if collection is not None:
-        from .coder.collection import code_collection
+        from builders.coder.collection import code_collection
 
         if not collection.is_dir():
             typer.echo(f"error: {collection} is not a folder", err=True)
@@ -584,7 +584,7 @@ def code(
             if n % 25 == 0:
                 typer.echo(f"  {n} article(s) read, {coded} coded ({where})", err=True)
 
-        from .engine import EngineError, open_engine
+        from builders.run.engine import EngineError, open_engine
 
         try:
             with open_engine(engine.value, workers, scheduler, dashboard, say=lambda m: typer.echo(m, err=True)) as chosen:
@@ -598,7 +598,7 @@ def code(
         typer.echo(f"coded {result.coded} article(s) into {out}/corpus; {len(result.findings)} article finding(s) in "
                    f"{out}/findings.jsonl; dataset {'written to ' + str(out / 'dataset') if result.built else 'NOT built'}")
         raise typer.Exit(0 if result.built and not result.findings else 1)
-    from .coder.draft import code_path
+    from builders.coder.draft import code_path
 
     result = code_path(path, corpus)
     for line in text_lines(result.findings):

@@ -26,10 +26,10 @@ from typing import Any
 
 import yaml
 
-from . import corpus as corpus_io
-from . import duplicates
-from .findings import Finding, Severity, errors
-from .yamlio import Parsed
+from builders.source import corpus as corpus_io
+from builders.check import duplicates
+from builders.findings import Finding, Severity, errors
+from builders.annotation.yamlio import Parsed
 
 TODO = "TODO"
 FORMAT = "geosignal-annotation/2"
@@ -209,9 +209,9 @@ def _leaves(node: Any, path: tuple) -> list[tuple[tuple, Any]]:
 
 def _check_template(doc_id: str, data: bytes, text: str, template: str, file: str) -> list[Finding]:
     """Levels 1-3 on the template in memory, so a folder that would not validate is never written."""
-    from .records import make_records
-    from .validate import schema_findings_for
-    from .yamlio import YamlProblem, parse_yaml
+    from builders.annotation.records import make_records
+    from builders.check.validate import schema_findings_for
+    from builders.annotation.yamlio import YamlProblem, parse_yaml
 
     try:
         parsed = parse_yaml(template)

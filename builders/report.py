@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from .findings import Finding
+from builders.findings import Finding
 
 FORMATS = ("text", "json", "github")
 

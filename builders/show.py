@@ -17,15 +17,15 @@ import html as _html
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .findings import Finding
-from .schema import labels, schemas
+from builders.findings import Finding
+from builders.schema import labels, schemas
 
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from .clean import Cleaned
-    from .corpus import DocFolder
-    from .records import DocRecords
+    from builders.source.clean import Cleaned
+    from builders.source.corpus import DocFolder
+    from builders.annotation.records import DocRecords
 
 # outermost first when two marks cover the same span
 KINDS = ("evidence", "trigger", "mention")
@@ -313,10 +313,10 @@ class Shown:
 def load(folder: "DocFolder") -> Shown:
     """Validate the folder; without records (errors), fall back to the clean text alone. Either way
     the lines the cleaner dropped come along, so that they can be seen (and kept if wrong)."""
-    from . import corpus as corpus_io
-    from .corrections import clean_document
-    from .validate import check_document
-    from .yamlio import YamlProblem, parse_yaml
+    from builders.source import corpus as corpus_io
+    from builders.source.corrections import clean_document
+    from builders.check.validate import check_document
+    from builders.annotation.yamlio import YamlProblem, parse_yaml
 
     checked = check_document(folder)
     doc, _ = corpus_io.read(folder)
@@ -328,7 +328,7 @@ def load(folder: "DocFolder") -> Shown:
     except YamlProblem:
         meta = None
     meta = dict(meta) if isinstance(meta, dict) else {}
-    from .clean import SOURCE_FORMATS
+    from builders.source.clean import SOURCE_FORMATS
 
     if meta.get("source_format") not in SOURCE_FORMATS:
         meta["source_format"] = "text"

@@ -49,22 +49,24 @@ def corpus_copy(tmp_path: Path) -> Path:
     return dst
 
 
+def _built(tmp_path_factory, name: str, corpus: Path) -> Path:
+    """``corpus`` built once with the real CLI into a fresh folder."""
+    out = tmp_path_factory.mktemp(name) / "dist"
+    result = cli("build", "--corpus", str(corpus), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """The fixture corpus built once with the real CLI."""
-    out = tmp_path_factory.mktemp("build") / "dist"
-    result = cli("build", "--corpus", str(CORPUS), "--out", str(out))
-    assert result.returncode == 0, result.stderr
-    return out
+    return _built(tmp_path_factory, "build", CORPUS)
 
 
 @pytest.fixture(scope="session")
 def built_real(tmp_path_factory) -> Path:
     """The real corpus/ built once with the real CLI: for properties that hold for any valid corpus."""
-    out = tmp_path_factory.mktemp("build-real") / "dist"
-    result = cli("build", "--corpus", str(REAL_CORPUS), "--out", str(out))
-    assert result.returncode == 0, result.stderr
-    return out
+    return _built(tmp_path_factory, "build-real", REAL_CORPUS)
 
 
 def load_dataset(folder: Path, *args, **kwargs):

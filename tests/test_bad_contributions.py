@@ -23,8 +23,8 @@ from typing import Callable
 
 import pytest
 
-from builders.build import build
-from builders.validate import validate
+from builders.run.build import build
+from builders.check.validate import validate
 
 from conftest import assert_no_traceback, cli
 

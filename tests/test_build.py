@@ -8,9 +8,9 @@ from pathlib import Path
 import datasets
 import pytest
 
-from builders.build import build
-from builders.clean import Cleaned, Segment
-from builders.outdir import MANIFEST
+from builders.run.build import build
+from builders.source.clean import Cleaned, Segment
+from builders.dataset.outdir import MANIFEST
 from builders.schema import ALL_CONFIGS, CONFIGS, features
 
 from conftest import CORPUS, annotation, cli, edit, load_dataset
@@ -144,8 +144,8 @@ def test_card_yaml_lists_every_config(built):
 
 @pytest.mark.parametrize("config", list(CONFIGS))
 def test_fast_encoder_agrees_with_datasets(config):
-    from builders.validate import load_records
-    from builders.write import encode_rows
+    from builders.check.validate import load_records
+    from builders.dataset.write import encode_rows
 
     rows = [row for doc in load_records([CORPUS]) for row in doc.config(config)]
     assert rows

@@ -7,8 +7,8 @@ import re
 import pytest
 from huggingface_hub import DatasetCard, DatasetCardData
 
-from builders.card import BUILD_KEY, datasheet_body, size_category
-from builders.release import DATASHEET, project_file
+from builders.release.card import BUILD_KEY, datasheet_body, size_category
+from builders.release.metadata import DATASHEET, project_file
 from builders.schema import ALL_CONFIGS
 from conftest import load_dataset
 

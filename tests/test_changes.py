@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from builders.changes import documents_touched
+from builders.check.changes import documents_touched
 
 from conftest import assert_no_traceback, cli
 
@@ -128,7 +128,7 @@ def test_documents_touched_maps_files_to_their_document_folders(tmp_path):
 
 def count_reads(monkeypatch) -> list[str]:
     """Record every sibling source the duplicate check reads from disk."""
-    from builders import duplicates
+    from builders.check import duplicates
 
     reads: list[str] = []
     real = duplicates.fingerprint_file
@@ -146,7 +146,7 @@ def duplicate_of(report) -> list[str]:
 
 
 def test_fingerprints_of_unchanged_sources_are_read_once_and_kept_by_blob_id(repo, tmp_path, monkeypatch):
-    from builders.validate import validate
+    from builders.check.validate import validate
 
     cache = tmp_path / "cache"
     shutil.copytree(repo / "corpus" / "good_doc", repo / "corpus" / "zz_copy")  # untracked, a copy
@@ -161,7 +161,7 @@ def test_fingerprints_of_unchanged_sources_are_read_once_and_kept_by_blob_id(rep
 
 def test_a_source_edited_in_the_work_tree_is_read_again_not_looked_up(repo, tmp_path, monkeypatch):
     """The stored fingerprint of good_doc's committed blob says 'not a copy'; the work tree says it is."""
-    from builders.validate import validate
+    from builders.check.validate import validate
 
     cache = tmp_path / "cache"
     other = repo / "corpus" / "new_doc" / "source.txt"
@@ -176,7 +176,7 @@ def test_a_source_edited_in_the_work_tree_is_read_again_not_looked_up(repo, tmp_
 
 
 def test_an_unusable_cache_folder_is_not_used_and_nothing_is_missed(repo, tmp_path):
-    from builders.validate import validate
+    from builders.check.validate import validate
 
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the cache folder should be\n")
@@ -189,7 +189,7 @@ def test_an_unusable_cache_folder_is_not_used_and_nothing_is_missed(repo, tmp_pa
 
 
 def test_a_full_validation_prepares_the_store_for_pull_requests(repo, tmp_path, monkeypatch):
-    from builders.validate import validate
+    from builders.check.validate import validate
 
     cache = tmp_path / "cache"
     validate([repo / "corpus"], workers=1, cache_dir=cache)  # CI on the main branch
@@ -200,7 +200,7 @@ def test_a_full_validation_prepares_the_store_for_pull_requests(repo, tmp_path, 
 
 
 def test_packed_fingerprints_give_back_what_was_put_in():
-    from builders.duplicates import Packed, fingerprint
+    from builders.check.duplicates import Packed, fingerprint
 
     fps = [fingerprint(b"a b\n", "a b\n"), None, fingerprint("caf\u00e9\n".encode(), "caf\u00e9\n"), None]
     packed = Packed()

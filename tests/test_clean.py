@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from builders.clean import clean
+from builders.source.clean import clean
 
 from conftest import SEED_RAW
 
@@ -125,7 +125,7 @@ def test_plain_line_fast_path_equals_the_general_path():
 
     from hypothesis import given, settings, strategies as st
 
-    import builders.clean as module
+    import builders.source.clean as module
 
     pieces = st.sampled_from(["a", "Bb", " ", "  ", "\t", "\u00a0", "\u2003", "x.", "\u00e9", "e\u0301", "\x0b", "-", "|"])
 

@@ -13,7 +13,7 @@ from builders.coder import NAME, VERSION, Article, code
 from builders.coder.crossval import cross_validate, folds, load_gold, to_markdown
 from builders.coder.draft import bad_article, code_folder, to_yaml
 from builders.coder.lexicon import Lexicon
-from builders.yamlio import parse_yaml
+from builders.annotation.yamlio import parse_yaml
 
 from conftest import assert_no_traceback, cli
 

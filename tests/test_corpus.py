@@ -10,8 +10,8 @@ import hashlib
 import pytest
 import yaml
 
-from builders.validate import validate
-from builders.read import read_dataset
+from builders.check.validate import validate
+from builders.dataset.read import read_dataset
 
 from conftest import REAL_CORPUS
 

@@ -13,8 +13,8 @@ import mlcroissant as mlc
 import pyarrow.parquet as pq
 import pytest
 
-from builders.croissant import CONFORMS_TO, labels_id
-from builders.release import metadata
+from builders.release.croissant import CONFORMS_TO, labels_id
+from builders.release.metadata import metadata
 from builders.schema import ALL_CONFIGS as CONFIGS, class_labels, features
 
 pytestmark = [  # mlcroissant's dependencies warn about their own dependencies; nothing of ours

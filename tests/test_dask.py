@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import builders.pipeline as pipeline
-from builders.build import build
+import builders.run.pipeline as pipeline
+from builders.run.build import build
 from builders.cli import app
-from builders.corpus import discover
+from builders.source.corpus import discover
 
 from conftest import CORPUS, REPO, cli
 
@@ -73,7 +73,7 @@ def test_dask_on_a_local_cluster_of_two_writes_every_file_byte_for_byte_as_local
 
 
 def test_a_worker_killed_mid_run_is_replaced_and_the_output_is_unchanged(corpus, local, cluster, tmp_path):
-    from builders.dask_engine import DaskEngine
+    from builders.run.dask_engine import DaskEngine
 
     # chunks as the local build cut them (the card's byte counts depend on the cut): 10 here, so
     # when the first is back the other 9 are queued or running
@@ -107,7 +107,7 @@ def test_a_worker_killed_mid_run_is_replaced_and_the_output_is_unchanged(corpus,
 def test_a_task_whose_worker_keeps_dying_comes_back_through_lost_not_as_a_failed_job(cluster):
     from distributed import KilledWorker
 
-    from builders.dask_engine import DaskEngine
+    from builders.run.dask_engine import DaskEngine
 
     engine = DaskEngine(address=cluster.scheduler_address)
     scheduler = cluster.scheduler
@@ -173,7 +173,7 @@ def test_engine_options_that_do_not_fit_are_usage_errors(tmp_path, args, says):
 
 
 def test_an_unreachable_scheduler_is_a_usage_error_not_a_traceback(tmp_path, monkeypatch):
-    monkeypatch.setattr("builders.dask_engine.CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr("builders.run.dask_engine.CONNECT_TIMEOUT", "1s")
     result = CliRunner().invoke(app, ["build", "--corpus", str(CORPUS), "--out", str(tmp_path / "dist"),
                                       "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"])
     assert result.exit_code == 2 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.output

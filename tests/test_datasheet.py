@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from builders.read import read_dataset
-from builders.stats import BLOCK_BEGIN, BLOCK_END, compute, embed, embedded, to_markdown
+from builders.dataset.read import read_dataset
+from builders.dataset.stats import BLOCK_BEGIN, BLOCK_END, compute, embed, embedded, to_markdown
 
 from conftest import CORPUS, REAL_CORPUS, REPO, SEED_ID, cli
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from builders.export import export, from_dataset
-from builders.read import read_dataset
+from builders.dataset.read import read_dataset
 
 import brat_standoff
 from conftest import CORPUS, annotation, assert_no_traceback, cli, edit, load_dataset

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from builders.schema import schemas
-from builders.validate import load_records, validate
+from builders.check.validate import load_records, validate
 
 SEED = Path(__file__).resolve().parent / "data" / "small" / "new_doc"
 ANNOTATION = (SEED / "annotation.yaml").read_bytes()

@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from builders import chunkcache, outdir
-from builders.build import build
-from builders.outdir import MANIFEST, OutputRefused
-from builders.write import MARKER
+from builders.run import chunkcache
+from builders.dataset import outdir
+from builders.run.build import build
+from builders.dataset.outdir import MANIFEST, OutputRefused
+from builders.dataset.write import MARKER
 
 from conftest import REPO, cli
 from gencorpus import write_corpus
@@ -111,7 +112,7 @@ def test_an_unusable_cache_path_builds_without_it_and_says_so(corpus, tmp_path, 
     result = build(corpus, tmp_path / "dist", workers=1, cache=cache)
     assert result.written and len(result.notes) == 1 and "building without it" in result.notes[0]
     assert blocker.read_text() == "x"
-    from builders.validate import validate
+    from builders.check.validate import validate
 
     assert validate([corpus], workers=1, cache_dir=cache).ok
 
@@ -165,7 +166,7 @@ def test_build_refuses_a_build_whose_files_were_edited(corpus, tmp_path):
 
 def test_out_inside_or_above_the_corpus_or_a_link_is_a_usage_error(tmp_path):
     from builders.export import ExportUnusable, export, from_corpus
-    from builders.outdir import OutputUnusable
+    from builders.dataset.outdir import OutputUnusable
 
     corpus = write_corpus(tmp_path / "work" / "corpus", range(2))
     (corpus / "README.md").write_text(f"{MARKER}\n")  # a corpus README quoting the marker
@@ -205,8 +206,8 @@ def test_export_refuses_foreign_files_and_replaces_its_own(corpus, tmp_path):
 _DIE = """
 import os, sys
 from pathlib import Path
-from builders import outdir, write
-from builders.build import build
+from builders.dataset import outdir, write
+from builders.run.build import build
 
 point = sys.argv[1]
 def die(*_a, **_k):
@@ -417,7 +418,7 @@ def test_newlines_in_ids_and_values_and_non_decimal_offsets_are_refused(tmp_path
     ({"text": "Land 7", "context": "of Land 7 praised", "occurrence": 2}, None),
 ])
 def test_spans_cover_words_and_extra_locators_must_agree(ref, code):
-    from builders.resolve import SpanError, resolve
+    from builders.annotation.resolve import SpanError, resolve
 
     text = "Land 7 held a drill at sea.\nOfficials of Land 7 praised the drill on Monday.\n"
     if code is None:
@@ -439,7 +440,7 @@ def test_punctuation_as_stance_evidence_is_refused(tmp_path):
 # --- 8. cost: one index per document, bounded suggestions, capped hints ----------------------------------
 
 def test_each_distinct_quote_is_searched_once_per_document(monkeypatch):
-    from builders import resolve as resolve_mod
+    from builders.annotation import resolve as resolve_mod
 
     text = "Seoul and Tokyo. " * 2000
     calls = []
@@ -451,7 +452,7 @@ def test_each_distinct_quote_is_searched_once_per_document(monkeypatch):
 
 
 def test_did_you_mean_is_bounded_per_document(monkeypatch):
-    from builders import resolve as resolve_mod
+    from builders.annotation import resolve as resolve_mod
 
     index = resolve_mod.QuoteIndex("Seoul and Tokyo. " * 200)
     searched = []
@@ -522,7 +523,7 @@ def test_a_tampered_fingerprint_store_does_not_hide_a_byte_identical_copy(tmp_pa
     import shutil
     import sqlite3
 
-    from builders.validate import validate
+    from builders.check.validate import validate
     from test_changes import SMALL, git
 
     repo = tmp_path / "repo"

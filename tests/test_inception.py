@@ -19,21 +19,21 @@ from pathlib import Path
 import cassis  # the optional extra 'inception' is part of the test extra: CI runs these tests
 import pytest
 
-from builders.build import build as run_build
+from builders.run.build import build as run_build
 from builders.export import export as run_export, from_corpus
 from builders.inception import typesystem as T
 from builders.inception.importer import import_xmis
 from builders.report import render
-from builders.validate import validate
+from builders.check.validate import validate
 from builders.inception.from_xmi import read_xmi
 from builders.inception.merge import dump, load
 from builders.inception.model import from_annotation
 from builders.inception.quotes import quote_ref
 from builders.inception.to_xmi import document_xmi
-from builders.resolve import resolve
+from builders.annotation.resolve import resolve
 from builders.schema import schemas
-from builders.validate import load_records
-from builders.yamlio import parse_yaml
+from builders.check.validate import load_records
+from builders.annotation.yamlio import parse_yaml
 
 from conftest import CORPUS, REPO, assert_no_traceback, cli
 from inception_corpus import ALPHA, write_layers_corpus

@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builders.new import create, create_from_csv, default_doc_id, render_template
-from builders.read import read_dataset
-from builders.validate import validate
-from builders.yamlio import parse_yaml
+from builders.dataset.read import read_dataset
+from builders.check.validate import validate
+from builders.annotation.yamlio import parse_yaml
 
 from conftest import assert_no_traceback, cli
 
@@ -181,7 +181,7 @@ def test_crlf_source_is_accepted_kept_byte_for_byte_and_cleaned(corpus, tmp_path
     report = validate([corpus])
     assert report.ok, report.findings
     from builders.show import load
-    from builders.corpus import DocFolder
+    from builders.source.corpus import DocFolder
     assert load(DocFolder("crlf_article", result.folder)).text == "Ships sailed east on Monday.\nOfficials confirmed it."
 
 

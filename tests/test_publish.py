@@ -22,9 +22,9 @@ import pytest
 from huggingface_hub.utils._http import default_client_factory, hf_request_event_hook
 
 from builders import cli as cli_module
-from builders.build import build
-from builders.publish import REDACTED
-from builders.release import dataset_version
+from builders.run.build import build
+from builders.release.publish import REDACTED
+from builders.release.metadata import dataset_version
 
 from conftest import annotation, assert_no_traceback, cli, commit_corpus
 
@@ -33,7 +33,7 @@ FAKE_TOKEN = "hf_FakeTokenForTests0123456789abcdefXYZ"
 
 def files_of(folder: Path) -> dict[str, bytes]:
     """What publish sends: every file but the build's own manifest (outdir.py), which stays local."""
-    from builders.outdir import MANIFEST
+    from builders.dataset.outdir import MANIFEST
 
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file() and p.name != MANIFEST}

@@ -10,14 +10,14 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from builders import timex
-from builders.build import build
-from builders.card import Licences
-from builders.publish import check
-from builders.resolve import SpanError, resolve
+from builders.annotation import timex
+from builders.run.build import build
+from builders.release.card import Licences
+from builders.release.publish import check
+from builders.annotation.resolve import SpanError, resolve
 from builders.schema import label_names
-from builders.splits import assign, load_config, split_of
-from builders.validate import validate
+from builders.dataset.splits import assign, load_config, split_of
+from builders.check.validate import validate
 
 from conftest import edit
 

@@ -10,13 +10,10 @@ import tomllib
 import pyarrow.parquet as pq
 import pytest
 
-from builders.card import BUILD_KEY
-from builders.publish import read_card
-from builders.release import (
-    CHANGELOG, METADATA, ReleaseError, bumped, current_release_date, dataset_version, project_file, release_date,
-    with_entry, with_version,
-)
-from builders.write import PARQUET_METADATA_KEY
+from builders.release.card import BUILD_KEY
+from builders.release.publish import read_card
+from builders.release.metadata import CHANGELOG, METADATA, ReleaseError, bumped, current_release_date, dataset_version, project_file, release_date, with_entry, with_version
+from builders.dataset.write import PARQUET_METADATA_KEY
 
 from conftest import cli
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from builders.resolve import Span, SpanError, occurrences, resolve
+from builders.annotation.resolve import Span, SpanError, occurrences, resolve
 
 TEXT = "Japan and the Japanese navy met near Japan. The Sea of Japan was calm; Japan said so."
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-import builders.pipeline as pipeline
-from builders.build import build
+import builders.run.pipeline as pipeline
+from builders.run.build import build
 
 from conftest import REPO, edit, load_dataset
 
@@ -122,7 +122,7 @@ def test_a_damaged_cache_entry_is_rebuilt(corpus, tmp_path):
 
 
 def sorted_folders(corpus: Path):
-    from builders.corpus import discover
+    from builders.source.corpus import discover
 
     return discover([corpus])[0]
 
@@ -138,7 +138,7 @@ def test_chunk_boundaries_depend_only_on_doc_ids(corpus):
 
 def test_merging_buffered_tables_keeps_the_bytes(corpus, plain, tmp_path, monkeypatch):
     """Small tables are merged into blocks while they wait for their row group: same files."""
-    import builders.write as write
+    import builders.dataset.write as write
 
     monkeypatch.setattr(write, "COMPACT_EVERY", 2)
     out = tmp_path / "dist"
@@ -150,7 +150,7 @@ def test_a_shard_writer_holds_few_tables_however_many_come(tmp_path):
     import pyarrow as pa
 
     from builders.schema import arrow_schema
-    from builders.write import COMPACT_EVERY, _ShardWriter
+    from builders.dataset.write import COMPACT_EVERY, _ShardWriter
 
     writer = _ShardWriter(tmp_path, "stance_pairs", "train", 1 << 30, 1 << 30)
     empty = pa.Table.from_pylist([], schema=arrow_schema("stance_pairs").remove_metadata())
@@ -164,7 +164,7 @@ def test_a_shard_writer_holds_few_tables_however_many_come(tmp_path):
 def test_a_small_buffer_budget_writes_early_keeps_the_rows_and_stays_within_it(corpus, plain, tmp_path, monkeypatch):
     import pyarrow.parquet as pq
 
-    import builders.write as write
+    import builders.dataset.write as write
 
     budget = 48 * 1024
     monkeypatch.setattr(write, "BUFFER_BYTES", budget)

@@ -86,7 +86,7 @@ def test_compiled_validator_agrees_with_jsonschema_on_every_annotation_in_the_re
     """The fast yes/no (jsonschema-rs) may skip jsonschema only where both give the same answer."""
     from pathlib import Path
 
-    from builders.yamlio import YamlProblem, parse_yaml
+    from builders.annotation.yamlio import YamlProblem, parse_yaml
 
     repo = Path(__file__).resolve().parent.parent
     checked = 0

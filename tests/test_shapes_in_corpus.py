@@ -11,11 +11,11 @@ from __future__ import annotations
 import csv
 import shutil
 
-from builders.build import build
+from builders.run.build import build
 from builders.new import create, create_from_csv
-from builders.read import read_dataset
+from builders.dataset.read import read_dataset
 from builders.schema import ALL_CONFIGS
-from builders.validate import validate
+from builders.check.validate import validate
 
 from conftest import CORPUS, REPO, cli, load_dataset
 

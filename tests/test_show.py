@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from builders.show import Mark, html_body
-from builders.validate import load_records
+from builders.check.validate import load_records
 
 from conftest import CORPUS, SEED_ID, annotation, assert_no_traceback, cli, edit
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from builders import splits
-from builders.build import build
+from builders.dataset import splits
+from builders.run.build import build
 from builders.schema import ALL_CONFIGS
 
 from conftest import CORPUS, load_dataset

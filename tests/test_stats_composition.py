@@ -3,7 +3,7 @@ documents' metadata, computed and merged like every other count."""
 
 from __future__ import annotations
 
-from builders.stats import compute, item_type, merge, to_markdown
+from builders.dataset.stats import compute, item_type, merge, to_markdown
 
 
 def doc(publisher, title=None, published=None, repository=None, note=None, spdx="CC0-1.0"):

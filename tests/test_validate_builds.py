@@ -18,9 +18,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from builders.build import build
-from builders.corpus import MAX_SOURCE_BYTES
-from builders.validate import validate
+from builders.run.build import build
+from builders.source.corpus import MAX_SOURCE_BYTES
+from builders.check.validate import validate
 
 import gencorpus  # the annotation format of the fixture corpora, kept current there
 
@@ -114,7 +114,7 @@ def _check(root: Path, spec: list[tuple[str, str, str, str]]) -> None:
 
 
 def test_links_inside_a_document_are_not_followed_into_the_corpus_hash(tmp_path):
-    from builders.provenance import corpus_sha256
+    from builders.release.provenance import corpus_sha256
 
     corpus = _corpus(tmp_path, [("plain", VALID, "null", "en")])
     before = corpus_sha256(corpus)

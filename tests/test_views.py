@@ -16,9 +16,9 @@ import yaml
 from seqeval.metrics.sequence_labeling import get_entities
 
 from builders import schema
-from builders.build import build
-from builders.read import read_dataset
-from builders.tokens import sentences
+from builders.run.build import build
+from builders.dataset.read import read_dataset
+from builders.dataset.tokens import sentences
 
 from conftest import CORPUS, SEED_ID, annotation, load_dataset
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from builders.boilerplate import classify, explicit_rule
-from builders.clean import Corrections, clean
-from builders.corrections import match
+from builders.source.boilerplate import classify, explicit_rule
+from builders.source.clean import Corrections, clean
+from builders.source.corrections import match
 from builders.show import dropped_lines
 
 from conftest import CORPUS, SEED_ID, SEED_RAW, assert_no_traceback, cli, load_dataset
@@ -229,8 +229,8 @@ def test_real_csv_field_document_drops_its_map_legend(tmp_path):
     result = cli("validate", str(corpus))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 error(s)" in result.stdout + result.stderr
-    from builders.corrections import clean_document
-    from builders.yamlio import parse_yaml
+    from builders.source.corrections import clean_document
+    from builders.annotation.yamlio import parse_yaml
 
     doc = corpus / WN_ID
     raw = (doc / "source.txt").read_bytes().decode("utf-8")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from builders.yamlio import YamlProblem, parse_yaml
+from builders.annotation.yamlio import YamlProblem, parse_yaml
 
 
 def problem(text: str) -> YamlProblem:

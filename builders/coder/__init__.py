@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .. import __version__
-from .lexicon import Lexicon
+from builders.__about__ import __version__
+from builders.coder.lexicon import Lexicon
 
 NAME = "geosignal-coder"
 VERSION = f"{__version__}+rules1"
@@ -32,12 +32,12 @@ class Article:
 
 def code(article: Article, lexicon: Lexicon | None = None) -> dict[str, Any]:
     """Draft annotation of one article (pure)."""
-    from ..corrections import clean_document
-    from ..resolve import occurrences
-    from ..tokens import sentences as split
-    from .entities import author_of, find_mentions, learned_mentions, pronoun_mentions
-    from .events import find_events, find_stances
-    from .times import find_times
+    from builders.source.corrections import clean_document
+    from builders.annotation.resolve import occurrences
+    from builders.dataset.tokens import sentences as split
+    from builders.coder.entities import author_of, find_mentions, learned_mentions, pronoun_mentions
+    from builders.coder.events import find_events, find_stances
+    from builders.coder.times import find_times
 
     lexicon = lexicon or Lexicon()
     meta = article.document

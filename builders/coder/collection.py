@@ -1,6 +1,6 @@
 """``geosignal code --collection DIR --format F --out OUT``: raw articles -> a silver corpus
 (OUT/corpus/<doc_id>/ with source.txt and a drafted annotation.yaml) -> a silver dataset
-(OUT/dataset/, built by ``builders.build``: the gold build's schema, configs and writer).
+(OUT/dataset/, built by ``builders.run.build``: the gold build's schema, configs and writer).
 
 Articles are read one at a time (a CSV row at a time), so memory stays flat. A bad article
 (empty, binary, not UTF-8, not English, a Markdown file without front matter, a CSV without the
@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import corpus as corpus_io
-from ..findings import Finding, errors
-from . import Article, code
-from .draft import bad_article, check_draft, to_yaml
-from .lexicon import Lexicon
+from builders.source import corpus as corpus_io
+from builders.findings import Finding, errors
+from builders.coder import Article, code
+from builders.coder.draft import bad_article, check_draft, to_yaml
+from builders.coder.lexicon import Lexicon
 
 FORMATS = ("wh-markdown", "wikinews-csv", "text")
 SHAPE = {"wh-markdown": "markdown", "wikinews-csv": "csv-field", "text": "text"}
@@ -84,7 +84,7 @@ def _csv_rows(path: Path, root: Path, findings: list[Finding]) -> Iterator[Raw]:
 
 def document_block(raw: Raw, fmt: str, text: str, publisher: str | None) -> dict[str, Any] | Finding:
     """The draft's ``document``: metadata from the shape (front matter, CSV row), licence by collection."""
-    from ..new import front_matter
+    from builders.new import front_matter
 
     meta = dict(raw.meta)
     if fmt == "wh-markdown":
@@ -114,7 +114,7 @@ def code_collection(root: Path, fmt: str, out: Path, lexicon: Lexicon | None = N
                     engine: Any = None) -> CollectionResult:
     """Code every article of ``root`` into ``out``; then build the silver dataset from the silver corpus
     (on ``engine``, e.g. a Dask cluster: see engine.py)."""
-    from ..new import default_doc_id
+    from builders.new import default_doc_id
 
     result = CollectionResult()
     corpus = out / "corpus"
@@ -135,7 +135,7 @@ def code_collection(root: Path, fmt: str, out: Path, lexicon: Lexicon | None = N
         for finding in result.findings:
             f.write(json.dumps(finding.as_dict(), ensure_ascii=False) + "\n")
     if result.coded:
-        from ..build import build
+        from builders.run.build import build
 
         built = build(corpus, out / "dataset", workers=workers, cache=None, engine=engine)
         result.built = built.written

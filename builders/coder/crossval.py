@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import corpus as corpus_io
-from ..findings import Finding
-from . import Article, code
-from .lexicon import Lexicon, learn
+from builders.source import corpus as corpus_io
+from builders.findings import Finding
+from builders.coder import Article, code
+from builders.coder.lexicon import Lexicon, learn
 
 SUMMARY = (  # (row label, layer, match) of the README tables
     ("mentions", "mentions", "overlap"), ("mentions (exact)", "mentions", "exact"),
@@ -41,8 +41,8 @@ class GoldDoc:
 def records_of(doc_id: str, data: bytes, raw: str, annotation: dict[str, Any], parsed: Any, file: str
                ) -> tuple[dict[str, Any] | None, list[Finding]]:
     """The scored record dicts of one annotation, built as the pipeline builds them (make_records)."""
-    from ..records import make_records
-    from ..score.load import records_dict
+    from builders.annotation.records import make_records
+    from builders.score.load import records_dict
 
     records, findings, _ = make_records(doc_id, data, raw, annotation, parsed, file)
     if records is None:
@@ -55,8 +55,8 @@ def records_of(doc_id: str, data: bytes, raw: str, annotation: dict[str, Any], p
 def load_gold(corpus: Path) -> tuple[list[GoldDoc], list[Finding]]:
     """Every document of ``corpus`` whose annotation is gold (levels 1-3; the record-schema check is
     not repeated here: scoring reads the records only)."""
-    from ..validate import schema_findings_for
-    from ..yamlio import YamlProblem, parse_yaml
+    from builders.check.validate import schema_findings_for
+    from builders.annotation.yamlio import YamlProblem, parse_yaml
 
     folders, findings = corpus_io.discover([corpus])
     docs = []
@@ -93,8 +93,8 @@ def folds(doc_ids: list[str], k: int) -> dict[str, int]:
 
 def predict(doc: GoldDoc, lexicon: Lexicon) -> dict[str, Any]:
     """Code a gold document's source and return the draft's scored records."""
-    from .draft import to_yaml
-    from ..yamlio import parse_yaml
+    from builders.coder.draft import to_yaml
+    from builders.annotation.yamlio import parse_yaml
 
     draft = code(Article(doc.doc_id, doc.raw, doc.document), lexicon)
     parsed = parse_yaml(to_yaml(draft, doc.doc_id))  # through the file format, as a written draft is read
@@ -107,7 +107,7 @@ def predict(doc: GoldDoc, lexicon: Lexicon) -> dict[str, Any]:
 
 def cross_validate(docs: list[GoldDoc], k: int = 5) -> dict[str, dict[str, Any]]:
     """{'baseline': report, 'full': report}: builders.score reports over all held-out documents."""
-    from ..score import report, score, view
+    from builders.score import report, score, view
 
     if len(docs) < 2:
         raise ValueError(f"cross-validation needs at least 2 gold documents, got {len(docs)}")

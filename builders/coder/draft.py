@@ -12,10 +12,10 @@ from typing import Any
 
 import yaml
 
-from .. import corpus as corpus_io
-from ..findings import Finding, errors
-from . import Article, code
-from .lexicon import Lexicon
+from builders.source import corpus as corpus_io
+from builders.findings import Finding, errors
+from builders.coder import Article, code
+from builders.coder.lexicon import Lexicon
 
 PROTECTED = ("gold", "reviewed")
 _NUMERIC = re.compile(r"^[0-9][0-9.:eE+_-]*$|^(?:y|yes|n|no|true|false|on|off|null|~)$", re.I)
@@ -42,7 +42,7 @@ def to_yaml(annotation: dict[str, Any], doc_id: str) -> str:
 
 def check_draft(doc_id: str, data: bytes, text: str, draft: str, file: str) -> list[Finding]:
     """Levels 1-3 on the draft in memory, as ``new`` checks its template."""
-    from ..new import _check_template
+    from builders.new import _check_template
 
     return _check_template(doc_id, data, text, draft, file)
 
@@ -65,8 +65,8 @@ def protected(annotation: dict[str, Any]) -> bool:
 
 def code_folder(folder: Path, lexicon: Lexicon | None = None) -> Coded:
     """Draft ``folder/annotation.yaml`` from its source and the metadata already there."""
-    from ..validate import schema_findings_for
-    from ..yamlio import YamlProblem, parse_yaml
+    from builders.check.validate import schema_findings_for
+    from builders.annotation.yamlio import YamlProblem, parse_yaml
 
     doc = corpus_io.DocFolder(folder.name, folder)
     source, annotation_text, findings = corpus_io.read_parts(doc)
@@ -109,7 +109,7 @@ def code_path(path: Path, corpus: Path, lexicon: Lexicon | None = None) -> Coded
                                              f"{corpus_io.display(path)} is a folder but not a document folder",
                                              "name corpus/<doc_id> or a raw article file; for many articles use --collection",
                                              level=1)])
-    from ..new import create
+    from builders.new import create
 
     problem = bad_article(path.read_bytes()) if path.is_file() else None
     if problem:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..tokens import Sentence
-from .lexicon import Lexicon, Name, norm, titles
+from builders.dataset.tokens import Sentence
+from builders.coder.lexicon import Lexicon, Name, norm, titles
 
 MAX_NAME = 8  # tokens
 ORG_HEADS = {"Council", "Ministry", "Command", "Forces", "Force", "Department", "Agency", "Organization",
@@ -93,7 +93,7 @@ def _titled_person(text, toks, i, title_set, lexicon):
 
 
 def _known_person(surface: str) -> Name | None:
-    from .lexicon import base_names
+    from builders.coder.lexicon import base_names
 
     last = surface.split()[-1].upper()
     hits = {n for k, n in base_names().items() if n.type == "PER" and k.split()[-1] == last}
@@ -166,7 +166,7 @@ def learned_mentions(text: str, lexicon: Lexicon, taken: list[Mention]) -> list[
     their occurrences ('allies and partners', 'its'). A pronoun refers to the nearest preceding
     name of a fitting type (a person for he/his, else a country or organisation); a nominal, or a
     pronoun with nothing before it, is an entity of its own."""
-    from ..resolve import occurrences
+    from builders.annotation.resolve import occurrences
 
     lower = text.lower()
     spans = sorted(taken, key=lambda m: m.start)

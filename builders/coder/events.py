@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..tokens import Sentence
-from .entities import Mention
-from .lexicon import Lexicon
-from .times import Timex
+from builders.dataset.tokens import Sentence
+from builders.coder.entities import Mention
+from builders.coder.lexicon import Lexicon
+from builders.coder.times import Timex
 
 AGENTIVE = ("GPE", "ORG", "PER")
 FUTURE = {"will", "shall", "'ll"}

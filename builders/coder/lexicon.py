@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..resolve import occurrences
+from builders.annotation.resolve import occurrences
 
 DATA = Path(__file__).parent / "data"
 

@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..findings import Finding
-from ..records import DocRecords
-from ..schema import CONFIGS
+from builders.findings import Finding
+from builders.annotation.records import DocRecords
+from builders.schema import CONFIGS
 
 FORMATS = ("brat", "conll", "jsonl", "spacy", "inception")
 MARKER = "<!-- written by `geosignal export`; re-export rather than edit -->"
 
 
-from ..outdir import OutputRefused, OutputUnusable  # noqa: E402
+from builders.dataset.outdir import OutputRefused, OutputUnusable  # noqa: E402
 
 
 class ExportRefused(OutputRefused):
@@ -56,8 +56,8 @@ def group(rows: dict[str, list[dict]]) -> list[DocRecords]:
 
 def from_corpus(corpus: Path) -> tuple[Corpus | None, list[Finding]]:
     """Validate a corpus; its records when it has no errors (else None and the findings)."""
-    from ..splits import assign, load_config
-    from ..validate import load_records, validate
+    from builders.dataset.splits import assign, load_config
+    from builders.check.validate import load_records, validate
 
     report = validate([corpus])
     if not report.ok:
@@ -68,8 +68,8 @@ def from_corpus(corpus: Path) -> tuple[Corpus | None, list[Finding]]:
 
 def from_dataset(folder: Path) -> Corpus:
     """The records of a built dataset folder, each document in the split it was built into."""
-    from ..read import read_dataset, read_splits
-    from ..splits import load_config
+    from builders.dataset.read import read_dataset, read_splits
+    from builders.dataset.splits import load_config
 
     splits = read_splits(folder)
     names = load_config().names
@@ -79,24 +79,24 @@ def from_dataset(folder: Path) -> Corpus:
 
 def source_file(corpus_dir: Path | None, doc_id: str) -> str:
     """Where findings about a document point: its annotation file, or its id in a dataset."""
-    from ..corpus import ANNOTATION, display
+    from builders.source.corpus import ANNOTATION, display
 
     return display(corpus_dir / doc_id / ANNOTATION) if corpus_dir else doc_id
 
 
 def writer(fmt: str) -> Callable[..., list[Finding]]:
     if fmt == "inception":  # an optional extra: imported only when asked for
-        from ..inception import exporter
+        from builders.inception import exporter
 
         return exporter.write
-    from . import brat, conll, jsonl, spacy_docbin
+    from builders.export import brat, conll, jsonl, spacy_docbin
 
     return {"brat": brat.write, "conll": conll.write, "jsonl": jsonl.write, "spacy": spacy_docbin.write}[fmt]
 
 
 def check_output(out: Path, protected: list[Path] | None = None) -> None:
     """Refuse an ``out`` that is not ours to replace (outdir.py has the rules)."""
-    from .. import outdir
+    from builders.dataset import outdir
 
     try:
         outdir.check_target(out, protected or [], "export")
@@ -119,7 +119,7 @@ def export(corpus: Corpus, fmt: str, out: Path, corpus_dir: Path | None = None,
     ``protected``: folders ``out`` must stay out of (the corpus or dataset read; ``corpus_dir``
     is always one).
     """
-    from .. import outdir
+    from builders.dataset import outdir
 
     guarded = [*(protected or []), *([corpus_dir] if corpus_dir else [])]
     try:

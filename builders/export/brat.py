@@ -25,9 +25,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable
 
-from ..findings import Finding
-from ..records import DocRecords
-from ..schema import label_names
+from builders.findings import Finding
+from builders.annotation.records import DocRecords
+from builders.schema import label_names
 
 VALUE = "Value"  # the brat type of an argument that is text, not an entity (a time)
 STANCE = "Stance"

@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from ..findings import Finding
-from ..schema import VIEWS
-from ..views import doc_views
+from builders.findings import Finding
+from builders.schema import VIEWS
+from builders.dataset.views import doc_views
 
 DOCSTART = "-DOCSTART- -X- -X- O"
 TAG_COLUMNS = {"ner": "ner_tags", "event_triggers": "trigger_tags"}

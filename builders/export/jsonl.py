@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-from ..findings import Finding
-from ..records import DocRecords
+from builders.findings import Finding
+from builders.annotation.records import DocRecords
 
 NESTED = ("entities", "times", "events", "stances")
 

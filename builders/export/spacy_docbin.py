@@ -13,10 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from ..findings import Finding
-from ..records import DocRecords
-from ..tokens import doc as make_doc
-from ..views import doc_views, tag, Labeled
+from builders.findings import Finding
+from builders.annotation.records import DocRecords
+from builders.dataset.tokens import doc as make_doc
+from builders.dataset.views import doc_views, tag, Labeled
 
 
 def to_doc(records: DocRecords, file: str) -> tuple["object", list[Finding]]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from ..corpus import ANNOTATION
-from ..findings import Finding
-from ..yamlio import parse_yaml
-from . import project
-from .to_xmi import document_xmi
+from builders.source.corpus import ANNOTATION
+from builders.findings import Finding
+from builders.annotation.yamlio import parse_yaml
+from builders.inception import project
+from builders.inception.to_xmi import document_xmi
 
 
 def write(corpus, out: Path, source: Callable[[str], str], corpus_dir: Path | None = None) -> list[Finding]:

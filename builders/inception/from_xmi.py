@@ -13,9 +13,9 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..findings import Finding
-from . import typesystem as T
-from .model import Arg, Doc, Entity, Event, Link, Stance, Time
+from builders.findings import Finding
+from builders.inception import typesystem as T
+from builders.inception.model import Arg, Doc, Entity, Event, Link, Stance, Time
 
 # types INCEpTION or DKPro add to a CAS that carry no GeoSignal annotation
 IGNORED_PREFIXES = ("uima.", "de.tudarmstadt.ukp.dkpro.core.api.segmentation.type.",

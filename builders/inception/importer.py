@@ -16,13 +16,13 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ..corpus import ANNOTATION, DocFolder, display
-from ..findings import Finding, Severity, sort_findings
-from ..validate import check_document, validate
-from ..yamlio import parse_yaml
-from .from_xmi import read_xmi
-from .merge import merge
-from .model import Doc, from_annotation
+from builders.source.corpus import ANNOTATION, DocFolder, display
+from builders.findings import Finding, Severity, sort_findings
+from builders.check.validate import check_document, validate
+from builders.annotation.yamlio import parse_yaml
+from builders.inception.from_xmi import read_xmi
+from builders.inception.merge import merge
+from builders.inception.model import Doc, from_annotation
 
 MAX_ZIP_MEMBERS = 10_000
 MAX_ZIP_BYTES = 512 * 1024 * 1024
@@ -201,7 +201,7 @@ def import_xmis(path: Path, corpus: Path, dry_run: bool = False) -> Result:
 
 def _metadata_edits(read, annotation_text: str) -> list[Finding]:
     """Metadata changed in the tool is not imported (it is read-only there): say so rather than drop it."""
-    from .from_xmi import META
+    from builders.inception.from_xmi import META
 
     meta = parse_yaml(annotation_text).data["document"]
     out = []

@@ -13,8 +13,8 @@ import io
 from collections import Counter
 from typing import Any
 
-from .model import SPAN_KEYS, Arg, Doc, Entity, Event, Link, Stance, Time, same, span_of
-from .quotes import quote_ref
+from builders.inception.model import SPAN_KEYS, Arg, Doc, Entity, Event, Link, Stance, Time, same, span_of
+from builders.inception.quotes import quote_ref
 
 
 def yaml():

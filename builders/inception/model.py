@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..resolve import resolve
+from builders.annotation.resolve import resolve
 
 SPAN_KEYS = ("text", "occurrence", "context", "start", "end")
 

@@ -14,8 +14,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ..schema import schema_version
-from . import typesystem as T
+from builders.schema import schema_version
+from builders.inception import typesystem as T
 
 PROJECT_ZIP = "geosignal-inception-project.zip"
 XMI_DIR = "xmi"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..resolve import SpanError, occurrences, resolve
+from builders.annotation.resolve import SpanError, occurrences, resolve
 
 MAX_CONTEXT = 80  # characters: a longer context is harder to read than an occurrence number
 

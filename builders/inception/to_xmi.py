@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..schema import schema_version
-from . import typesystem as T
-from .model import Doc, from_annotation
+from builders.schema import schema_version
+from builders.inception import typesystem as T
+from builders.inception.model import Doc, from_annotation
 
 
 def _opt(value: Any) -> Any:
@@ -21,7 +21,7 @@ def document_cas(doc_id: str, text: str, ann: dict[str, Any]):
     """The CAS of one document: its clean text and every layer of its annotation."""
     from cassis import Cas
 
-    from .. import tokens
+    from builders.dataset import tokens
 
     ts = T.typesystem()
     cas = Cas(ts)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from ..schema import labels, schemas
+from builders.schema import labels, schemas
 
 if TYPE_CHECKING:
     from cassis import TypeSystem

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .layers import DocView, Tally, score, score_pair, view
-from .load import Side, load, pair, second_annotations
-from .result import report
+from builders.score.layers import DocView, Tally, score, score_pair, view
+from builders.score.load import Side, load, pair, second_annotations
+from builders.score.result import report
 
 __all__ = ["DocView", "Side", "Tally", "compare", "load", "pair", "report", "score", "score_pair",
            "second_annotations", "view"]

@@ -36,8 +36,8 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .align import align_spans, max_matching
-from .metrics import Accuracy, Counts
+from builders.score.align import align_spans, max_matching
+from builders.score.metrics import Accuracy, Counts
 
 FORMAT = "geosignal-scores/1"
 

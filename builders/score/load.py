@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import corpus as corpus_io
-from ..corpus import ANNOTATION, DocFolder
-from ..corpus import SECOND_ANNOTATION as SECOND
-from ..findings import Finding
+from builders.source import corpus as corpus_io
+from builders.source.corpus import ANNOTATION, DocFolder
+from builders.source.corpus import SECOND_ANNOTATION as SECOND
+from builders.findings import Finding
 
 SCORED = ("entities", "events", "stances", "times")
 
@@ -73,7 +73,7 @@ def load(path: Path, name: str | None = None) -> Side:
 
 
 def add_folder(side: Side, folder: DocFolder) -> None:
-    from ..validate import check_document
+    from builders.check.validate import check_document
 
     checked = check_document(folder, level=3)
     errors = [f for f in checked.findings if f.is_error]
@@ -103,8 +103,8 @@ def second_annotations(corpus: Path) -> tuple[Side, Side]:
 
 
 def _load_dataset(path: Path, side: Side) -> Side:
-    from ..read import read_dataset
-    from ..schema import ALL_CONFIGS
+    from builders.dataset.read import read_dataset
+    from builders.schema import ALL_CONFIGS
 
     configs = ["documents"] + [c for c in SCORED if c in ALL_CONFIGS]
     try:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .layers import ACCURACIES, DECISIONS, FORMAT, PRF_LAYERS, Tally
-from .metrics import agreement
+from builders.score.layers import ACCURACIES, DECISIONS, FORMAT, PRF_LAYERS, Tally
+from builders.score.metrics import agreement
 
 NOT_AVAILABLE = "n/a"
 

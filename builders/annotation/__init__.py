@@ -1,0 +1,1 @@
+"""annotation.yaml: safe YAML, quotes resolved to offsets, time values, records, links."""

@@ -1,0 +1,1 @@
+"""The checks of a document and of the corpus, in levels as UD's validate.py has them."""

@@ -1,0 +1,1 @@
+"""Records -> the dataset: tokens, training views, splits, statistics, Parquet shards, reading back."""

@@ -1,0 +1,177 @@
+"""Corpus statistics, computed from records (of a corpus or a built dataset), in three formats."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from typing import Any
+
+from builders.schema import features
+
+_TOKEN = re.compile(r"\w+(?:[-'\u2019.]\w+)*|[^\w\s]")
+
+
+def _names(config: str, *path: str) -> list[str]:
+    feature: Any = features(config)
+    for key in path:
+        feature = feature[key] if isinstance(feature, dict) else feature.feature[key]
+    return list(feature.names)
+
+
+def _count(values, names: list[str]) -> dict[str, int]:
+    counter = Counter(values)
+    return {name: counter.get(name, 0) for name in names}
+
+
+def source_of(doc: dict[str, Any]) -> str:
+    """The collection a document came from: its provenance repository, else its publisher."""
+    provenance = doc.get("provenance") or {}
+    return provenance.get("repository") or doc.get("publisher") or "unknown"
+
+
+def year_of(doc: dict[str, Any]) -> str:
+    return str(doc["published"])[:4] if doc.get("published") else "unknown"
+
+
+def item_type(doc: dict[str, Any]) -> str:
+    """The kind of item, from the metadata the annotation records (no label of its own exists):
+    a joint statement says so in its licence note (issued with other governments), a readout's
+    title starts "Readout", any other White House item is a statement, the rest is a news report."""
+    note = ((doc.get("license") or {}).get("note") or "").lower()
+    if re.search(r"\bjoint (?:press )?statement\b", note):
+        return "joint statement"
+    if (doc.get("title") or "").startswith("Readout"):
+        return "readout"
+    if doc.get("publisher") == "The White House":
+        return "statement"
+    return "news report"
+
+
+def compute(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Counts by label, with every label of the schema listed (zeros included)."""
+    docs, ents, tms, evs, sts = (rows.get(c, []) for c in ("documents", "entities", "times", "events", "stances"))
+    mentions = [(e["type"], m["kind"]) for e in ents for m in e["mentions"]]
+    return {
+        "documents": len(docs),
+        "characters": sum(len(d["text"]) for d in docs),
+        "tokens": sum(len(_TOKEN.findall(d["text"])) for d in docs),
+        # licence ids are open-ended (SPDX): only those present are listed, sorted when shown
+        "documents_by_license": dict(sorted(Counter(d["license"]["spdx"] for d in docs).items())),
+        # open-ended too: sources, years and kinds of item present, sorted when shown
+        "documents_by_source": dict(sorted(Counter(source_of(d) for d in docs).items())),
+        "documents_by_year": dict(sorted(Counter(year_of(d) for d in docs).items())),
+        "documents_by_item_type": dict(sorted(Counter(item_type(d) for d in docs).items())),
+        "documents_redistributable": sum(1 for d in docs if d["license"]["redistributable"]),
+        "documents_by_status": _count((d["annotation_status"] for d in docs), _names("documents", "annotation_status")),
+        "entities": {"total": len(ents), "by_type": _count((e["type"] for e in ents), _names("entities", "type"))},
+        "entities_linked": sum(1 for e in ents if e["kb_id"]),
+        "mentions": {
+            "total": len(mentions),
+            "by_type": _count((t for t, _ in mentions), _names("entities", "type")),
+            "by_kind": _count((k for _, k in mentions), _names("entities", "mentions", "kind")),
+        },
+        "events": {
+            "total": len(evs),
+            "by_type": _count((e["type"] for e in evs), _names("events", "type")),
+            "by_realis": _count((e["realis"] for e in evs), _names("events", "realis")),
+            "by_modality": _count((e["modality"] for e in evs if e["modality"]), _names("events", "modality")),
+        },
+        "events_dated": sum(1 for e in evs if e["date"]),
+        "times": {
+            "total": len(tms),
+            "by_type": _count((t["type"] for t in tms), _names("times", "type")),
+            "normalised": sum(1 for t in tms if t["value_source"] == "normalised"),
+        },
+        "event_links": {
+            "total": sum(len(e["links"]) for e in evs),
+            "by_type": _count((l["type"] for e in evs for l in e["links"]), _names("events", "links", "type")),
+            "across_documents": sum(1 for e in evs for l in e["links"] if l["doc_id"] != e["doc_id"]),
+        },
+        "stances": {"total": len(sts), "by_polarity": _count((s["polarity"] for s in sts), _names("stances", "polarity"))},
+    }
+
+
+def to_json(stats: dict[str, Any]) -> str:
+    return json.dumps(stats, indent=2, ensure_ascii=False) + "\n"
+
+
+def tables(stats: dict[str, Any]) -> list[tuple[str, list[tuple[str, Any]]]]:
+    """(title, rows) pairs: the one layout shared by the markdown and terminal renderings."""
+    out = [("Overview", [
+        ("documents", stats["documents"]),
+        ("characters", stats["characters"]),
+        ("tokens", stats["tokens"]),
+        ("entities", stats["entities"]["total"]),
+        ("entities linked to Wikidata", stats["entities_linked"]),
+        ("mentions", stats["mentions"]["total"]),
+        ("documents that may be redistributed", stats["documents_redistributable"]),
+        ("events", stats["events"]["total"]),
+        ("events with a date", stats["events_dated"]),
+        ("time expressions", stats["times"]["total"]),
+        ("time values normalised by the builder", stats["times"]["normalised"]),
+        ("event links", stats["event_links"]["total"]),
+        ("event links across documents", stats["event_links"]["across_documents"]),
+        ("stances", stats["stances"]["total"]),
+    ])]
+    out.append(("Documents by source", sorted(stats["documents_by_source"].items())))
+    out.append(("Documents by licence", sorted(stats["documents_by_license"].items())))
+    out.append(("Documents by year of publication", sorted(stats["documents_by_year"].items())))
+    out.append(("Documents by type of item", sorted(stats["documents_by_item_type"].items())))
+    out.append(("Documents by annotation status", list(stats["documents_by_status"].items())))
+    out.append(("Entities by type", list(stats["entities"]["by_type"].items())))
+    out.append(("Mentions by entity type", list(stats["mentions"]["by_type"].items())))
+    out.append(("Mentions by kind", list(stats["mentions"]["by_kind"].items())))
+    out.append(("Events by type", list(stats["events"]["by_type"].items())))
+    out.append(("Events by realis", list(stats["events"]["by_realis"].items())))
+    out.append(("Events by modality (realis other)", list(stats["events"]["by_modality"].items())))
+    out.append(("Event links by type", list(stats["event_links"]["by_type"].items())))
+    out.append(("Time expressions by type", list(stats["times"]["by_type"].items())))
+    out.append(("Stances by polarity", list(stats["stances"]["by_polarity"].items())))
+    return out
+
+
+def to_markdown(stats: dict[str, Any]) -> str:
+    parts = []
+    for title, rows in tables(stats):
+        parts.append(f"**{title}**\n\n| | count |\n|---|---:|\n" + "".join(f"| {k} | {v:,} |\n" for k, v in rows))
+    return "\n".join(parts)
+
+
+def merge(total: dict[str, Any] | None, part: dict[str, Any]) -> dict[str, Any]:
+    """Add one document's counts to a running total (same shape, numbers summed)."""
+    if total is None:
+        return json.loads(json.dumps(part))  # a deep copy the caller may keep adding to
+    for key, value in part.items():
+        if key not in total:  # an open-ended key (a licence id) first seen in this part
+            total[key] = json.loads(json.dumps(value))
+        else:
+            total[key] = merge(total[key], value) if isinstance(value, dict) else total[key] + value
+    return total
+
+
+def empty() -> dict[str, Any]:
+    return compute({})
+
+
+# The markdown tables embedded in a document (DATASHEET.md) between these markers, kept equal to
+# the build's by `geosignal stats --format markdown --update FILE` and checked by a test.
+BLOCK_BEGIN = "<!-- stats:begin -->"
+BLOCK_END = "<!-- stats:end -->"
+
+
+def embedded(document: str, begin: str = BLOCK_BEGIN, end: str = BLOCK_END) -> str | None:
+    """The block of a document between ``begin`` and ``end``, or None when it has no (well-ordered) markers."""
+    start, stop = document.find(begin), document.find(end)
+    if start == -1 or stop < start:
+        return None
+    return document[start + len(begin):stop].strip("\n") + "\n"
+
+
+def embed(document: str, markdown: str, begin: str = BLOCK_BEGIN, end: str = BLOCK_END) -> str:
+    """The document with its block between ``begin`` and ``end`` replaced by ``markdown``."""
+    if embedded(document, begin, end) is None:
+        raise ValueError(f"no {begin} ... {end} block")
+    head, rest = document.split(begin, 1)
+    tail = rest.split(end, 1)[1]
+    return f"{head}{begin}\n{markdown.rstrip()}\n{end}{tail}"

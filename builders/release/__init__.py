@@ -1,0 +1,1 @@
+"""What describes and ships a build: metadata, provenance, the card, Croissant, publishing."""

@@ -1,0 +1,103 @@
+"""Where a build came from: versions, a hash of the corpus files, and whether git had them committed.
+
+Recorded in the dataset card so that ``publish`` can refuse a build of uncommitted work. No dates
+and no commit ids: two builds of the same corpus files stay byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from builders.__about__ import __version__
+from builders.release.metadata import dataset_version
+from builders.schema import schema_version
+
+CLEAN = "clean"
+DIRTY = "dirty"
+NOT_IN_GIT = "not-in-git"
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    dataset_version: str
+    schema_version: str
+    builder_version: str
+    corpus_sha256: str
+    corpus_git: str  # clean | dirty | not-in-git
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    """Every file of the corpus, hidden files and folders aside, in a stable order."""
+    return [corpus / rel for rel in _relative_files(corpus)]
+
+
+def _relative_files(corpus: Path) -> list[str]:
+    """Relative paths with "/", as ``os.walk`` without following links would find them, from one
+    scan per folder (a rebuild of a large corpus pays for this on every run).
+
+    Iterative, so a folder nested a thousand levels deep is no RecursionError; only regular
+    files count: a link (to a file or a folder) is not followed, a FIFO or socket is not read.
+    """
+    out: list[str] = []
+    stack = [(os.fspath(corpus), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, f"{prefix}{entry.name}/"))
+                elif entry.is_file(follow_symlinks=False):
+                    out.append(prefix + entry.name)
+            except OSError:
+                continue
+    return sorted(out, key=lambda rel: rel.split("/"))
+
+
+def file_sha256(path: Path | str) -> str:
+    """Read in blocks, never whole: a Parquet shard can be hundreds of megabytes."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def corpus_sha256(corpus: Path) -> str:
+    """sha256 over (relative path, sha256 of contents) of every corpus file: contents only, no mtimes."""
+    lines = []
+    for rel in _relative_files(corpus):
+        lines.append(f"{file_sha256(os.path.join(corpus, rel))}  {rel}\n")
+    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+
+
+def git_state(corpus: Path) -> str:
+    """``clean`` when git tracks the corpus with no change and no untracked file in it."""
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "-C", str(corpus), *args], capture_output=True, text=True)
+
+    try:
+        inside = git("rev-parse", "--is-inside-work-tree")
+        if inside.returncode != 0 or inside.stdout.strip() != "true":
+            return NOT_IN_GIT
+        tracked = git("ls-files", "--", ".")
+        status = git("status", "--porcelain", "--untracked-files=all", "--", ".")
+    except OSError:  # no git on this machine
+        return NOT_IN_GIT
+    if tracked.returncode != 0 or status.returncode != 0 or not tracked.stdout.strip():
+        return NOT_IN_GIT
+    return CLEAN if not status.stdout.strip() else DIRTY
+
+
+def build_info(corpus: Path) -> BuildInfo:
+    return BuildInfo(dataset_version(), schema_version(), __version__, corpus_sha256(corpus), git_state(corpus))

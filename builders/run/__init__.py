@@ -1,0 +1,1 @@
+"""The corpus run: the per-document step over chunks, on workers, with the cache, into a build."""
