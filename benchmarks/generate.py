@@ -139,11 +139,14 @@ def _paragraph_statement(doc: Doc, rng: random.Random, n: int) -> None:
     doc.stances.append({"id": f"st{n}", "holder": key, "target": kt, "polarity": polarity, "span": evidence})
 
 
-def generate_doc(rng: random.Random, index: int) -> tuple[bytes, str]:
-    """One document: (raw source bytes, annotation YAML)."""
+def generate_doc(rng: random.Random, index: int, small: bool = False) -> tuple[bytes, str]:
+    """One document: (raw source bytes, annotation YAML); ``small``: 3 to 5 paragraphs, never long
+    (for tests that need many documents, not long ones)."""
     doc = Doc()
     long = rng.random() < 0.05
     paragraphs = rng.randint(10, 18) * (rng.randint(4, 8) if long else 1)
+    if small:
+        paragraphs = 3 + paragraphs % 3
     for n in range(paragraphs):
         if n % 3 == 2:
             _paragraph_statement(doc, rng, n)
@@ -239,20 +242,21 @@ def _annotation(doc: Doc, text: str, raw: bytes, publisher: str, rng: random.Ran
     return "\n".join(out) + "\n"
 
 
-def generate(out: Path, docs: int, seed: int = 0) -> Path:
-    """Write ``docs`` documents under ``out`` (reused when already complete)."""
+def generate(out: Path, docs: int, seed: int = 0, small: bool = False) -> Path:
+    """Write ``docs`` documents under ``out`` (reused when already complete); ``small``: short ones."""
     done = out / ".complete"
-    if done.exists() and done.read_text() == f"{docs} {seed}\n":
+    stamp = f"{docs} {seed}" + (" small" if small else "") + "\n"
+    if done.exists() and done.read_text() == stamp:
         return out
     out.mkdir(parents=True, exist_ok=True)
     for i in range(docs):
         rng = random.Random(f"{seed}-{i}")
-        raw, annotation = generate_doc(rng, i)
+        raw, annotation = generate_doc(rng, i, small)
         folder = out / f"gen_{i:06d}"
         folder.mkdir(exist_ok=True)
         (folder / "source.txt").write_bytes(raw)
         (folder / "annotation.yaml").write_text(annotation, encoding="utf-8")
-    done.write_text(f"{docs} {seed}\n")
+    done.write_text(stamp)
     return out
 
 

@@ -1,15 +1,16 @@
 """--engine dask: the same per-chunk step on a Dask cluster writes the same bytes as the local engine,
 survives a killed worker, and is an optional extra (issue 16).
 
-Clusters here are LocalClusters on 127.0.0.1 without a dashboard; nothing else is reached.
-Timings live in benchmarks/dask_scaling.py, not here.
+One LocalCluster of 2 worker processes (started by the engine itself, on 127.0.0.1, no dashboard)
+serves every test of this file; the corpus is 300 short generated documents, enough for ~10
+chunks. Nothing else is reached. Timings live in benchmarks/dask_scaling.py, not here.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,8 +20,8 @@ import pytest
 from typer.testing import CliRunner
 
 import builders.run.pipeline as pipeline
-from builders.run.build import build
 from builders.cli import app
+from builders.run.build import build
 from builders.source.corpus import discover
 
 from conftest import CORPUS, REPO, cli
@@ -30,7 +31,8 @@ from generate import generate  # noqa: E402
 
 pytest.importorskip("distributed", reason="the dask extra is part of the test extra: pip install -e '.[test]'")
 
-DOCS = 200
+DOCS = 300
+SHARD_BYTES = 64 * 1024  # small shards: ~40 files and row groups cut mid-table, as in a large build
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -40,46 +42,67 @@ def digest(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    return generate(tmp_path_factory.mktemp("generated") / "corpus", DOCS, seed=16)
+    return generate(tmp_path_factory.mktemp("generated") / "corpus", DOCS, seed=16, small=True)
 
 
 @pytest.fixture(scope="module")
-def local(corpus, tmp_path_factory) -> Path:
+def local(corpus, tmp_path_factory) -> dict[str, str]:
+    """The local engine's output (2 worker processes), as file -> sha256."""
     out = tmp_path_factory.mktemp("local") / "dist"
     result = cli("build", "--corpus", str(corpus), "--out", str(out), "--no-cache", "--engine", "local", "--workers", "2")
     assert result.returncode == 0, result.stderr
-    return out
+    files = digest(out)
+    assert any(name.endswith(".parquet") for name in files) and "README.md" in files and "croissant.json" in files
+    return files
 
 
 @pytest.fixture(scope="module")
-def cluster():
-    from distributed import LocalCluster
-
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None, silence_logs=logging.CRITICAL) as running:
-        yield running
-
-
-def test_dask_on_a_local_cluster_of_two_writes_every_file_byte_for_byte_as_local(corpus, local, tmp_path):
-    out = tmp_path / "dist"
-    result = cli("build", "--corpus", str(corpus), "--out", str(out), "--no-cache", "--engine", "dask", "--workers", "2",
-                 "--no-dashboard")
-    assert result.returncode == 0, result.stderr
-    assert "dask: LocalCluster of 2 worker processes; dashboard off" in result.stderr
-    assert "peak memory per worker" in result.stderr
+def local_sharded(corpus, tmp_path_factory) -> dict[str, str]:
+    """The local engine's output with small shards, on 1 worker: tables never leave this process."""
+    out = tmp_path_factory.mktemp("local-sharded") / "dist"
+    assert build(corpus, out, workers=1, cache=None, shard_bytes=SHARD_BYTES).written
     files = digest(out)
-    assert any(name.endswith(".parquet") for name in files) and "README.md" in files and "croissant.json" in files
-    assert files == digest(local)
+    assert sum(name.endswith(".parquet") for name in files) > 30
+    return files
 
 
-def test_a_worker_killed_mid_run_is_replaced_and_the_output_is_unchanged(corpus, local, cluster, tmp_path):
+@pytest.fixture(scope="module")
+def engine():
+    """The Dask engine on a LocalCluster of 2 worker processes it starts itself, shared by the file."""
     from builders.run.dask_engine import DaskEngine
 
-    # chunks as the local build cut them (the card's byte counts depend on the cut): 10 here, so
-    # when the first is back the other 9 are queued or running
-    engine = DaskEngine(address=cluster.scheduler_address)
-    client = engine.client
-    run = engine.map
+    running = DaskEngine(workers=2, dashboard=False)
+    try:
+        yield running
+    finally:
+        running.close()
+
+
+def test_the_engine_starts_a_local_cluster_of_two_workers_running_this_builder(engine):
+    assert engine.describe() == "dask: LocalCluster of 2 worker processes; dashboard off"
+    assert engine.slots() == 2
+    memory = engine.peak_memory()
+    assert len(memory) == 2 and all(mb > 10 for mb in memory.values())
+
+
+def test_dask_on_two_workers_writes_every_file_byte_for_byte_as_local(corpus, local, engine, tmp_path):
+    out = tmp_path / "dist"
+    address = engine.cluster.scheduler_address
+    result = CliRunner().invoke(app, ["build", "--corpus", str(corpus), "--out", str(out), "--no-cache",
+                                      "--engine", "dask", "--scheduler", address])
+    assert result.exit_code == 0, result.output
+    assert f"dask: scheduler {address}, 2 worker threads" in result.output
+    assert "peak memory per worker" in result.output
+    assert digest(out) == local
+
+
+def test_a_worker_killed_mid_run_is_replaced_and_the_output_is_unchanged(corpus, local_sharded, engine, tmp_path):
+    """Also: shards and row groups are cut at the same rows when the tables were made in other
+    processes (and some made twice) as when they never left this one."""
+    from builders.run.dask_engine import DaskEngine
+
+    mine = DaskEngine(address=engine.cluster.scheduler_address)  # a client of its own: its map is wrapped
+    client, run = mine.client, mine.map
     killed: dict = {}
 
     def map_and_kill(fn, calls, lost=None):
@@ -92,25 +115,22 @@ def test_a_worker_killed_mid_run_is_replaced_and_the_output_is_unchanged(corpus,
                 killed.update(addr=victim, pid=pid, tasks=len(processing[victim]), chunks=len(calls))
             yield result
 
-    engine.map = map_and_kill
+    mine.map = map_and_kill
     try:
-        result = build(corpus, tmp_path / "dist", cache=None, engine=engine)
+        result = build(corpus, tmp_path / "dist", cache=None, engine=mine, shard_bytes=SHARD_BYTES)
         workers = client.scheduler_info()["workers"]
     finally:
-        engine.close()
-    assert killed and killed["tasks"] >= 1 and killed["chunks"] >= 8
+        mine.close()
+    assert killed and killed["tasks"] >= 1 and killed["chunks"] >= 6
     assert killed["addr"] not in workers  # that worker is gone (its nanny starts a new one)
     assert result.written and not [f for f in result.report.findings if f.is_error]
-    assert digest(tmp_path / "dist") == digest(local)
+    assert digest(tmp_path / "dist") == local_sharded
 
 
-def test_a_task_whose_worker_keeps_dying_comes_back_through_lost_not_as_a_failed_job(cluster):
+def test_a_task_whose_worker_keeps_dying_comes_back_through_lost_not_as_a_failed_job(engine):
     from distributed import KilledWorker
 
-    from builders.run.dask_engine import DaskEngine
-
-    engine = DaskEngine(address=cluster.scheduler_address)
-    scheduler = cluster.scheduler
+    scheduler = engine.cluster.scheduler
     allowed = scheduler.allowed_failures
     scheduler.allowed_failures = 0  # the first death marks the task as the culprit
     try:
@@ -118,13 +138,15 @@ def test_a_task_whose_worker_keeps_dying_comes_back_through_lost_not_as_a_failed
         again = list(engine.map(abs, [(-3,), (4,)]))  # the cluster still works afterwards
     finally:
         scheduler.allowed_failures = allowed
-        engine.close()
     assert got == [("lost", (1,), KilledWorker)]
     assert again == [3, 4]
 
 
 def test_lost_and_broken_chunks_become_findings_on_their_documents(corpus, monkeypatch, tmp_path):
-    folders = discover([corpus])[0][:5]
+    small = tmp_path / "corpus"
+    for folder in sorted(p for p in corpus.iterdir() if p.is_dir())[:6]:
+        shutil.copytree(folder, small / folder.name)
+    folders = discover([small])[0]
     lost = pipeline.lost_chunk((folders, 4, None), RuntimeError("boom"))
     assert [d.doc_id for d in lost.docs] == [f.doc_id for f in folders] and lost.tables is None
     assert all(d.findings[0].code == "worker-lost" and d.findings[0].is_error for d in lost.docs)
@@ -139,7 +161,7 @@ def test_lost_and_broken_chunks_become_findings_on_their_documents(corpus, monke
 
     monkeypatch.setattr(pipeline, "process_chunk", fragile)
     monkeypatch.delenv("GEOSIGNAL_DEBUG", raising=False)
-    result = build(corpus, tmp_path / "dist", workers=1, cache=None)
+    result = build(small, tmp_path / "dist", workers=1, cache=None)
     assert not result.written and not (tmp_path / "dist").exists()
     errors = [f for f in result.report.findings if f.is_error]
     assert [(f.code, Path(f.file).parent.name) for f in errors] == [("internal-error", broken)]
@@ -179,18 +201,25 @@ def test_an_unreachable_scheduler_is_a_usage_error_not_a_traceback(tmp_path, mon
     assert result.exit_code == 2 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.output
 
 
-@pytest.mark.parametrize("without", [True, False])
-def test_the_base_install_builds_without_dask_and_never_imports_it(tmp_path, without):
+def test_the_base_install_builds_without_dask_and_a_local_build_never_imports_it(tmp_path):
+    """Two builds in one fresh interpreter: first as if the extra were not installed, then with it
+    installed, where a local build must still not import it."""
     code = (
         "import sys\n"
-        + ("for name in ('dask', 'distributed'): sys.modules[name] = None  # as if not installed\n" if without else "")
-        + "from builders.cli import app\n"
         "from typer.testing import CliRunner\n"
-        f"r = CliRunner().invoke(app, ['build', '--corpus', {str(CORPUS)!r}, '--out', {str(tmp_path / 'dist')!r}, '--no-cache'])\n"
-        "assert r.exit_code == 0, r.output\n"
-        "print('loaded:', sorted(m for m, v in sys.modules.items() if v is not None and m.split('.')[0] in ('dask', 'distributed')))\n"
+        "from builders.cli import app\n"
+        "def run(out):\n"
+        f"    r = CliRunner().invoke(app, ['build', '--corpus', {str(CORPUS)!r}, '--out', out, '--no-cache'])\n"
+        "    assert r.exit_code == 0, r.output\n"
+        "    return sorted(m for m, v in sys.modules.items() if v is not None and m.split('.')[0] in ('dask', 'distributed'))\n"
+        "hidden = {name: sys.modules.pop(name, None) for name in ('dask', 'distributed')}\n"
+        "sys.modules.update(dask=None, distributed=None)  # as if not installed\n"
+        f"print('without:', run({str(tmp_path / 'without')!r}))\n"
+        "for name in ('dask', 'distributed'): del sys.modules[name]\n"
+        f"print('with:', run({str(tmp_path / 'with')!r}))\n"
+        "import distributed  # the extra is there: it was only not imported\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 0, done.stderr
-    assert "loaded: []" in done.stdout
-    assert (tmp_path / "dist" / "README.md").is_file()
+    assert "without: []" in done.stdout and "with: []" in done.stdout
+    assert digest(tmp_path / "without") == digest(tmp_path / "with") and "README.md" in digest(tmp_path / "with")
