@@ -40,6 +40,15 @@ def worker_fingerprint() -> str:
     return code_fingerprint()
 
 
+def tuned(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run on a worker: ``fn(*args)`` with the collector tuned as in the local pool's workers
+    (gctune.py), for the task only: a shared cluster's workers keep their own settings otherwise."""
+    from builders.run import gctune
+
+    with gctune.tuned():
+        return fn(*args)
+
+
 def peak_rss_mb() -> float:
     """Run on each worker: its peak resident memory so far."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -149,7 +158,7 @@ class DaskEngine:
         try:
             for i, args in enumerate(calls):
                 # earlier chunks first: the writer waits for them
-                pending.append((args, self.client.submit(fn, *args, key=f"geosignal-chunk-{run}-{i:07d}",
+                pending.append((args, self.client.submit(tuned, fn, *args, key=f"geosignal-chunk-{run}-{i:07d}",
                                                          priority=-i)))
                 if len(pending) >= window:
                     yield take()
