@@ -531,7 +531,7 @@ def code(
     folds: Annotated[int, typer.Option("--folds", min=2, help="With --cross-validate: the number of folds.")] = 5,
     report: Annotated[ScoreFormat, typer.Option("--report", help="With --cross-validate: markdown (the README tables), json (both full reports) or table.")] = ScoreFormat.markdown,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="With --collection: build workers.")] = None,
-    engine: Annotated[EngineName, typer.Option("--engine", help="With --collection: where the silver dataset is built (as `geosignal build --engine`).")] = EngineName.local,
+    engine: Annotated[EngineName, typer.Option("--engine", help="With --collection: where the articles are drafted and the silver dataset is built (as `geosignal build --engine`).")] = EngineName.local,
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDRESS", help="With --engine dask: a running scheduler [default: $DASK_SCHEDULER_ADDRESS, else a LocalCluster].")] = None,
     dashboard: Annotated[bool, typer.Option("--dashboard/--no-dashboard", help="With --engine dask and a LocalCluster: serve and print Dask's dashboard link.")] = True,
 ) -> None:

@@ -9,6 +9,7 @@ chunks. Nothing else is reached. Timings live in benchmarks/dask_scaling.py, not
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -125,6 +126,52 @@ def test_a_worker_killed_mid_run_is_replaced_and_the_output_is_unchanged(corpus,
     assert killed["addr"] not in workers  # that worker is gone (its nanny starts a new one)
     assert result.written and not [f for f in result.report.findings if f.is_error]
     assert digest(tmp_path / "dist") == local_sharded
+
+
+def test_code_collection_on_dask_drafts_on_the_workers_and_writes_the_same_bytes(engine, tmp_path, monkeypatch):
+    """The per-article step runs on the workers in batches; duplicates, ids already taken and bad
+    articles are decided in collection order, so the corpus, findings and dataset are the same."""
+    from test_coder import STATEMENT
+
+    import builders.coder.collection as collection
+
+    src = tmp_path / "wh"
+    (src / "more").mkdir(parents=True)
+    for i, place in enumerate(["Japan", "Australia", "the Philippines", "Canada", "France", "India", "Germany"]):
+        text = STATEMENT.replace("March 16", f"March {i + 1}").replace("Japan and", f"{place} and")
+        (src / f"a{i:02d}.md").write_text(text, encoding="utf-8")
+    (src / "a03x.md").write_bytes((src / "a03.md").read_bytes())  # a duplicate, after its first copy
+    (src / "more" / "a05.md").write_text(STATEMENT.replace("16", "26"), encoding="utf-8")  # id a05 is taken
+    (src / "b-binary.md").write_bytes(b"\x00\x01\x02")
+    (src / "c-no-front-matter.md").write_text("The United States condemns the launch of a missile today.\n",
+                                              encoding="utf-8")
+    monkeypatch.setattr(collection, "BATCH", 3)  # several tasks, a bad article inside a batch
+
+    def runs(engine_args: list[str], out: Path) -> str:
+        result = CliRunner().invoke(app, ["code", "--collection", str(src), "--format", "wh-markdown", "--out", str(out),
+                                          *engine_args])
+        assert result.exit_code == 1, result.output  # the bad articles are findings
+        return result.output
+
+    runs(["--engine", "local"], tmp_path / "local")
+    from distributed import Client
+
+    tasks: list[str] = []
+    submit = Client.submit
+
+    def counting(self, fn, *args, **kwargs):
+        tasks.append(kwargs["key"])
+        return submit(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(Client, "submit", counting)
+    said = runs(["--engine", "dask", "--scheduler", engine.cluster.scheduler_address], tmp_path / "dask")
+    assert "dask: scheduler" in said and "coded 8 article(s)" in said
+    drafted = [key for key in tasks if key.startswith("geosignal-draft_batch-")]
+    assert len(drafted) == 4 and any(key.startswith("geosignal-run_chunk-") for key in tasks)
+    codes = [json.loads(line)["code"] for line in (tmp_path / "dask" / "findings.jsonl").read_text().splitlines()]
+    assert codes == ["duplicate-article", "binary-file", "unknown-shape"]
+    assert (tmp_path / "dask" / "corpus" / "a05").is_dir() and len(list((tmp_path / "dask" / "corpus").glob("a05-*"))) == 1
+    assert digest(tmp_path / "dask") == digest(tmp_path / "local")
 
 
 def test_a_task_whose_worker_keeps_dying_comes_back_through_lost_not_as_a_failed_job(engine):

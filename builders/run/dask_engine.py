@@ -23,7 +23,7 @@ import sys
 import uuid
 import warnings
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from builders.run.engine import EngineError, INSTALL_HINT
@@ -131,7 +131,7 @@ class DaskEngine:
         link = self.dashboard()
         return f"dask: {where}; dashboard " + (link if link else "off")
 
-    def map(self, fn: Callable[..., Any], calls: list[tuple],
+    def map(self, fn: Callable[..., Any], calls: Iterable[tuple],
             lost: Callable[[tuple, BaseException], Any] | None = None) -> Iterator[Any]:
         """``fn(*args)`` for each of ``calls`` on the cluster, yielded in the order of ``calls``.
 
@@ -158,7 +158,7 @@ class DaskEngine:
         try:
             for i, args in enumerate(calls):
                 # earlier chunks first: the writer waits for them
-                pending.append((args, self.client.submit(tuned, fn, *args, key=f"geosignal-chunk-{run}-{i:07d}",
+                pending.append((args, self.client.submit(tuned, fn, *args, key=f"geosignal-{fn.__name__}-{run}-{i:07d}",
                                                          priority=-i)))
                 if len(pending) >= window:
                     yield take()

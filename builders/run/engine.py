@@ -11,7 +11,7 @@ lives in ``dask_engine`` and is imported only when it is chosen: the base instal
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any, ContextManager, Protocol
 
@@ -28,7 +28,7 @@ class Engine(Protocol):
     """Runs ``fn(*args)`` for every args tuple, anywhere, and yields the results in the order given;
     ``lost(args, error)`` stands in for a call whose workers kept dying."""
 
-    def map(self, fn: Callable[..., Any], calls: list[tuple],
+    def map(self, fn: Callable[..., Any], calls: Iterable[tuple],
             lost: Callable[[tuple, BaseException], Any] | None = None) -> Iterator[Any]: ...
 
 
