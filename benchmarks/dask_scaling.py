@@ -9,6 +9,12 @@ on each engine, Dask's overhead over the local engine at equal workers, peak mem
 and whether all four outputs are byte-identical. With --small N, Dask with 2 workers also builds
 an N-document corpus, for memory per worker as the input grows.
 
+Each build imports the builder afresh from this checkout, so the script checks that the code (the
+builder, the schemas and the settings files) did not change between the first and the last build:
+a checkout edited or merged mid-run builds different bytes, and that is reported as such, not as a
+mismatch of engines (the ``identical=False`` at 2,000 documents was a merge of main made
+while the run was under way).
+
 The last line is ``overhead_1=<dask/local> overhead_2=<dask/local> speedup_local=<n> speedup_dask=<n> identical=<bool>``.
 """
 
@@ -34,6 +40,16 @@ def digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def code_digest() -> str:
+    """What a build's bytes depend on besides the corpus: the builder, the schemas, the settings."""
+    root = HERE.parent
+    files = sorted([*(root / "builders").rglob("*"), *(root / "schema").rglob("*"), *root.glob("*.toml")])
+    h = hashlib.sha256()
+    for path in (p for p in files if p.is_file() and "__pycache__" not in p.parts):
+        h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=10000)
@@ -46,6 +62,7 @@ def main() -> None:
           f"load average {os.getloadavg()[0]:.1f} at the start")
     print(f"corpus: {args.docs} documents, {corpus}")
     work = Path(tempfile.mkdtemp(prefix="geosignal-dask-bench-"))
+    code = code_digest()
     try:
         runs = {}
         for name, kind, workers in (("local-1", "build", 1), ("dask-1", "dask_build", 1),
@@ -57,7 +74,10 @@ def main() -> None:
             else:
                 memory = (f"workers {', '.join(f'{m:.0f}' for m in r['dask_worker_rss_mb'])} MB, main {r['main_rss_mb']:.0f} MB; "
                           f"cluster start {r['start_s']:.1f} s, stop {r['stop_s']:.1f} s")
-            print(f"{name:8} {r["seconds"]:8.1f} s  {r['docs'] / r['seconds']:7.1f} docs/s  {memory}", flush=True)
+            print(f"{name:8} {r['seconds']:8.1f} s  {r['docs'] / r['seconds']:7.1f} docs/s  {memory}", flush=True)
+            if code_digest() != code:
+                raise SystemExit(f"the builder's code changed on disk during the run (after {name}): the builds "
+                                 "are not comparable; run again on a checkout nobody edits meanwhile")
         digests = {name: digest(work / name) for name in runs}
         same = all(d == digests["local-2"] for d in digests.values())
         for name, d in digests.items():  # name what differs, if anything
