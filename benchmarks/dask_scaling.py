@@ -15,7 +15,9 @@ a checkout edited or merged mid-run builds different bytes, and that is reported
 mismatch of engines (the ``identical=False`` at 2,000 documents was a merge of main made
 while the run was under way).
 
-The last line is ``overhead_1=<dask/local> overhead_2=<dask/local> speedup_local=<n> speedup_dask=<n> identical=<bool>``.
+CPU seconds are the build process's and its workers' (benchmarks/_task.py; a LocalCluster's nannies
+and workers are children of that process). The last line is ``overhead_1=<dask/local wall>
+overhead_2=… cpu_overhead_1=<dask/local CPU> cpu_overhead_2=… speedup_local=<n> speedup_dask=<n> identical=<bool>``.
 """
 
 from __future__ import annotations
@@ -74,7 +76,8 @@ def main() -> None:
             else:
                 memory = (f"workers {', '.join(f'{m:.0f}' for m in r['dask_worker_rss_mb'])} MB, main {r['main_rss_mb']:.0f} MB; "
                           f"cluster start {r['start_s']:.1f} s, stop {r['stop_s']:.1f} s")
-            print(f"{name:8} {r['seconds']:8.1f} s  {r['docs'] / r['seconds']:7.1f} docs/s  {memory}", flush=True)
+            print(f"{name:8} {r['seconds']:8.1f} s  {r['docs'] / r['seconds']:7.1f} docs/s  cpu {r['cpu_seconds']:7.1f} s  "
+                  f"{memory}  (load {os.getloadavg()[0]:.1f})", flush=True)
             if code_digest() != code:
                 raise SystemExit(f"the builder's code changed on disk during the run (after {name}): the builds "
                                  "are not comparable; run again on a checkout nobody edits meanwhile")
@@ -88,8 +91,12 @@ def main() -> None:
         o2 = runs["dask-2"]["seconds"] / runs["local-2"]["seconds"]
         sl = runs["local-1"]["seconds"] / runs["local-2"]["seconds"]
         sd = runs["dask-1"]["seconds"] / runs["dask-2"]["seconds"]
+        c1 = runs["dask-1"]["cpu_seconds"] / runs["local-1"]["cpu_seconds"]
+        c2 = runs["dask-2"]["cpu_seconds"] / runs["local-2"]["cpu_seconds"]
         print(f"speed-up 1 -> 2 workers: local {sl:.2f}x, dask {sd:.2f}x; dask over local: {o1:.2f}x (1 worker), "
               f"{o2:.2f}x (2 workers); all four outputs byte-identical: {same}")
+        print(f"CPU seconds (processes and their workers), dask over local: {c1:.2f}x (1 worker), {c2:.2f}x (2 workers): "
+              "the overhead a shared machine's load does not distort as much as wall time")
         if args.small:
             small = generate(args.corpus_cache / f"corpus-{args.small}-{args.seed}", args.small, args.seed)
             r = task("dask_build", str(small), str(work / "small"), "2", "-")
@@ -97,7 +104,8 @@ def main() -> None:
             print(f"memory per worker (dask, 2 workers): {args.small} docs {little:.0f} MB, {args.docs} docs {big:.0f} MB, "
                   f"ratio {big / little:.2f}")
         print(f"load average {os.getloadavg()[0]:.1f} at the end")
-        print(f"overhead_1={o1:.2f} overhead_2={o2:.2f} speedup_local={sl:.2f} speedup_dask={sd:.2f} identical={same}")
+        print(f"overhead_1={o1:.2f} overhead_2={o2:.2f} cpu_overhead_1={c1:.2f} cpu_overhead_2={c2:.2f} "
+              f"speedup_local={sl:.2f} speedup_dask={sd:.2f} identical={same}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
