@@ -1,10 +1,14 @@
 """Benchmark the build against a same-run floor at equal cores, in CPU seconds; every figure is a ratio.
 
     python benchmarks/build.py --docs 1000                    # build (1 worker) vs floor, GC tuned vs default
+    python benchmarks/build.py --docs 1000 --shape statement  # short statements instead of long web articles
+    python benchmarks/build.py --docs 1000 --before /tmp/old  # + the same build by another checkout (before a change)
     python benchmarks/build.py --docs 1000 --compare-workers  # + wall time on 1 and 2 workers
     python benchmarks/build.py --docs 10000 --incremental     # + a warm rebuild after a one-document edit
+    python benchmarks/build.py --docs 10000 --tuned-only      # without the two default-collector runs
 
-Measured, each in a fresh process on the same generated corpus (benchmarks/generate.py), CPU
+Measured, each in a fresh process on the same generated corpus (benchmarks/generate.py, either
+shape), CPU
 seconds of the process and its workers (getrusage SELF + CHILDREN; start-up and imports count):
 - build: the full ``geosignal build`` on ONE worker (no cache), with the collector tuned as
   shipped (builders/gctune.py) and, in the same run, with CPython's default collector;
@@ -12,9 +16,15 @@ seconds of the process and its workers (getrusage SELF + CHILDREN; start-up and 
   preloaded (see _task.floor): read + sha256, libyaml C loader, one jsonschema-rs validation,
   clean, resolve quotes, spaCy blank tokenizer + sentencizer read as arrays, one Parquet write
   per table; the collector treated as the build treats it;
+- a strict floor: the same, its YAML read by the build's own reader (libyaml events straight to
+  values), which is several times faster than CSafeLoader: the build's own reader must not
+  make the floor look slow (benchmarks/yaml_paths.py compares the readers);
 - --compare-workers: wall time of the tuned build on 1 and 2 workers (the speed-up is wall
   time; CPU is compared at equal cores above) and whether their bytes are identical;
-- --incremental: a warm rebuild after editing one document, against the cold build.
+- --incremental: a warm rebuild after editing one document, against the cold build;
+- --before TREE: the tuned 1-worker build run by the builders/ of another checkout (say ``git
+  archive`` of main before a change) on the same corpus: CPU before/after and whether the bytes
+  are identical.
 
 The former baseline (C-parse + validate + write records preloaded from the build's output) is
 gone: it ran on 1 core against a 2-worker build, left out tokenising, cleaning and resolving,
@@ -38,11 +48,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from generate import generate  # noqa: E402
+from generate import SHAPES, generate  # noqa: E402
 
 
-def task(*args: str) -> dict:
-    out = subprocess.run([sys.executable, str(HERE / "_task.py"), *args], capture_output=True, text=True)
+def task(*args: str, tree: Path | None = None) -> dict:
+    """One measured task in a fresh process; ``tree``: run the _task.py (and so the builders/) of that checkout."""
+    script = (tree / "benchmarks" / "_task.py") if tree else HERE / "_task.py"
+    out = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True)
     if out.returncode != 0:
         raise SystemExit(f"task {args[0]} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -52,35 +64,47 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark geosignal build against a same-run floor.")
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--shape", choices=SHAPES, default="article", help="long web articles or short statements")
+    parser.add_argument("--before", type=Path, help="another checkout whose build to measure on the same corpus")
     parser.add_argument("--corpus-cache", type=Path, default=HERE / ".cache", help="where generated corpora are kept")
     parser.add_argument("--compare-workers", action="store_true")
+    parser.add_argument("--tuned-only", action="store_true", help="skip the two runs with CPython's default collector")
     parser.add_argument("--incremental", action="store_true")
     args = parser.parse_args()
 
-    corpus = generate(args.corpus_cache / f"corpus-{args.docs}-{args.seed}", args.docs, args.seed)
+    corpus = generate(args.corpus_cache / f"corpus-{args.shape}-{args.docs}-{args.seed}", args.docs, args.seed, args.shape)
     size_mb = sum(p.stat().st_size for p in corpus.rglob("*") if p.is_file()) / 2**20
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} (wall times suffer from it; CPU less)")
-    print(f"corpus: {args.docs} documents, {size_mb:.1f} MiB, {corpus}")
+    print(f"corpus: {args.docs} {args.shape} documents, {size_mb:.1f} MiB, {corpus}")
     work = Path(tempfile.mkdtemp(prefix="geosignal-bench-"))
     n = args.docs
 
     def line(name: str, r: dict) -> None:
-        print(f"{name:<22} CPU {r['cpu_seconds']:8.2f} s = {1000 * r['cpu_seconds'] / n:6.2f} ms/doc   "
+        print(f"{name:<24} CPU {r['cpu_seconds']:8.2f} s = {1000 * r['cpu_seconds'] / n:6.2f} ms/doc   "
               f"wall {r['seconds']:8.2f} s   peak RSS {r['peak_rss_mb']:.0f} MB")
 
     try:
-        default = task("build", str(corpus), str(work / "default"), "1", "-", "default")
         tuned = task("build", str(corpus), str(work / "tuned"), "1", "-", "tuned")
-        floor_default = task("floor", str(corpus), str(work / "floor-default"), "default")
         floor = task("floor", str(corpus), str(work / "floor"), "tuned")
-        line("build, default GC", default)
+        strict = task("floor", str(corpus), str(work / "floor-strict"), "tuned", "events")
         line("build, GC tuned", tuned)
-        line("floor, default GC", floor_default)
         line("floor, GC tuned", floor)
-        same = _digest(work / "default") == _digest(work / "tuned")
-        print(f"GC tuning: build CPU {default['cpu_seconds'] / tuned['cpu_seconds']:.2f}x less, identical output: {same}; "
-              f"default-GC cpu_ratio {default['cpu_seconds'] / floor_default['cpu_seconds']:.2f}")
+        line("floor, build's YAML reader", strict)
+        if not args.tuned_only:
+            default = task("build", str(corpus), str(work / "default"), "1", "-", "default")
+            floor_default = task("floor", str(corpus), str(work / "floor-default"), "default")
+            line("build, default GC", default)
+            line("floor, default GC", floor_default)
+            same = _digest(work / "default") == _digest(work / "tuned")
+            print(f"GC tuning: build CPU {default['cpu_seconds'] / tuned['cpu_seconds']:.2f}x less, identical output: {same}; "
+                  f"default-GC cpu_ratio {default['cpu_seconds'] / floor_default['cpu_seconds']:.2f}")
+        if args.before:
+            before = task("build", str(corpus), str(work / "before"), "1", "-", "tuned", tree=args.before.resolve())
+            line("build before, GC tuned", before)
+            same = _digest(work / "before") == _digest(work / "tuned")
+            print(f"before/after: build CPU {before['cpu_seconds'] / tuned['cpu_seconds']:.2f}x less, "
+                  f"before cpu_ratio {before['cpu_seconds'] / floor['cpu_seconds']:.2f}, identical output: {same}")
         if args.compare_workers:
             two = task("build", str(corpus), str(work / "w2"), "2", "-", "tuned")
             same = _digest(work / "tuned") == _digest(work / "w2")
@@ -98,6 +122,8 @@ def main() -> None:
             warm = task("build", str(edited), str(work / "inc"), "0", str(cache), "tuned")
             print(f"incremental: cold {cold['seconds']:.2f} s, one document edited {warm['seconds']:.2f} s, "
                   f"ratio {warm['seconds'] / cold['seconds']:.3f} (CPU {warm['cpu_seconds'] / cold['cpu_seconds']:.3f})")
+        print(f"strict: cpu_ratio against a floor reading YAML with the build's own reader "
+              f"{tuned['cpu_seconds'] / strict['cpu_seconds']:.2f} (floor {1000 * strict['cpu_seconds'] / n:.2f} ms/doc)")
         print(f"cpu_ratio={tuned['cpu_seconds'] / floor['cpu_seconds']:.2f} ms_per_doc={1000 * tuned['cpu_seconds'] / n:.2f} "
               f"floor_ms_per_doc={1000 * floor['cpu_seconds'] / n:.2f}")
     finally:

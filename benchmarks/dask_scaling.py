@@ -34,7 +34,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from build import task  # noqa: E402
-from generate import generate  # noqa: E402
+from generate import SHAPES, generate  # noqa: E402
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -57,12 +57,13 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=10000)
     parser.add_argument("--small", type=int, default=0, help="also build this many documents on Dask with 2 workers (memory vs size)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--shape", choices=SHAPES, default="article", help="long web articles or short statements")
     parser.add_argument("--corpus-cache", type=Path, default=HERE / ".cache")
     args = parser.parse_args()
-    corpus = generate(args.corpus_cache / f"corpus-{args.docs}-{args.seed}", args.docs, args.seed)
+    corpus = generate(args.corpus_cache / f"corpus-{args.shape}-{args.docs}-{args.seed}", args.docs, args.seed, args.shape)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average {os.getloadavg()[0]:.1f} at the start")
-    print(f"corpus: {args.docs} documents, {corpus}")
+    print(f"corpus: {args.docs} {args.shape} documents, {corpus}")
     work = Path(tempfile.mkdtemp(prefix="geosignal-dask-bench-"))
     code = code_digest()
     try:
@@ -98,7 +99,8 @@ def main() -> None:
         print(f"CPU seconds (processes and their workers), dask over local: {c1:.2f}x (1 worker), {c2:.2f}x (2 workers): "
               "the overhead a shared machine's load does not distort as much as wall time")
         if args.small:
-            small = generate(args.corpus_cache / f"corpus-{args.small}-{args.seed}", args.small, args.seed)
+            small = generate(args.corpus_cache / f"corpus-{args.shape}-{args.small}-{args.seed}", args.small, args.seed,
+                             args.shape)
             r = task("dask_build", str(small), str(work / "small"), "2", "-")
             big, little = max(runs["dask-2"]["dask_worker_rss_mb"]), max(r["dask_worker_rss_mb"])
             print(f"memory per worker (dask, 2 workers): {args.small} docs {little:.0f} MB, {args.docs} docs {big:.0f} MB, "

@@ -30,7 +30,7 @@ def main() -> None:
     try:
         figures = {}
         for n in (args.small, args.large):
-            corpus = generate(args.corpus_cache / f"corpus-{n}-0", n, 0)
+            corpus = generate(args.corpus_cache / f"corpus-article-{n}-0", n, 0)
             r = task("build", str(corpus), str(work / f"dist-{n}"), "0", "-")
             figures[n] = r
             print(f"{n:>7} documents: {r['seconds']:8.1f} s, {r['docs'] / r['seconds']:7.1f} docs/s, peak RSS {r['peak_rss_mb']:.0f} MB "

@@ -45,7 +45,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=10000)
     parser.add_argument("--corpus-cache", type=Path, default=HERE / ".cache")
     args = parser.parse_args()
-    source = generate(args.corpus_cache / f"corpus-{args.docs}-0", args.docs, 0)
+    source = generate(args.corpus_cache / f"corpus-article-{args.docs}-0", args.docs, 0)
     work = Path(tempfile.mkdtemp(prefix="geosignal-pr-"))
     try:
         shutil.copytree(source, work / "corpus", ignore=shutil.ignore_patterns(".complete"))

@@ -67,7 +67,7 @@ def make(folder: Path, mentions: int) -> None:
 TIMED = """
 import json, sys, time
 from pathlib import Path
-from builders.check.validate import validate
+from builders.run.validate import validate
 from builders.schema import checker
 checker("annotation")  # compiled once, as in any run; not the part measured
 start = time.perf_counter()

@@ -5,15 +5,20 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from builders import formats
 from builders.__about__ import __version__
+from builders.present.help import CONTEXT, Command, Group
 
 app = typer.Typer(
+    cls=Group,
+    context_settings=CONTEXT,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -21,21 +26,50 @@ app = typer.Typer(
 )
 
 
-class FindingFormat(str, Enum):
-    text = "text"
-    json = "json"
-    github = "github"
+CACHE_DEFAULT = "$XDG_CACHE_HOME/geosignal, else ~/.cache/geosignal"
+VERBOSE_HELP = "List the notes too (findings that ask for nothing, e.g. overlapping spans the token views keep one of); else they are counted."
 
 
-class EngineName(str, Enum):
-    local = "local"
-    dask = "dask"
+def _choices(name: str, values: Sequence[str]) -> type[Enum]:
+    """A typer choice made from one of the library's own lists (the library names its formats once)."""
+    return Enum(name, {value: value for value in values}, type=str)
 
 
-class StatsFormat(str, Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
+FindingFormat = _choices("FindingFormat", formats.FINDINGS)
+TableFormat = _choices("TableFormat", formats.TABLES)  # statistics and scores
+ExportFormat = _choices("ExportFormat", formats.EXPORTS)
+CodeFormat = _choices("CodeFormat", formats.COLLECTIONS)
+VersionPart = _choices("VersionPart", formats.VERSION_PARTS)
+EngineName = _choices("EngineName", formats.ENGINES)
+
+CACHE_HELP = ("GeoSignal's cache folder, the same for every command that reads the corpus: its chunk store keeps "
+              "checked and built chunks of documents (reused while their files, the schemas and the builder are "
+              "unchanged), its fingerprint store the sources git holds unchanged (for the duplicate check).")
+CacheOption = Annotated[Optional[Path], typer.Option("--cache", metavar="DIR", show_default=CACHE_DEFAULT, help=CACHE_HELP)]
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Check (and build) every document again; read and write no cache.")]
+WorkersOption = Annotated[Optional[int], typer.Option("--workers", min=1, show_default="the machine's cores", help="Worker processes.")]
+EngineOption = Annotated[EngineName, typer.Option("--engine", help="local: this machine's worker processes; dask: a Dask cluster (pip install \"geosignal[dask]\"). Same bytes either way.")]
+SchedulerOption = Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDRESS", show_default="$DASK_SCHEDULER_ADDRESS, else a LocalCluster of --workers processes", help="With --engine dask: a running Dask scheduler, e.g. tcp://host:8786.")]
+DashboardOption = Annotated[bool, typer.Option("--dashboard/--no-dashboard", help="With --engine dask and a LocalCluster: serve Dask's dashboard on 127.0.0.1 and print its link.")]
+
+
+def _cache(cache: Optional[Path], no_cache: bool) -> Optional[Path]:
+    from builders.run.runner import default_cache_dir
+
+    return None if no_cache else (cache or default_cache_dir())
+
+
+def _notes(notes: list[str]) -> None:
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
+
+
+def _corpus_folder(corpus: Path) -> Path:
+    """A --corpus that names no folder is a usage error (exit 2), not a finding about documents."""
+    if not corpus.is_dir():
+        raise typer.BadParameter(f"{corpus} is not a folder" + ("" if corpus.exists() else " (it does not exist)"),
+                                 param_hint="--corpus")
+    return corpus
 
 
 def _version(value: bool) -> None:
@@ -51,7 +85,7 @@ def main(
     """GeoSignal: news articles -> schema-validated entities, events and stances."""
 
 
-@app.command()
+@app.command(cls=Command)
 def validate(
     paths: list[Path] = typer.Argument(None, help="Corpus folders, document folders or files in them (default: corpus)."),
     format: FindingFormat = typer.Option(FindingFormat.text, "--format", "-f", help="text for people, json for tools, github for Actions."),
@@ -59,9 +93,9 @@ def validate(
     changed_since: Optional[str] = typer.Option(
         None, "--changed-since", metavar="REF",
         help="Only the documents changed, added or renamed since this git ref, and untracked ones (for pull requests)."),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes [default: the machine's cores]."),
-    cache: Optional[Path] = typer.Option(None, "--cache", help="Where the fingerprints of unchanged sources are kept, for the duplicate check [default: $XDG_CACHE_HOME/geosignal]."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Read every source of the corpus for the duplicate check; keep nothing."),
+    workers: WorkersOption = None,
+    cache: CacheOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Check corpus documents: every finding names a file, a line where there is one, a code and a hint.
 
@@ -73,9 +107,8 @@ def validate(
 
     Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error (a bad option; for --changed-since, not a git repository or an unknown ref).
     """
-    from builders.run.pipeline import default_cache_dir
     from builders.report import render
-    from builders.check.validate import validate as run
+    from builders.run.validate import validate as run
 
     targets = list(paths) if paths else [Path("corpus")]
     if changed_since is not None:
@@ -87,12 +120,13 @@ def validate(
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2)
         typer.echo(note, err=True)
-    report = run(targets, level, workers, None if no_cache else (cache or default_cache_dir()))
+    report = run(targets, level, workers, _cache(cache, no_cache))
+    _notes(report.notes)
     typer.echo(render(report.findings, report.checked, format.value), nl=False)
     raise typer.Exit(0 if report.ok else 1)
 
 
-@app.command()
+@app.command(cls=Command)
 def new(
     source_file: Optional[Path] = typer.Argument(None, help="The raw article, as received (UTF-8); a Markdown file's front matter fills the metadata."),
     doc_id: Optional[str] = typer.Option(None, "--doc-id", help="The document id (default: the file's stem if valid, else its slug, else a sha256 prefix)."),
@@ -137,95 +171,94 @@ def new(
                f"      then `geosignal validate {result.folder}`")
 
 
-@app.command()
+@app.command(cls=Command)
 def build(
-    corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder."),
+    corpus: Path = typer.Option(Path("corpus"), "--corpus", callback=_corpus_folder, help="The corpus folder."),
     out: Path = typer.Option(Path("dist"), "--out", help="The dataset folder to (re)write."),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes [default: the machine's cores]."),
-    cache: Optional[Path] = typer.Option(None, "--cache", help="Cache of built documents [default: $XDG_CACHE_HOME/geosignal]."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Rebuild every document; read and write no cache."),
+    workers: WorkersOption = None,
+    cache: CacheOption = None,
+    no_cache: NoCacheOption = False,
     redistributable_only: bool = typer.Option(False, "--redistributable-only",
                                               help="Leave out the documents whose licence forbids redistribution (a build to publish)."),
-    engine: Annotated[EngineName, typer.Option("--engine", help="local: this machine's worker processes; dask: a Dask cluster (pip install \"geosignal[dask]\"). Same bytes either way.")] = EngineName.local,
-    scheduler: Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDRESS", help="With --engine dask: a running scheduler, e.g. tcp://host:8786 [default: $DASK_SCHEDULER_ADDRESS, else a LocalCluster of --workers processes].")] = None,
-    dashboard: Annotated[bool, typer.Option("--dashboard/--no-dashboard", help="With --engine dask and a LocalCluster: serve Dask's dashboard on 127.0.0.1 and print its link.")] = True,
+    verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP),
+    engine: EngineOption = EngineName.local,
+    scheduler: SchedulerOption = None,
+    dashboard: DashboardOption = True,
 ) -> None:
     """Validate the corpus and write the Hugging Face dataset folder (atomically).
 
     Unchanged documents (same source, annotation, schemas and builder) come from the cache.
     """
-    from builders.run.build import build as run
-    from builders.run.engine import EngineError, open_engine
-    from builders.run.pipeline import default_cache_dir
-    from builders.report import render
+    from builders.dataset.outdir import OutputRefused, OutputUnusable
     from builders.dataset.splits import SplitConfigError
-    from builders.dataset.write import OutputRefused, OutputUnusable
+    from builders.report import render
+    from builders.run.build import build as run
+    from builders.run.engine import EngineError
+    from builders.run.engines import open_engine
 
     try:
         with open_engine(engine.value, workers, scheduler, dashboard, say=lambda m: typer.echo(m, err=True)) as chosen:
-            result = run(corpus, out, workers, None if no_cache else (cache or default_cache_dir()),
-                         redistributable_only=redistributable_only, engine=chosen)
+            result = run(corpus, out, workers, _cache(cache, no_cache), redistributable_only=redistributable_only,
+                         engine=chosen)
     except EngineError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2)
     except (OutputRefused, SplitConfigError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2 if isinstance(exc, OutputUnusable) else 1)
-    for note in result.notes:
-        typer.echo(f"note: {note}", err=True)
+    _notes(result.notes)
     if not result.written:
-        typer.echo(render(result.report.findings, result.report.checked, "text"), nl=False, err=True)
+        typer.echo(render(result.report.findings, result.report.checked, "text", verbose), nl=False, err=True)
         typer.echo(f"build refused: fix the errors above; {out} was left as it was", err=True)
         raise typer.Exit(1)
     warnings = [f for f in result.report.findings if not f.is_error]
     if warnings:
-        typer.echo(render(warnings, result.report.checked, "text"), nl=False, err=True)
+        typer.echo(render(warnings, result.report.checked, "text", verbose), nl=False, err=True)
     rows = ", ".join(f"{n} {c}" for c, n in result.counts.items())
     docs = Counter(result.splits.values())
     typer.echo(f"wrote {out} ({rows}; documents by split: {', '.join(f'{n} {s}' for s, n in docs.items())})")
 
 
-@app.command()
+@app.command(cls=Command)
 def stats(
     dataset_dir: Optional[Path] = typer.Argument(None, help="A built dataset folder; without it, the corpus is read."),
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder, when no DATASET_DIR is given."),
-    format: StatsFormat = typer.Option(StatsFormat.table, "--format", "-f"),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes [default: the machine's cores]."),
+    format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help="table for people (one table per layer, a column per split), json for tools (totals, and the same per split under by_split), markdown for the datasheet (totals, every label)."),
+    workers: WorkersOption = None,
+    cache: CacheOption = None,
+    no_cache: NoCacheOption = False,
     update: Optional[Path] = typer.Option(None, "--update", help="With --format markdown: rewrite the <!-- stats:begin/end --> block of this file (DATASHEET.md)."),
 ) -> None:
-    """Documents, tokens, entities and mentions by type, events by type and realis, stances by polarity."""
-    from builders.dataset.stats import compute, tables, to_json, to_markdown
+    """Documents, tokens, entities and mentions by type, time expressions, events by type and realis, links, stances by polarity: per split and in total."""
+    from builders.dataset.stats import by_split, compute, to_json, to_markdown
 
-    if update is not None and format is not StatsFormat.markdown:
+    if update is not None and format is not TableFormat.markdown:
         typer.echo("error: --update writes markdown; add --format markdown", err=True)
         raise typer.Exit(2)
-
+    if dataset_dir is None:
+        _corpus_folder(corpus)
     if dataset_dir is not None:
-        from builders.dataset.read import read_dataset
+        from builders.dataset.read import read_dataset, read_splits
+        from builders.dataset.splits import load_config
         from builders.dataset.write import is_previous_build
 
         if not is_previous_build(dataset_dir):
             typer.echo(f"error: {dataset_dir} is not a dataset folder written by `geosignal build`", err=True)
             raise typer.Exit(1)
-        result = compute(read_dataset(dataset_dir))
+        rows = read_dataset(dataset_dir)
+        result, per_split = compute(rows), by_split(rows, read_splits(dataset_dir), load_config().names)
     else:
-        from builders.source import corpus as corpus_io
-        from builders.run.pipeline import process
         from builders.report import render
-        from builders.dataset.stats import empty, merge
+        from builders.run.stats import corpus_stats
 
-        folders, findings = corpus_io.discover([corpus])
-        result = empty()
-        for chunk in process(folders, 3, workers, stats=True):
-            findings.extend(f for doc in chunk.docs for f in doc.findings if f.is_error)
-            if chunk.stats is not None:
-                result = merge(result, chunk.stats)
-        if findings:
-            typer.echo(render(findings, len(folders), "text"), nl=False, err=True)
+        result, per_split, report = corpus_stats([corpus], workers, _cache(cache, no_cache))
+        _notes(report.notes)
+        if result is None:
+            typer.echo(render([f for f in report.findings if f.is_error], report.checked, "text"), nl=False, err=True)
             raise typer.Exit(1)
-    if format is StatsFormat.json:
-        typer.echo(to_json(result), nl=False)
-    elif format is StatsFormat.markdown and update is not None:
+    if format is TableFormat.json:
+        typer.echo(to_json(result, per_split), nl=False)
+    elif format is TableFormat.markdown and update is not None:
         from builders.dataset.stats import embed
 
         try:
@@ -234,27 +267,21 @@ def stats(
             typer.echo(f"error: cannot update {update}: {getattr(exc, 'strerror', None) or exc}", err=True)
             raise typer.Exit(1)
         typer.echo(f"updated the statistics in {update}")
-    elif format is StatsFormat.markdown:
+    elif format is TableFormat.markdown:
         typer.echo(to_markdown(result), nl=False)
     else:
         from rich.console import Console
-        from rich.table import Table
 
-        console = Console()
-        for title, table_rows in tables(result):
-            table = Table(title=title, title_justify="left")
-            table.add_column("")
-            table.add_column("count", justify="right")
-            for name, value in table_rows:
-                table.add_row(str(name), f"{value:,}")
-            console.print(table)
+        from builders.present.stats import tables
+
+        Console(highlight=False).print(tables(result, per_split))
 
 
-@app.command()
+@app.command(cls=Command)
 def publish(
     dist_dir: Path = typer.Argument(Path("dist"), help="The built dataset folder."),
     repo_id: str = typer.Option(..., "--repo-id", help="The Hub dataset repository, OWNER/NAME."),
-    revision: Optional[str] = typer.Option(None, "--revision", help="Branch to commit to (created if missing) [default: main]."),
+    revision: Optional[str] = typer.Option(None, "--revision", show_default="main", help="Branch to commit to (created if missing)."),
     create_pr: bool = typer.Option(False, "--create-pr", help="Open a pull request against main instead of committing."),
     private: bool = typer.Option(False, "--private", help="Create the repository private (an existing one keeps its visibility)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan and stop; nothing is sent."),
@@ -293,17 +320,11 @@ def publish(
     typer.echo(f"published: {url}")
 
 
-version_app = typer.Typer(no_args_is_help=True, help="The dataset's semantic version (geosignal.toml).")
+version_app = typer.Typer(cls=Group, no_args_is_help=True, help="The dataset's semantic version (geosignal.toml).")
 app.add_typer(version_app, name="version")
 
 
-class VersionPart(str, Enum):
-    major = "major"
-    minor = "minor"
-    patch = "patch"
-
-
-@version_app.command("show")
+@version_app.command("show", cls=Command)
 def version_show() -> None:
     """Print the dataset version the next build will carry."""
     from builders.release.metadata import dataset_version
@@ -312,7 +333,7 @@ def version_show() -> None:
     typer.echo(f"dataset {dataset_version()} (builder {__version__}, schema {schema_version()})")
 
 
-@version_app.command("bump")
+@version_app.command("bump", cls=Command)
 def version_bump(
     part: VersionPart = typer.Argument(..., help="major: existing data changed; minor: data added; patch: same data."),
     project: Path = typer.Option(Path("."), "--project", help="The folder holding geosignal.toml and CHANGELOG.md."),
@@ -328,90 +349,88 @@ def version_bump(
     typer.echo(f"dataset version {old} -> {new}; describe the release in {project / CHANGELOG}")
 
 
-@app.command()
+@app.command(cls=Command)
 def show(
-    doc_id: str = typer.Argument(..., help="The document id (its folder name in the corpus)."),
-    corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder."),
-    html: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML page here instead of printing."),
+    document: Annotated[str, typer.Argument(metavar="DOC", help="A document id of the corpus, or the path of a document folder.")],
+    corpus: Annotated[Path, typer.Option("--corpus", help="The corpus the id is looked up in.")] = Path("corpus"),
+    html: Annotated[Optional[Path], typer.Option("--html", help="Write a self-contained HTML page here (arcs for arguments and links) instead of printing.")] = None,
 ) -> None:
-    """Show a document's clean text with its mentions, event triggers and stance evidence highlighted."""
+    """Show a document's clean text with every mention, time, event trigger and stance evidence marked and labelled.
+
+    The terminal view writes each label as text ([China|GPE], {deployed|MOBILIZE}), so it reads the
+    same without colour (NO_COLOR, or piped). Exit 0 shown, 1 no such document or annotation errors
+    (the text is still shown), 2 the corpus folder does not exist.
+    """
     from rich.console import Console
 
-    from builders.source import corpus as corpus_io
     from builders import show as view
+    from builders.present import marks as marking, page, terminal
     from builders.report import render
 
-    folder = corpus / doc_id
-    if not (corpus_io.doc_id_pattern().match(doc_id) and corpus_io.is_doc_folder(folder)):
-        known = [f.doc_id for f in corpus_io.discover([corpus])[0]] if corpus.is_dir() else []
-        hint = f"documents in {corpus}: {', '.join(known[:10])}{' ...' if len(known) > 10 else ''}" if known else \
-            f"{corpus} has no documents; name the corpus with --corpus"
-        typer.echo(f"error: no document {doc_id!r} in {corpus} ({hint})", err=True)
-        raise typer.Exit(1)
-    shown = view.load(corpus_io.DocFolder(doc_id, folder))
+    found = view.locate(document, corpus)
+    if found.folder is None:
+        typer.echo(f"error: {found.problem} ({found.hint})", err=True)
+        raise typer.Exit(2 if found.usage else 1)
+    shown = view.load(found.folder)
     if shown.findings:
         typer.echo(render(shown.findings, 1, "text"), nl=False, err=True)
     if shown.text is None:
         raise typer.Exit(1)
     if shown.records is None:
         typer.echo("the annotation has errors (above): showing the clean text without highlights", err=True)
-    marks = view.marks(shown.records) if shown.records is not None else []
+    doc_marks = marking.marks(shown.records) if shown.records is not None else []
     if html is not None:
         try:
-            html.write_text(view.html(doc_id, shown.text, shown.records, marks, shown.dropped), encoding="utf-8")
+            html.write_text(page.render(shown.doc_id, shown.text, shown.records, doc_marks, shown.dropped), encoding="utf-8")
         except OSError as exc:
             typer.echo(f"error: cannot write {html}: {exc.strerror or exc}", err=True)
             raise typer.Exit(1)
         typer.echo(f"wrote {html}")
     else:
-        console = Console(soft_wrap=True, highlight=False)
-        console.print(view.terminal(shown.text, marks, shown.dropped))
+        console = Console(highlight=False)
+        console.print(terminal.render(shown.text, doc_marks, shown.dropped))
         console.print()
-        console.print(view.terminal_legend())
+        console.print(terminal.legend())
     raise typer.Exit(0 if shown.records is not None else 1)
 
 
-class ExportFormat(str, Enum):
-    brat = "brat"
-    conll = "conll"
-    jsonl = "jsonl"
-    spacy = "spacy"
-    inception = "inception"
-
-
-@app.command()
+@app.command(cls=Command)
 def export(
     dataset_dir: Optional[Path] = typer.Argument(None, help="A built dataset folder; without it, the corpus is read."),
     format: ExportFormat = typer.Option(..., "--format", "-f", help="brat standoff, CoNLL BIO columns, JSON Lines, a spaCy DocBin, or INCEpTION (UIMA CAS XMI + project zip; reads the corpus)."),
     out: Path = typer.Option(..., "--out", help="The folder to (re)write, one set of files per split."),
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder, when no DATASET_DIR is given."),
+    workers: WorkersOption = None,
+    verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP),
 ) -> None:
-    """Write the annotations for brat, CoNLL tools, JSON readers or spaCy (atomically)."""
-    from builders.export import ExportRefused, ExportUnusable, export as run, from_corpus, from_dataset
-    from builders.report import render
+    """Write the annotations for brat, CoNLL tools, JSON readers or spaCy (atomically); the corpus is checked once, as build checks it."""
+    from builders.dataset.outdir import OutputRefused, OutputUnusable
     from builders.dataset.write import is_previous_build
+    from builders.export import export as run, export_corpus, from_dataset
+    from builders.report import render
 
-    if format is ExportFormat.inception:
+    if dataset_dir is None:
+        _corpus_folder(corpus)
+    if format.value == "inception":
         _require_inception(dataset_dir is None, "export --format inception reads the corpus (--corpus), not a built dataset")
-    if dataset_dir is not None:
-        if not is_previous_build(dataset_dir):
-            typer.echo(f"error: {dataset_dir} is not a dataset folder written by `geosignal build`", err=True)
-            raise typer.Exit(1)
-        records, source = from_dataset(dataset_dir), None
-    else:
-        records, findings = from_corpus(corpus)
-        if records is None:
-            typer.echo(render(findings, len({f.file for f in findings}), "text"), nl=False, err=True)
-            typer.echo("export refused: fix the errors above", err=True)
-            raise typer.Exit(1)
-        source = corpus
     try:
-        warnings = run(records, format.value, out, source, [dataset_dir] if dataset_dir is not None else [])
-    except ExportRefused as exc:
+        if dataset_dir is not None:
+            if not is_previous_build(dataset_dir):
+                typer.echo(f"error: {dataset_dir} is not a dataset folder written by `geosignal build`", err=True)
+                raise typer.Exit(1)
+            records = from_dataset(dataset_dir)
+            warnings = run(records, format.value, out, None, [dataset_dir])
+        else:
+            records, warnings = export_corpus(corpus, format.value, out, workers)
+            if records is None:
+                typer.echo(render(warnings, len({f.file for f in warnings}), "text"), nl=False, err=True)
+                typer.echo("export refused: fix the errors above", err=True)
+                raise typer.Exit(1)
+    except OutputRefused as exc:
         typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2 if isinstance(exc, ExportUnusable) else 1)
+        raise typer.Exit(2 if isinstance(exc, OutputUnusable) else 1)
     if warnings:
-        typer.echo(render(warnings, len(records.docs), "text"), nl=False, err=True)
+        typer.echo(render(warnings, len(records.docs), "text", verbose), nl=False, err=True)
     parts = ", ".join(f"{len(docs)} {split}" for split, docs in records.by_split().items())
     typer.echo(f"wrote {out} ({format.value}; documents: {parts})")
 
@@ -430,11 +449,11 @@ def _require_inception(usage_ok: bool = True, usage: str = "") -> None:
         raise typer.Exit(2)
 
 
-import_app = typer.Typer(no_args_is_help=True, help="Read annotations made in another tool back into annotation.yaml.")
+import_app = typer.Typer(cls=Group, no_args_is_help=True, help="Read annotations made in another tool back into annotation.yaml.")
 app.add_typer(import_app, name="import")
 
 
-@import_app.command("inception")
+@import_app.command("inception", cls=Command)
 def import_inception(
     path: Annotated[Path, typer.Argument(help="An XMI, a folder of XMIs, or a zip exported from INCEpTION.")],
     corpus: Annotated[Path, typer.Option("--corpus", help="The corpus the documents were exported from.")] = Path("corpus"),
@@ -458,19 +477,17 @@ def import_inception(
     typer.echo(f"{verb} {len(result.changes)} annotation file(s); {'nothing changed' if not result.changes else 'run geosignal validate to review'}")
 
 
-class ScoreFormat(str, Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
+ScoreFormatOption = Annotated[TableFormat, typer.Option("--format", "-f")]
+LabelsOption = Annotated[bool, typer.Option("--labels/--no-labels", help="Table rows per label.")]
 
 
-@app.command()
+@app.command(cls=Command)
 def agree(
     a: Annotated[Optional[Path], typer.Argument(help="Annotation A: a file, a document folder or a corpus.")] = None,
     b: Annotated[Optional[Path], typer.Argument(help="Annotation B (the reference for P/R): same kinds as A.")] = None,
     corpus: Annotated[Path, typer.Option("--corpus", help="Without A and B: every document of this corpus with an annotation.b.yaml beside its annotation.yaml.")] = Path("corpus"),
-    format: Annotated[ScoreFormat, typer.Option("--format", "-f")] = ScoreFormat.table,
-    labels: Annotated[bool, typer.Option("--labels/--no-labels", help="Table rows per label.")] = True,
+    format: ScoreFormatOption = TableFormat.table,
+    labels: LabelsOption = True,
     update: Annotated[Optional[Path], typer.Option("--update", help="With --format markdown: rewrite the <!-- agree:begin/end --> block of this file (DATASHEET.md).")] = None,
 ) -> None:
     """Agreement of two annotations of the same documents, layer by layer (pairs matched by doc id).
@@ -485,9 +502,11 @@ def agree(
     if (a is None) != (b is None):
         typer.echo("error: give both A and B, or neither (then --corpus is read)", err=True)
         raise typer.Exit(2)
-    if update is not None and format is not ScoreFormat.markdown:
+    if update is not None and format is not TableFormat.markdown:
         typer.echo("error: --update writes markdown; add --format markdown", err=True)
         raise typer.Exit(2)
+    if a is None:
+        _corpus_folder(corpus)
     first, second = (load(a), load(b)) if a is not None and b is not None else second_annotations(corpus)
     if a is None and not first.docs and not first.findings and not second.findings:
         typer.echo(f"error: no document of {corpus} has an annotation.b.yaml beside its annotation.yaml; "
@@ -496,12 +515,12 @@ def agree(
     raise typer.Exit(run(first, second, "agree", format.value, labels, update))
 
 
-@app.command()
+@app.command(cls=Command)
 def evaluate(
     gold: Annotated[Path, typer.Argument(help="The reference: an annotation file, a document folder, a corpus or a built dataset.")],
     pred: Annotated[Path, typer.Argument(help="The prediction (e.g. a silver dataset): same kinds as GOLD.")],
-    format: Annotated[ScoreFormat, typer.Option("--format", "-f")] = ScoreFormat.table,
-    labels: Annotated[bool, typer.Option("--labels/--no-labels", help="Table rows per label.")] = True,
+    format: ScoreFormatOption = TableFormat.table,
+    labels: LabelsOption = True,
 ) -> None:
     """Score PRED against GOLD per layer and label: the same measurement as `geosignal agree`.
 
@@ -513,27 +532,21 @@ def evaluate(
     raise typer.Exit(run(load(pred), load(gold), "evaluate", format.value, labels))
 
 
-class CodeFormat(str, Enum):
-    wh_markdown = "wh-markdown"
-    wikinews_csv = "wikinews-csv"
-    text = "text"
-
-
-@app.command()
+@app.command(cls=Command)
 def code(
     path: Annotated[Optional[Path], typer.Argument(help="corpus/<doc_id> (coded in place) or a raw article file (added to --corpus with `new` first).")] = None,
     corpus: Annotated[Path, typer.Option("--corpus", help="Where a raw article's document folder is created.")] = Path("corpus"),
     collection: Annotated[Optional[Path], typer.Option("--collection", help="Code every article of this folder (with --format and --out).")] = None,
-    shape: Annotated[CodeFormat, typer.Option("--format", help="With --collection: the articles' shape.")] = CodeFormat.text,
+    shape: Annotated[CodeFormat, typer.Option("--format", help="With --collection: the articles' shape.")] = CodeFormat("text"),
     out: Annotated[Optional[Path], typer.Option("--out", help="With --collection: OUT/corpus (silver documents), OUT/dataset (silver build), OUT/findings.jsonl.")] = None,
     publisher: Annotated[Optional[str], typer.Option("--publisher", help="With --collection: the publisher (default by --format).")] = None,
     cross_validate: Annotated[Optional[Path], typer.Option("--cross-validate", help="Score the coder on this gold corpus by document-level k-fold cross-validation (baseline and full coder).")] = None,
     folds: Annotated[int, typer.Option("--folds", min=2, help="With --cross-validate: the number of folds.")] = 5,
-    report: Annotated[ScoreFormat, typer.Option("--report", help="With --cross-validate: markdown (the README tables), json (both full reports) or table.")] = ScoreFormat.markdown,
-    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="With --collection: build workers.")] = None,
+    report: Annotated[TableFormat, typer.Option("--report", help="With --cross-validate: markdown (the README tables), json (both full reports) or table.")] = TableFormat.markdown,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, show_default="the machine's cores", help="With --collection: build workers (and the LocalCluster's size with --engine dask).")] = None,
     engine: Annotated[EngineName, typer.Option("--engine", help="With --collection: where the articles are drafted and the silver dataset is built (as `geosignal build --engine`).")] = EngineName.local,
-    scheduler: Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDRESS", help="With --engine dask: a running scheduler [default: $DASK_SCHEDULER_ADDRESS, else a LocalCluster].")] = None,
-    dashboard: Annotated[bool, typer.Option("--dashboard/--no-dashboard", help="With --engine dask and a LocalCluster: serve and print Dask's dashboard link.")] = True,
+    scheduler: SchedulerOption = None,
+    dashboard: DashboardOption = True,
 ) -> None:
     """Draft a silver annotation with the rule-and-dictionary coder (every item origin: machine).
 
@@ -561,9 +574,9 @@ def code(
             typer.echo(f"cross-validation refused: {len(docs)} gold document(s) loaded, {len(findings)} problem(s)", err=True)
             raise typer.Exit(1)
         results = run_cv(docs, folds)
-        if report == ScoreFormat.json:
+        if report == TableFormat.json:
             typer.echo(json.dumps(results, indent=2, ensure_ascii=False))
-        elif report == ScoreFormat.table:
+        elif report == TableFormat.table:
             from rich.console import Console
 
             from builders.score.render import print_tables
@@ -584,7 +597,8 @@ def code(
             if n % 25 == 0:
                 typer.echo(f"  {n} article(s) read, {coded} coded ({where})", err=True)
 
-        from builders.run.engine import EngineError, open_engine
+        from builders.run.engine import EngineError
+        from builders.run.engines import open_engine
 
         try:
             with open_engine(engine.value, workers, scheduler, dashboard, say=lambda m: typer.echo(m, err=True)) as chosen:

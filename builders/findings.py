@@ -8,7 +8,8 @@ from enum import Enum
 
 class Severity(str, Enum):
     ERROR = "error"
-    WARNING = "warning"
+    WARNING = "warning"  # worth a look: it may ask for a fix
+    NOTE = "note"  # asks for nothing (a view left a span out by its own rule): counted, listed on request
 
 
 @dataclass(frozen=True, order=True)
@@ -31,6 +32,10 @@ class Finding:
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+    @property
+    def is_note(self) -> bool:
+        return self.severity is Severity.NOTE
 
 
 def errors(findings: list[Finding]) -> list[Finding]:

@@ -19,19 +19,19 @@ import hashlib
 import io
 import os
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from builders.check import duplicates, level3
+from builders.check.document import check_annotation
+from builders.check.level4 import TODO
+from builders.files import staging
+from builders.findings import Finding, errors
 from builders.source import corpus as corpus_io
-from builders.check import duplicates
-from builders.findings import Finding, Severity, errors
-from builders.annotation.yamlio import Parsed
 
-TODO = "TODO"
 FORMAT = "geosignal-annotation/2"
 
 # licences whose texts a published build may hold (SPDX ids, and the US federal works' LicenseRef)
@@ -180,48 +180,9 @@ stances: []
 """
 
 
-def unfilled(parsed: Parsed, file: str) -> list[Finding]:
-    """Level 4: template metadata still marked TODO (a warning: the reviewer decides)."""
-    meta = parsed.data.get("document") if isinstance(parsed.data, dict) else None
-    if not isinstance(meta, dict):
-        return []
-    missing = [] if meta.get("source_format", "text") == "text" or "provenance" in meta else [
-        Finding(file, parsed.line_of(("document", "source_format")), "template-unfilled",
-                f"document.provenance is missing for a {meta.get('source_format')} source",
-                "add provenance: repository, commit, path (and row, field for a CSV field), see ANNOTATION.md 6",
-                Severity.WARNING, level=4)]
-    return missing + [
-        Finding(file, parsed.line_of(("document", *path)), "template-unfilled",
-                f"document.{'.'.join(map(str, path))} is still the template's placeholder",
-                f"write the document's real {path[0]} in place of the {TODO} text", Severity.WARNING, level=4)
-        for path, value in _leaves(meta, ()) if isinstance(value, str) and value.startswith(TODO)
-    ]
-
-
-def _leaves(node: Any, path: tuple) -> list[tuple[tuple, Any]]:
-    """(path, value) of every scalar under ``node``: placeholders sit in nested fields too."""
-    if isinstance(node, dict):
-        return [leaf for key, value in node.items() for leaf in _leaves(value, (*path, key))]
-    if isinstance(node, list):
-        return [leaf for i, value in enumerate(node) for leaf in _leaves(value, (*path, i))]
-    return [(path, node)]
-
-
 def _check_template(doc_id: str, data: bytes, text: str, template: str, file: str) -> list[Finding]:
     """Levels 1-3 on the template in memory, so a folder that would not validate is never written."""
-    from builders.annotation.records import make_records
-    from builders.check.validate import schema_findings_for
-    from builders.annotation.yamlio import YamlProblem, parse_yaml
-
-    try:
-        parsed = parse_yaml(template)
-    except YamlProblem as exc:
-        return [Finding(file, exc.line, exc.code, exc.message, exc.hint, level=1)]
-    found = schema_findings_for(parsed, file)
-    if found:
-        return found
-    _, found, _ = make_records(doc_id, data, text, parsed.data, parsed, file)
-    return found
+    return check_annotation(doc_id, (data, text), template, file, level3.LEVEL).findings
 
 
 def create(source_file: Path, corpus: Path, doc_id: str | None = None, meta: dict[str, Any] | None = None) -> Created:
@@ -330,10 +291,7 @@ def _write(corpus: Path, target: Path, data: bytes, template: str) -> bool:
     files is never replaced).
     """
     corpus.mkdir(parents=True, exist_ok=True)
-    tmp = corpus / f".{target.name}.new-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
+    with staging(target, "new") as tmp:
         (tmp / corpus_io.SOURCE).write_bytes(data)
         (tmp / corpus_io.ANNOTATION).write_text(template, encoding="utf-8", newline="\n")
         try:
@@ -343,5 +301,3 @@ def _write(corpus: Path, target: Path, data: bytes, template: str) -> bool:
                 return False
             raise
         return True
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)

@@ -11,12 +11,11 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
-from referencing import Registry, Resource
-
 from builders.files import project_file
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
+    from referencing import Registry
     import datasets
     import pyarrow as pa
 
@@ -64,7 +63,11 @@ def schema_version() -> str:
 
 
 @cache
-def registry() -> Registry:
+def registry() -> "Registry":
+    """The schema files by $id, for $ref lookups (referencing is imported only here: a command
+    that neither explains a failure nor derives Features does not need it)."""
+    from referencing import Registry, Resource
+
     resources = [(s["$id"], Resource.from_contents(s)) for s in schemas().values()]
     return Registry().with_resources(resources)
 

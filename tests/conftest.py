@@ -9,12 +9,19 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 os.environ["HF_DATASETS_OFFLINE"] = "1"
 os.environ["HF_HUB_OFFLINE"] = "1"
+# What every command run sees, in this process or a new one, whatever the shell running pytest
+# exports: the width CI's pipes give (rich reads COLUMNS before the terminal's size), no forced
+# colours. A test sets its own with monkeypatch or cli(env=...).
+os.environ["COLUMNS"] = "80"
+for _name in ("FORCE_COLOR", "TTY_COMPATIBLE", "NO_COLOR"):
+    os.environ.pop(_name, None)
 # datasets reads its cache location when it is imported, before any fixture runs: set it here
 _HF_CACHE = Path(tempfile.mkdtemp(prefix="geosignal-tests-hf-"))
 atexit.register(shutil.rmtree, _HF_CACHE, True)
@@ -69,26 +76,88 @@ def built_real(tmp_path_factory) -> Path:
     return _built(tmp_path_factory, "build-real", REAL_CORPUS)
 
 
+_LOADED: dict[tuple, object] = {}
+
+
 def load_dataset(folder: Path, *args, **kwargs):
     """``datasets.load_dataset`` of a built folder, with a cache of its own.
 
     datasets (5.2) keys its cache of a local folder by the folder's name and its file names, not
     by its path or the files' times, so two different folders both named ``dist`` would be read
     from one cache entry: the second load would return the first folder's rows.
+
+    A folder is loaded once per session while its files stay as they were (names, sizes, times):
+    the session fixtures' builds are loaded by many tests, and each load parses the card's YAML
+    again (about a second). The result is not modified by any test (datasets returns new objects).
     """
     import datasets
 
-    return datasets.load_dataset(str(folder), *args, cache_dir=str(folder_cache(folder)), **kwargs)
+    folder = Path(folder)
+    key = (str(folder.resolve()), args, tuple(sorted(kwargs.items())), _files_state(folder))
+    if key not in _LOADED:
+        _LOADED[key] = datasets.load_dataset(str(folder), *args, cache_dir=str(folder_cache(folder)), **kwargs)
+    return _LOADED[key]
+
+
+def _files_state(folder: Path) -> tuple:
+    return tuple((str(p.relative_to(folder)), st.st_size, st.st_mtime_ns)
+                 for p in sorted(folder.rglob("*")) if p.is_file() for st in [p.stat()])
 
 
 def folder_cache(folder: Path) -> Path:
     return _HF_CACHE / "per-folder" / hashlib.sha256(str(Path(folder).resolve()).encode()).hexdigest()[:16]
 
 
-def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run the real command line (the same entry point as the `geosignal` script)."""
+@dataclass
+class Ran:
+    """What a run of the command line left: its exit code and what it printed (as subprocess.run gives)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli(*args: str, cwd: Path | None = None, env: dict[str, str | None] | None = None) -> Ran:
+    """Run the command line in this process, as the `geosignal` script does: the console entry point
+    (``builders.cli.run``, with its exit codes and its last-resort handler) with this argv, its own
+    stdin/stdout/stderr (click's CliRunner isolation), in ``cwd`` (default: the repository).
+
+    The environment is the session's (set above: COLUMNS, no forced colours) with ``env`` on top
+    for this call only (a value None removes a variable), and never GEOSIGNAL_DEBUG.
+    A new interpreter per call cost seconds of imports each; the few tests of the installed command
+    and of killed processes use :func:`cli_process`.
+    """
+    from click.testing import CliRunner
+
+    from builders import cli as cli_module
+
+    argv, here = sys.argv, os.getcwd()
+    code: int | str | None = 0
+    with CliRunner().isolation(env={"GEOSIGNAL_DEBUG": "", **(env or {})}) as (out, err, _):
+        try:
+            os.chdir(cwd or REPO)
+            sys.argv = ["geosignal", *args]
+            cli_module.run()
+        except SystemExit as exc:
+            code = exc.code
+        finally:
+            sys.argv = argv
+            os.chdir(here)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        stdout, stderr = out.getvalue(), err.getvalue()
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):  # sys.exit("message"): printed on stderr, exit 1
+        stderr, code = stderr + f"{code}\n", 1
+    return Ran(code, stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"))
+
+
+def cli_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the installed `geosignal` script in a new process: for the tests of the entry point itself."""
+    script = Path(sys.executable).parent / "geosignal"
     return subprocess.run(
-        [sys.executable, "-m", "builders", *args],
+        [str(script), *args],
         capture_output=True, text=True, cwd=cwd or REPO, env={**os.environ, "GEOSIGNAL_DEBUG": ""},
     )
 
@@ -106,7 +175,7 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> int:
     return line
 
 
-def assert_no_traceback(result: subprocess.CompletedProcess) -> None:
+def assert_no_traceback(result: Ran | subprocess.CompletedProcess) -> None:
     assert "Traceback" not in result.stdout + result.stderr
     assert "internal error" not in result.stdout + result.stderr
 
@@ -134,3 +203,9 @@ def released(tmp_path_factory) -> Path:
     result = cli("build", "--corpus", str(corpus), "--out", str(out), "--redistributable-only")
     assert result.returncode == 0, result.stderr
     return out
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """sha256 of every file under ``folder``, by relative path: two folders with equal digests are byte-identical."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}

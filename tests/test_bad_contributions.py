@@ -24,7 +24,7 @@ from typing import Callable
 import pytest
 
 from builders.run.build import build
-from builders.check.validate import validate
+from builders import validate
 
 from conftest import assert_no_traceback, cli
 

@@ -9,7 +9,7 @@ import datasets
 import pytest
 
 from builders.run.build import build
-from builders.source.clean import Cleaned, Segment
+from builders.source.segments import Cleaned, Segment
 from builders.dataset.outdir import MANIFEST
 from builders.schema import ALL_CONFIGS, CONFIGS, features
 
@@ -144,9 +144,9 @@ def test_card_yaml_lists_every_config(built):
 
 @pytest.mark.parametrize("config", list(CONFIGS))
 def test_fast_encoder_agrees_with_datasets(config):
-    from builders.check.validate import load_records
+    from builders import load_corpus
     from builders.dataset.write import encode_rows
 
-    rows = [row for doc in load_records([CORPUS]) for row in doc.config(config)]
+    rows = [row for doc in load_corpus([CORPUS])[0].docs for row in doc.config(config)]
     assert rows
     assert encode_rows(config, rows) == [features(config).encode_example(r) for r in rows]

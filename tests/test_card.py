@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from huggingface_hub import DatasetCard, DatasetCardData
 
+from builders import build
 from builders.release.card import BUILD_KEY, datasheet_body, size_category
-from builders.release.metadata import DATASHEET, project_file
+from builders.release.provenance import corpus_sha256
+from builders.files import project_file
+from builders.release.metadata import DATASHEET
 from builders.schema import ALL_CONFIGS
-from conftest import load_dataset
+from conftest import CORPUS, annotation, commit_corpus, load_dataset
 
 # Values the Hub accepts (huggingface_hub's DatasetCardData docstring; the Hub's task list).
 CREATORS = {"found", "crowdsourced", "expert-generated", "machine-generated", "no-annotation", "other"}
@@ -66,10 +70,24 @@ def test_size_category_buckets():
         "n<1K", "n<1K", "1K<n<10K", "1K<n<10K", "10K<n<100K", "1M<n<10M"]
 
 
-def test_card_records_the_build(card):
-    build = card.data.to_dict()[BUILD_KEY]
-    assert re.fullmatch(r"[0-9a-f]{64}", build["corpus_sha256"])
-    assert build["corpus_git"] in {"clean", "dirty", "not-in-git"}
+@pytest.mark.parametrize("state", ["not-in-git", "clean", "dirty"])
+def test_card_records_the_build(tmp_path, state):
+    """The card names the corpus build by build: its git state as it is, and a hash of its files
+    that changes with any of them."""
+    if state == "not-in-git":
+        corpus = tmp_path / "corpus"
+        shutil.copytree(CORPUS, corpus)
+    else:
+        corpus = commit_corpus(tmp_path)
+    before = corpus_sha256(corpus)
+    if state == "dirty":
+        ann = annotation(corpus)
+        ann.write_text(ann.read_text(encoding="utf-8") + "# an uncommitted comment\n", encoding="utf-8")
+        assert corpus_sha256(corpus) != before  # the hash follows the files
+    assert build(corpus, tmp_path / "dist", workers=1).written
+    recorded = DatasetCard.load(tmp_path / "dist" / "README.md").data.to_dict()[BUILD_KEY]
+    assert recorded["corpus_git"] == state
+    assert recorded["corpus_sha256"] == corpus_sha256(corpus) and re.fullmatch(r"[0-9a-f]{64}", recorded["corpus_sha256"])
 
 
 def test_card_body_has_datasheet_sections_labels_and_citation(card):

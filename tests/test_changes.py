@@ -146,42 +146,42 @@ def duplicate_of(report) -> list[str]:
 
 
 def test_fingerprints_of_unchanged_sources_are_read_once_and_kept_by_blob_id(repo, tmp_path, monkeypatch):
-    from builders.check.validate import validate
+    from builders import validate
 
     cache = tmp_path / "cache"
     shutil.copytree(repo / "corpus" / "good_doc", repo / "corpus" / "zz_copy")  # untracked, a copy
     reads = count_reads(monkeypatch)
-    cold = validate([repo / "corpus" / "zz_copy"], workers=1, cache_dir=cache)
+    cold = validate([repo / "corpus" / "zz_copy"], workers=1, cache=cache)
     assert sorted(reads) == ["good_doc", "new_doc"] and (cache / "fingerprints.sqlite3").is_file()
     reads.clear()
-    warm = validate([repo / "corpus" / "zz_copy"], workers=1, cache_dir=cache)
+    warm = validate([repo / "corpus" / "zz_copy"], workers=1, cache=cache)
     assert reads == []  # both siblings are tracked and unchanged: looked up, not read
     assert duplicate_of(warm) == duplicate_of(cold) and "'good_doc'" in duplicate_of(warm)[0]
 
 
 def test_a_source_edited_in_the_work_tree_is_read_again_not_looked_up(repo, tmp_path, monkeypatch):
     """The stored fingerprint of good_doc's committed blob says 'not a copy'; the work tree says it is."""
-    from builders.check.validate import validate
+    from builders import validate
 
     cache = tmp_path / "cache"
     other = repo / "corpus" / "new_doc" / "source.txt"
-    validate([repo / "corpus" / "new_doc"], workers=1, cache_dir=cache)  # stores good_doc's blob
-    assert not duplicate_of(validate([repo / "corpus" / "new_doc"], workers=1, cache_dir=cache))
+    validate([repo / "corpus" / "new_doc"], workers=1, cache=cache)  # stores good_doc's blob
+    assert not duplicate_of(validate([repo / "corpus" / "new_doc"], workers=1, cache=cache))
     good = repo / "corpus" / "good_doc" / "source.txt"
     good.write_bytes(other.read_bytes().replace(b"\n", b"\n\n"))  # re-wrapped copy, not committed
     reads = count_reads(monkeypatch)
-    report = validate([repo / "corpus" / "new_doc"], workers=1, cache_dir=cache)
+    report = validate([repo / "corpus" / "new_doc"], workers=1, cache=cache)
     assert reads == ["good_doc"]
     assert duplicate_of(report) and "the same text (up to white space and line endings) as the source of 'good_doc'" in duplicate_of(report)[0]
 
 
 def test_an_unusable_cache_folder_is_not_used_and_nothing_is_missed(repo, tmp_path):
-    from builders.check.validate import validate
+    from builders import validate
 
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the cache folder should be\n")
     shutil.copytree(repo / "corpus" / "good_doc", repo / "corpus" / "zz_copy")
-    report = validate([repo / "corpus" / "zz_copy"], workers=1, cache_dir=blocked)
+    report = validate([repo / "corpus" / "zz_copy"], workers=1, cache=blocked)
     assert "'good_doc'" in duplicate_of(report)[0]
     result = cli("validate", "--changed-since", "HEAD", "--cache", str(blocked), cwd=repo)
     assert result.returncode == 1 and "duplicate-document" in result.stdout
@@ -189,13 +189,13 @@ def test_an_unusable_cache_folder_is_not_used_and_nothing_is_missed(repo, tmp_pa
 
 
 def test_a_full_validation_prepares_the_store_for_pull_requests(repo, tmp_path, monkeypatch):
-    from builders.check.validate import validate
+    from builders import validate
 
     cache = tmp_path / "cache"
-    validate([repo / "corpus"], workers=1, cache_dir=cache)  # CI on the main branch
+    validate([repo / "corpus"], workers=1, cache=cache)  # CI on the main branch
     shutil.copytree(repo / "corpus" / "new_doc", repo / "corpus" / "zz_copy")
     reads = count_reads(monkeypatch)
-    report = validate([repo / "corpus" / "zz_copy"], workers=1, cache_dir=cache)  # the next pull request
+    report = validate([repo / "corpus" / "zz_copy"], workers=1, cache=cache)  # the next pull request
     assert reads == [] and "'new_doc'" in duplicate_of(report)[0]
 
 

@@ -80,7 +80,7 @@ def test_workflow_is_hardened_for_strangers_pull_requests():
 
 def test_workflow_keeps_the_fingerprint_store_where_validate_looks_for_it(monkeypatch, tmp_path):
     from builders.check.duplicates import FingerprintStore
-    from builders.run.pipeline import default_cache_dir
+    from builders.run.runner import default_cache_dir
 
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))

@@ -10,7 +10,7 @@ import hashlib
 import pytest
 import yaml
 
-from builders.check.validate import validate
+from builders import validate
 from builders.dataset.read import read_dataset
 
 from conftest import REAL_CORPUS

@@ -20,9 +20,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import builders.run.pipeline as pipeline
+import builders.run.runner as runner
 from builders.cli import app
 from builders.run.build import build
+from builders.run.outcomes import Job
 from builders.source.corpus import discover
 
 from conftest import CORPUS, REPO, cli
@@ -194,19 +195,19 @@ def test_lost_and_broken_chunks_become_findings_on_their_documents(corpus, monke
     for folder in sorted(p for p in corpus.iterdir() if p.is_dir())[:6]:
         shutil.copytree(folder, small / folder.name)
     folders = discover([small])[0]
-    lost = pipeline.lost_chunk((folders, 4, None), RuntimeError("boom"))
+    lost = runner.lost_chunk((folders, None, Job(), None), RuntimeError("boom"))
     assert [d.doc_id for d in lost.docs] == [f.doc_id for f in folders] and lost.tables is None
     assert all(d.findings[0].code == "worker-lost" and d.findings[0].is_error for d in lost.docs)
 
     broken = folders[2].doc_id
-    step = pipeline.process_chunk
+    step = runner.step
 
-    def fragile(chunk, *args, **kwargs):
-        if any(f.doc_id == broken for f in chunk):
+    def fragile(doc, job):
+        if doc.doc_id == broken:
             raise ValueError("a library choked")
-        return step(chunk, *args, **kwargs)
+        return step(doc, job)
 
-    monkeypatch.setattr(pipeline, "process_chunk", fragile)
+    monkeypatch.setattr(runner, "step", fragile)
     monkeypatch.delenv("GEOSIGNAL_DEBUG", raising=False)
     result = build(small, tmp_path / "dist", workers=1, cache=None)
     assert not result.written and not (tmp_path / "dist").exists()

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from builders.schema import schemas
-from builders.check.validate import load_records, validate
+from builders import load_corpus, validate
 
 SEED = Path(__file__).resolve().parent / "data" / "small" / "new_doc"
 ANNOTATION = (SEED / "annotation.yaml").read_bytes()
@@ -111,7 +111,7 @@ def test_mutated_contribution_is_accepted_or_reported_never_raises(corpus, in_an
         assert f.file and f.code and f.message and f.hint
         assert f.line is None or 1 <= f.line <= max(ann.count(b"\n"), src.count(b"\n")) + 1
     assert report.ok == (report.valid == ["new_doc"])  # accepted with its records, or refused with errors
-    for doc in load_records([corpus]) if report.ok else []:
+    for doc in load_corpus([corpus])[0].docs if report.ok else []:
         text = doc.documents[0]["text"]
         spans = [m for e in doc.entities for m in e["mentions"]]
         spans += [e["trigger"] for e in doc.events] + [s["evidence"] for s in doc.stances]

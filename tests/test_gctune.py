@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import builders.run.gctune as gctune
-import builders.run.pipeline as pipeline
+import builders.run.runner as runner
 from builders.run.build import build
 from builders.source.corpus import discover
 
@@ -27,12 +27,13 @@ def digest(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    return generate(tmp_path_factory.mktemp("generated") / "corpus", 24, seed=3)
+    return generate(tmp_path_factory.mktemp("generated") / "corpus", 12, seed=3)
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_output_is_byte_identical_with_and_without_the_tuning(corpus, tmp_path, monkeypatch, workers):
-    monkeypatch.setattr(pipeline, "AVERAGE_CHUNK", 4)  # several chunks, so two workers share the work
+    monkeypatch.setattr(runner, "AVERAGE_CHUNK", 2)  # several chunks, so two workers share the work
+    assert len(list(runner.chunks(discover([corpus])[0]))) >= 4
     tuned = build(corpus, tmp_path / "tuned", workers=workers, cache=None)
     monkeypatch.setattr(gctune, "ENABLED", False)  # forked workers inherit the switch
     plain = build(corpus, tmp_path / "plain", workers=workers, cache=None)
@@ -45,7 +46,7 @@ def test_the_collector_is_tuned_while_documents_are_processed_and_restored_after
     before = gc.get_threshold()
     folders, _ = discover([corpus])
     seen = []
-    for _ in pipeline.process(folders[:3], workers=1):
+    for _ in runner.CorpusRun([f.path for f in folders[:3]], workers=1).batches():
         seen.append((gc.get_threshold()[0], gc.get_freeze_count()))
     assert seen and all(threshold == gctune.THRESHOLD and frozen > 0 for threshold, frozen in seen)
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from builders.check.validate import validate
+from builders import validate
 
 from conftest import CORPUS, SEED_ID, annotation, cli, edit
 

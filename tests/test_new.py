@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from builders.new import create, create_from_csv, default_doc_id, render_template
 from builders.dataset.read import read_dataset
-from builders.check.validate import validate
+from builders import validate
 from builders.annotation.yamlio import parse_yaml
 
 from conftest import assert_no_traceback, cli

@@ -17,7 +17,7 @@ from builders.release.publish import check
 from builders.annotation.resolve import SpanError, resolve
 from builders.schema import label_names
 from builders.dataset.splits import assign, load_config, split_of
-from builders.check.validate import validate
+from builders import validate
 
 from conftest import edit
 

@@ -12,7 +12,8 @@ import pytest
 
 from builders.release.card import BUILD_KEY
 from builders.release.publish import read_card
-from builders.release.metadata import CHANGELOG, METADATA, ReleaseError, bumped, current_release_date, dataset_version, project_file, release_date, with_entry, with_version
+from builders.files import project_file
+from builders.release.metadata import CHANGELOG, METADATA, ReleaseError, bumped, current_release_date, dataset_version, release_date, with_entry, with_version
 from builders.dataset.write import PARQUET_METADATA_KEY
 
 from conftest import cli

@@ -38,7 +38,7 @@ def test_explicit_offsets_are_checked():
         ("japanese navy", "quote-not-found", "case differs"),
         ("Japan", "quote-ambiguous", "occurrence"),
         ({"text": "Japan", "occurrence": 9}, "occurrence-out-of-range", "1 to 4"),
-        ({"text": "Japan", "context": "Sea of Jpan"}, "context-not-found", ""),
+        ({"text": "Japan", "context": "Sea of Jpan"}, "context-not-found", "did you mean 'Sea of Japan'"),
         ({"text": "navy", "context": "Sea of Japan"}, "quote-not-in-context", "exactly once"),
     ],
 )

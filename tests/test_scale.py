@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import builders.run.pipeline as pipeline
+import builders.run.runner as runner
 from builders.run.build import build
 
 from conftest import REPO, edit, load_dataset
@@ -20,15 +20,15 @@ from conftest import REPO, edit, load_dataset
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate  # noqa: E402
 
-DOCS = 40
+DOCS = 20
 
 
 @pytest.fixture(autouse=True, scope="module")
 def _small_chunks():
-    """Chunks of ~4 documents, so that 40 documents make many chunks (forked workers inherit this)."""
+    """Chunks of ~2 documents, so that 20 documents make many chunks (forked workers inherit this)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline, "AVERAGE_CHUNK", 4)
-        patch.setattr(pipeline, "MAX_CHUNK", 16)
+        patch.setattr(runner, "AVERAGE_CHUNK", 2)
+        patch.setattr(runner, "MAX_CHUNK", 8)
         yield
 
 
@@ -82,7 +82,7 @@ def test_editing_one_document_rebuilds_only_its_chunk(corpus, tmp_path):
     assert build(work, tmp_path / "a", workers=1, cache=cache, shard_bytes=64 * 1024).written
     edit(work / "gen_000003" / "annotation.yaml", "realis: actual", "realis: generic")
     again = build(work, tmp_path / "a", workers=1, cache=cache, shard_bytes=64 * 1024)
-    chunk = next(c for c in pipeline.chunks(sorted_folders(work)) if "gen_000003" in [f.doc_id for f in c])
+    chunk = next(c for c in runner.chunks(sorted_folders(work)) if "gen_000003" in [f.doc_id for f in c])
     assert again.written and again.from_cache == DOCS - len(chunk) and len(chunk) < DOCS / 2
     assert build(work, tmp_path / "b", workers=1, cache=None, shard_bytes=64 * 1024).written
     assert digest(tmp_path / "a") == digest(tmp_path / "b")
@@ -96,28 +96,28 @@ def test_a_new_builder_or_schema_version_rebuilds_everything(corpus, tmp_path, m
     assert build(corpus, tmp_path / "a", workers=1, cache=cache).from_cache == 0
     assert build(corpus, tmp_path / "a", workers=1, cache=cache).from_cache == DOCS
     if change == "builder version":
-        monkeypatch.setattr(pipeline, "__version__", "999.0.0")
+        monkeypatch.setattr(runner, "__version__", "999.0.0")
     else:
         schema_copy = tmp_path / "schema"
-        shutil.copytree(pipeline.schema_dir(), schema_copy)
+        shutil.copytree(runner.schema_dir(), schema_copy)
         path = schema_copy / "entity.schema.json"
         path.write_text(path.read_text().replace('"version": "2.0.0"', '"version": "2.0.1"'))
-        monkeypatch.setattr(pipeline, "schema_dir", lambda: schema_copy)
-    pipeline.code_fingerprint.cache_clear()
+        monkeypatch.setattr(runner, "schema_dir", lambda: schema_copy)
+    runner.code_fingerprint.cache_clear()
     try:
         assert build(corpus, tmp_path / "a", workers=1, cache=cache).from_cache == 0
     finally:
-        pipeline.code_fingerprint.cache_clear()
+        runner.code_fingerprint.cache_clear()
 
 
 def test_a_damaged_cache_entry_is_rebuilt(corpus, tmp_path):
     cache = tmp_path / "cache"
     assert build(corpus, tmp_path / "a", workers=1, cache=cache).written
     entries = sorted(cache.rglob("*.gsc"))
-    assert len(entries) == len(list(pipeline.chunks(sorted_folders(corpus))))
+    assert len(entries) == len(list(runner.chunks(sorted_folders(corpus))))
     entries[0].write_bytes(b"not an entry")
     again = build(corpus, tmp_path / "a", workers=1, cache=cache)
-    assert again.written and DOCS - pipeline.MAX_CHUNK <= again.from_cache < DOCS
+    assert again.written and DOCS - runner.MAX_CHUNK <= again.from_cache < DOCS
     assert len(again.notes) == 1 and entries[0].name in again.notes[0] and "rebuilt" in again.notes[0]
 
 
@@ -129,10 +129,10 @@ def sorted_folders(corpus: Path):
 
 def test_chunk_boundaries_depend_only_on_doc_ids(corpus):
     folders = sorted_folders(corpus)
-    cut = [[f.doc_id for f in c] for c in pipeline.chunks(folders)]
+    cut = [[f.doc_id for f in c] for c in runner.chunks(folders)]
     assert sum(map(len, cut)) == DOCS and len(cut) > 2
     # dropping a document changes only the chunk it was in
-    fewer = [[f.doc_id for f in c] for c in pipeline.chunks(folders[:5] + folders[6:])]
+    fewer = [[f.doc_id for f in c] for c in runner.chunks(folders[:5] + folders[6:])]
     assert sum(1 for c in fewer if c not in cut) == 1
 
 

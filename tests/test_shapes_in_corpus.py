@@ -15,7 +15,7 @@ from builders.run.build import build
 from builders.new import create, create_from_csv
 from builders.dataset.read import read_dataset
 from builders.schema import ALL_CONFIGS
-from builders.check.validate import validate
+from builders import validate
 
 from conftest import CORPUS, REPO, cli, load_dataset
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from builders.show import Mark, html_body
-from builders.check.validate import load_records
+from builders import load_corpus
+from builders.present.marks import Mark
+from builders.present.page import body as html_body
 
 from conftest import CORPUS, SEED_ID, annotation, assert_no_traceback, cli, edit
 
@@ -65,7 +67,7 @@ def parse(text: str) -> Page:
 
 
 def seed_records():
-    [doc] = load_records([CORPUS])
+    [doc] = load_corpus([CORPUS])[0].docs
     return doc
 
 
@@ -78,6 +80,14 @@ def expected_marks(doc) -> dict[tuple[str, str, int, int], str]:
         out[("trigger", ev["event_id"], ev["trigger"]["start"], ev["trigger"]["end"])] = ev["trigger"]["text"]
     for st in doc.stances:
         out[("evidence", st["stance_id"], st["evidence"]["start"], st["evidence"]["end"])] = st["evidence"]["text"]
+    for t in doc.times:
+        out[("time", t["time_id"], t["start"], t["end"])] = t["text"]
+    marked = {(start, end) for kind, _, start, end in out if kind in ("mention", "time")}
+    for ev in doc.events:  # an argument span that is no mention or time has a mark of its own
+        for a in ev["arguments"]:
+            if a["start"] is not None and (a["start"], a["end"]) not in marked:
+                marked.add((a["start"], a["end"]))
+                out[("argument", a["entity_id"] or a["time_id"] or ev["event_id"], a["start"], a["end"])] = a["text"]
     return out
 
 
@@ -91,8 +101,8 @@ def test_html_page_shows_every_mention_trigger_and_evidence(tmp_path):
     assert "".join(page.doc_text) == doc.documents[0]["text"]  # labels are CSS, not text
     assert [a["data-rule"] for t, a in page.tags if a.get("class") == "dropped"] == ["image-markup", "caption-row"]
     expected = expected_marks(doc)
-    spans = sum(len(e["mentions"]) for e in doc.entities) + len(doc.events) + len(doc.stances)
-    assert len(expected) == spans > 100  # no two marks share a key
+    spans = sum(len(e["mentions"]) for e in doc.entities) + len(doc.events) + len(doc.stances) + len(doc.times)
+    assert len(expected) > spans > 100  # no two marks share a key; some arguments are no mention
     assert page.marks() == expected
     legend = [a for t, a in page.tags if a.get("class") == "legend"]
     assert legend, "the page has a legend"
@@ -134,16 +144,18 @@ def test_terminal_view_prints_the_clean_text_and_a_legend():
     result = cli("show", SEED_ID, "--corpus", str(CORPUS))
     assert result.returncode == 0, result.stderr
     text = seed_records().documents[0]["text"]
+    # labels out ([China|GPE] -> China), lines unwrapped: the clean text, paragraph by paragraph
+    shown = " ".join(re.sub(r"\|[A-Z_]+[\]}]|[\[{«]|»\(.*?→ .*?\)", "", result.stdout, flags=re.S).split())
     for paragraph in text.split("\n"):
-        assert paragraph in result.stdout
-    assert "event trigger" in result.stdout and "GPE" in result.stdout
+        assert " ".join(paragraph.split()) in shown
+    assert "event triggers" in result.stdout and "|GPE]" in result.stdout
 
 
 def test_unknown_document_exits_1_with_a_clear_message():
     result = cli("show", "no_such_doc", "--corpus", str(CORPUS))
     assert result.returncode == 1
     assert_no_traceback(result)
-    assert "error: no document 'no_such_doc'" in result.stderr and SEED_ID in result.stderr
+    assert "error: no document 'no_such_doc'" in result.stderr and SEED_ID in result.stderr  # the ids there are
 
 
 def test_a_broken_annotation_still_shows_the_text(corpus_copy):
@@ -153,7 +165,7 @@ def test_a_broken_annotation_still_shows_the_text(corpus_copy):
     assert result.returncode == 1
     assert_no_traceback(result)
     assert "quote-not-found" in result.stderr and "without highlights" in result.stderr
-    assert "China-Russia joint patrol" in result.stdout
+    assert "China-Russia joint patrol" in " ".join(result.stdout.split())
 
 
 def test_unwritable_html_target_is_an_error_not_a_traceback(tmp_path):
@@ -163,7 +175,10 @@ def test_unwritable_html_target_is_an_error_not_a_traceback(tmp_path):
     assert "cannot write" in result.stderr
 
 
-def test_a_missing_corpus_is_reported(tmp_path):
+def test_a_missing_corpus_is_a_usage_error(tmp_path):
     assert not Path(tmp_path / "corpus").exists()
     result = cli("show", SEED_ID, "--corpus", str(tmp_path / "corpus"))
-    assert result.returncode == 1 and "has no documents" in result.stderr
+    assert result.returncode == 2 and "is not a folder" in result.stderr
+    (tmp_path / "corpus").mkdir()
+    empty = cli("show", SEED_ID, "--corpus", str(tmp_path / "corpus"))
+    assert empty.returncode == 1 and "has no documents" in empty.stderr

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from builders.run.build import build
 from builders.source.corpus import MAX_SOURCE_BYTES
-from builders.check.validate import validate
+from builders import validate
 
 import gencorpus  # the annotation format of the fixture corpora, kept current there
 

@@ -148,3 +148,31 @@ def test_sentences_break_at_line_ends_and_keep_offsets():
     assert [[t.text for t in s.tokens] for s in sents] == [
         ["Regional", "Reactions"], ["Seoul", "is", "wary", "."], ["The", "U.S.", "-", "Japan", "flight", "went", "on", "."]]
     assert all(text[t.start:t.end] == t.text for s in sents for t in s.tokens)
+
+
+def test_token_views_built_as_columns_equal_the_rows(tmp_path):
+    """The build makes the ner and event_triggers tables from the token arrays; they hold what the
+    rows (exports, readers) say, encoded as the writer encodes rows."""
+    import sys
+
+    import pyarrow as pa
+
+    from builders.check.validate import load_records
+    from builders.dataset.views import TAG_COLUMNS, doc_views, token_table
+    from builders.dataset.write import encode_rows
+    from conftest import REPO
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from generate import generate
+
+    records = load_records([CORPUS]) + load_records([generate(tmp_path / "gen", 6, seed=2, shape="statement")])
+    docs = [doc_views(r, r.doc_id) for r in records]
+    for config in TAG_COLUMNS:
+        schema = schema_of(config)
+        rows = [row for d in docs for row in d.rows[config]]
+        assert token_table(config, docs, schema).equals(pa.Table.from_pylist(encode_rows(config, rows), schema=schema))
+        assert token_table(config, [], schema).num_rows == 0
+
+
+def schema_of(config: str):
+    return schema.arrow_schema(config).remove_metadata()

@@ -270,7 +270,7 @@ def test_show_makes_dropped_lines_visible(tmp_path):
     page = out.read_text(encoding="utf-8")
     assert page.count('<span class="dropped" data-rule="annotator-drop"') == 4
     assert '\u2588\u2588 Syrian opposition &amp; Turkish occupation</span>' in page
-    assert ".dropped{" in page and "color:#999" in page
+    assert ".dropped{" in page and "color:#595959" in page
 
 
 def test_dropped_lines_sit_where_they_were(page):

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from builders.source import corpus as corpus_io
+from builders.annotation.yamlio import YamlProblem, parse_yaml
 from builders.findings import Finding
+from builders.source import corpus as corpus_io
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,6 @@ def _scan(data: Any, file: str, line_of=None) -> tuple[frozenset[str] | None, li
 
 def _read(path: Path) -> tuple[frozenset[str] | None, list[CrossLink]]:
     """An annotation file, read under the level-1 rules and safe YAML; never raises."""
-    from builders.annotation.yamlio import YamlProblem, parse_yaml
-
     read = corpus_io._read_file(path, corpus_io.MAX_ANNOTATION_BYTES, [], is_source=False)  # noqa: SLF001
     if read is None:
         return None, []

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from builders.source.clean import Cleaned
+from builders.source.segments import Cleaned
 from builders.source.corrections import clean_document
 from builders.findings import Finding, Severity
 from builders.annotation.resolve import QuoteIndex, Span, SpanError, resolve
@@ -57,7 +57,7 @@ def sha256(data: bytes) -> str:
 
 def make_records(
     doc_id: str, source_bytes: bytes, raw_text: str, ann: dict[str, Any], parsed: Parsed, file: str
-) -> tuple[DocRecords | None, list[Finding], Cleaned]:
+) -> tuple[DocRecords | None, list[Finding]]:
     """Build one document's records; None when any error was found."""
     meta = ann["document"]
     cleaned, problems = clean_document(raw_text, meta)
@@ -73,7 +73,7 @@ def make_records(
     if not cleaned.text:
         ctx.add(("document",), "empty-text", "the source has no text left after cleaning",
                 "check that source.txt holds the article, not only images or captions")
-        return None, ctx.findings, cleaned
+        return None, ctx.findings
 
     ids = _check_ids(ctx, ann)
     entity_ids = {e["id"] for e in ann["entities"]}
@@ -96,8 +96,8 @@ def make_records(
     for i, st in enumerate(ann["stances"]):
         records.stances.append(_stance(ctx, doc_id, i, st, entity_ids, event_ids, ids))
     if any(f.is_error for f in ctx.findings):
-        return None, ctx.findings, cleaned
-    return records, ctx.findings, cleaned
+        return None, ctx.findings
+    return records, ctx.findings
 
 
 def _check_ids(ctx: _Context, ann: dict[str, Any]) -> dict[str, str]:

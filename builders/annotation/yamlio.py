@@ -4,21 +4,32 @@ PyYAML's safe loader is used with three refusals a contributor's file needs: anc
 aliases (a billion-laughs file would expand exponentially), tags that name Python objects
 or anything beyond plain YAML types, and duplicate mapping keys (silently overwritten by
 PyYAML otherwise).
+
+Two paths read a file. The fast one takes libyaml's parser events (C) straight to Python
+values, with no node tree and no Python resolver call per scalar; it accepts only what the
+careful path would accept with the same values (no anchor, alias or tag, string keys once
+each, plain scalars that are strings, null, booleans, decimal integers or dates kept as
+written, nesting below the limit). On anything else it steps aside, and the careful path
+(the node tree, checked node by node) reads the file again and makes the finding, with its
+line. The node tree of an accepted file is composed only when a finding asks for a line.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-
 from yaml.constructor import SafeConstructor
+from yaml.events import (DocumentEndEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent,
+                         SequenceEndEvent, SequenceStartEvent, StreamEndEvent, StreamStartEvent)
+from yaml.resolver import Resolver
 
 # libyaml's C parser and composer when present (several times faster), PyYAML's otherwise. Both
 # compose an alias as the very node of its anchor, so nothing is expanded while composing.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CParser = getattr(yaml, "CParser", None) or getattr(getattr(yaml, "cyaml", None), "CParser", None)  # the fast path's
 _CONSTRUCTORS = SafeConstructor.yaml_constructors
 _SCALARS = SafeConstructor()
 
@@ -53,16 +64,24 @@ class Parsed:
     """A parsed YAML document, and its node tree to find the line on which a value starts.
 
     Lines are looked up only for findings, so they are read from the nodes on demand rather
-    than recorded for every value of every file.
+    than recorded for every value of every file; a file read by the fast path has its tree
+    composed on the first lookup (``text`` is kept for that).
     """
 
     data: Any
     root: yaml.Node | None = None
     has_floats: bool = False  # any float value (JSON Schema would count 1.0 as an integer)
+    text: str | None = field(default=None, repr=False)
+
+    def tree(self) -> yaml.Node | None:
+        """The node tree, composed now if the fast path did without it."""
+        if self.root is None and self.text is not None:
+            self.root, self.text = _compose(self.text), None
+        return self.root
 
     def line_of(self, path: Path_) -> int | None:
         """The line of ``path`` (a mapping value: its key's line), or of its deepest existing ancestor."""
-        node = self.root
+        node = self.tree()
         if node is None:
             return 1
         line = node.start_mark.line + 1
@@ -92,6 +111,14 @@ def parse_yaml(text: str) -> Parsed:
                     number,
                     "YAML indents with spaces only; replace the tab with spaces",
                 )
+    data = _fast(text)
+    if data is not SLOW:
+        return Parsed(data, text=text)
+    return _careful(text)
+
+
+def _careful(text: str) -> Parsed:
+    """The node tree, checked node by node: every refusal, with its line."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -230,3 +257,127 @@ def _scalar(node: yaml.ScalarNode) -> Any:
             "yaml-value", f"cannot read this value: {exc}", node.start_mark.line + 1,
             "quote the value to make it a string",
         ) from None
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of a file the fast path accepted (so it composes without error)."""
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+# --- the fast path: parser events -> values ---------------------------------------------------------
+
+SLOW = object()  # _fast's answer when the careful path must read the file
+_IMPLICIT = Resolver.yaml_implicit_resolvers  # first character -> [(tag, regexp)]: the safe loader's own table
+_WILDCARD = tuple(_IMPLICIT.get(None, ()))
+_BOOLS = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}  # SafeConstructor's
+_KEPT = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:value", "tag:yaml.org,2002:merge"}  # _AS_WRITTEN
+_plain_memo: dict[str, tuple[Any, bool]] = {}  # field names and labels recur in every file
+
+
+class _Slow(Exception):
+    """Something only the careful path may judge."""
+
+
+def _fast(text: str) -> Any:
+    """The file's value from libyaml's events, or SLOW when the careful path must read it."""
+    if _CParser is None:  # PyYAML without libyaml
+        return SLOW
+    parser = _CParser(text)
+    try:
+        get = parser.get_event
+        if type(get()) is not StreamStartEvent or type(get()) is not DocumentStartEvent:
+            raise _Slow  # an empty file, or a stream that does not start with a document
+        data = _value(get(), get, 0)
+        if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
+            raise _Slow  # a second document
+        return data
+    except (_Slow, yaml.YAMLError, ValueError):
+        return SLOW
+    finally:
+        parser.dispose()
+
+
+def _plain(value: str) -> tuple[Any, bool]:
+    """A plain scalar whose first character can start a non-string (the safe loader's table):
+    (its value, whether it is a string); _Slow for what the careful path must judge."""
+    known = _plain_memo.get(value)
+    if known is not None:
+        return known
+    for tag, regexp in (*_IMPLICIT.get(value[:1], ()), *_WILDCARD):
+        if regexp.match(value):
+            break
+    else:
+        tag = "tag:yaml.org,2002:str"
+    if tag == "tag:yaml.org,2002:str":
+        out: tuple[Any, bool] = (value, True)
+    elif tag == "tag:yaml.org,2002:null":
+        out = (None, False)
+    elif tag == "tag:yaml.org,2002:bool":
+        out = (_BOOLS[value.lower()], False)
+    elif tag == "tag:yaml.org,2002:int" and _DECIMAL.match(value):
+        out = (int(value), False)
+    elif tag in _KEPT:
+        out = (value, False)
+    else:  # floats, integers in other forms: refused or flagged by the careful path
+        raise _Slow
+    if len(value) <= 40:
+        if len(_plain_memo) >= 4096:
+            _plain_memo.clear()
+        _plain_memo[value] = out
+    return out
+
+
+def _value(event: Any, get: Any, depth: int) -> Any:
+    if event.anchor is not None or event.tag is not None:
+        raise _Slow
+    kind = type(event)
+    if kind is ScalarEvent:
+        value = event.value
+        return _plain(value)[0] if event.implicit[0] and value[:1] in _IMPLICIT else value
+    if depth >= MAX_DEPTH:
+        raise _Slow
+    if kind is MappingStartEvent:
+        return _mapping(get, depth + 1)
+    if kind is SequenceStartEvent:
+        return _sequence(get, depth + 1)
+    raise _Slow  # an alias
+
+
+def _mapping(get: Any, depth: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    while True:
+        event = get()
+        kind = type(event)
+        if kind is MappingEndEvent:
+            return out
+        if kind is not ScalarEvent or event.anchor is not None or event.tag is not None:
+            raise _Slow  # a list, mapping, alias or tagged value as a key
+        key = event.value
+        if event.implicit[0] and key[:1] in _IMPLICIT and not _plain(key)[1]:
+            raise _Slow  # `on:`, `1:`, `<<:` ...: not a field name
+        if key in out:
+            raise _Slow
+        event = get()
+        if type(event) is ScalarEvent and event.anchor is None and event.tag is None:
+            value = event.value
+            out[key] = _plain(value)[0] if event.implicit[0] and value[:1] in _IMPLICIT else value
+        else:
+            out[key] = _value(event, get, depth)
+
+
+def _sequence(get: Any, depth: int) -> list[Any]:
+    out: list[Any] = []
+    while True:
+        event = get()
+        kind = type(event)
+        if kind is SequenceEndEvent:
+            return out
+        if kind is ScalarEvent and event.anchor is None and event.tag is None:
+            value = event.value
+            out.append(_plain(value)[0] if event.implicit[0] and value[:1] in _IMPLICIT else value)
+        else:
+            out.append(_value(event, get, depth))

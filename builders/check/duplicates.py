@@ -19,8 +19,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from builders.source import corpus as corpus_io
+from builders.check.changes import unchanged_blobs
 from builders.findings import Finding
+from builders.source import corpus as corpus_io
 
 FINGERPRINT_VERSION = 2  # bump when fingerprint() changes: stored fingerprints are then not reused
 
@@ -157,8 +158,6 @@ class FingerprintStore:
 def _blobs(corpus: Path, memo: dict[Path, dict[str, str]]) -> dict[str, str]:
     """git's blob ids of a corpus's unchanged sources, asked of git once per check."""
     if corpus not in memo:
-        from builders.check.changes import unchanged_blobs
-
         memo[corpus] = unchanged_blobs(corpus)
     return memo[corpus]
 

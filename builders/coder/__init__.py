@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from builders.__about__ import __version__
+from builders.annotation.ids import fresh, slug
+from builders.annotation.resolve import occurrences
+from builders.coder.entities import author_of, find_mentions, learned_mentions, pronoun_mentions
+from builders.coder.events import find_events
 from builders.coder.lexicon import Lexicon
+from builders.coder.stances import find_stances
+from builders.coder.times import find_times
+from builders.dataset.tokens import sentences as split
+from builders.source.corrections import clean_document
 
 NAME = "geosignal-coder"
 VERSION = f"{__version__}+rules1"
@@ -30,18 +38,20 @@ class Article:
     document: dict[str, Any]
 
 
-def code(article: Article, lexicon: Lexicon | None = None) -> dict[str, Any]:
-    """Draft annotation of one article (pure)."""
-    from builders.source.corrections import clean_document
-    from builders.annotation.resolve import occurrences
-    from builders.dataset.tokens import sentences as split
-    from builders.coder.entities import author_of, find_mentions, learned_mentions, pronoun_mentions
-    from builders.coder.events import find_events, find_stances
-    from builders.coder.times import find_times
+@dataclass
+class Analysis:
+    """The coder's findings in one clean text before they become annotation items."""
 
-    lexicon = lexicon or Lexicon()
-    meta = article.document
-    text = clean_document(article.raw, meta)[0].text  # the clean text the records are built on (corrections included)
+    text: str
+    sentences: list[Any]
+    mentions: list[Any]
+    author: tuple[str, Any] | None
+    times: list[Any]
+    events: list[Any]
+
+
+def analyse(text: str, meta: dict[str, Any], lexicon: Lexicon) -> Analysis:
+    """Mentions, times and events of a clean text (pure; stances are a later step)."""
     sents = split(text)
     mentions = find_mentions(text, sents, lexicon)
     title = meta.get("title") or ""
@@ -53,7 +63,17 @@ def code(article: Article, lexicon: Lexicon | None = None) -> dict[str, Any]:
     mentions.sort(key=lambda m: m.start)
     times = find_times(text, meta.get("published"))
     events = find_events(sents, mentions, times, lexicon)
-    stances = find_stances(events, sents, text, lexicon)
+    return Analysis(text, sents, mentions, author, times, events)
+
+
+def code(article: Article, lexicon: Lexicon | None = None) -> dict[str, Any]:
+    """Draft annotation of one article (pure)."""
+    lexicon = lexicon or Lexicon()
+    meta = article.document
+    text = clean_document(article.raw, meta)[0].text  # the clean text the records are built on (corrections included)
+    found = analyse(text, meta, lexicon)
+    sents, mentions, author, times, events = found.sentences, found.mentions, found.author, found.times, found.events
+    stances = find_stances(found, lexicon)
 
     def ref(start: int, end: int) -> Any:
         quote = text[start:end]
@@ -66,14 +86,7 @@ def code(article: Article, lexicon: Lexicon | None = None) -> dict[str, Any]:
     used: set[str] = set()
 
     def new_id(prefix: str, words: str) -> str:
-        base = prefix + (re.sub(r"[^a-z0-9]+", "_", words.lower()).strip("_")[:40] or "x")
-        if not base[0].isalpha():
-            base = "e_" + base
-        candidate, n = base, 2
-        while candidate in used:
-            candidate, n = f"{base}_{n}", n + 1
-        used.add(candidate)
-        return candidate
+        return fresh(prefix + (slug(words) or "x"), used, lead="e_")
 
     entities: list[dict[str, Any]] = []
     by_key: dict[str, dict[str, Any]] = {}

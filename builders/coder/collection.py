@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 import shutil
 from collections import deque
@@ -21,14 +20,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from builders.source import corpus as corpus_io
-from builders.findings import Finding, errors
 from builders.coder import Article, code
 from builders.coder.draft import bad_article, check_draft, to_yaml
 from builders.coder.lexicon import Lexicon
+from builders.findings import Finding, errors
+from builders.formats import COLLECTIONS
+from builders.new import default_doc_id, front_matter
+from builders.run.build import build
+from builders.run.engine import Engine
+from builders.source import corpus as corpus_io
 
-FORMATS = ("wh-markdown", "wikinews-csv", "text")
-SHAPE = {"wh-markdown": "markdown", "wikinews-csv": "csv-field", "text": "text"}
+FORMATS = COLLECTIONS
+SHAPE = dict(zip(FORMATS, ("markdown", "csv-field", "text"), strict=True))  # a format -> its document.source_format
 
 
 @dataclass
@@ -85,8 +88,6 @@ def _csv_rows(path: Path, root: Path, findings: list[Finding]) -> Iterator[Raw]:
 
 def document_block(raw: Raw, fmt: str, text: str, publisher: str | None) -> dict[str, Any] | Finding:
     """The draft's ``document``: metadata from the shape (front matter, CSV row), licence by collection."""
-    from builders.new import front_matter
-
     meta = dict(raw.meta)
     if fmt == "wh-markdown":
         fm = front_matter(text)
@@ -149,8 +150,6 @@ def draft_article(raw: Raw, fmt: str, publisher: str | None, lexicon: Lexicon | 
 
 def draft_batch(raws: list[Raw], fmt: str, publisher: str | None, lexicon: Lexicon | None) -> list[Drafted]:
     """``draft_article`` for a few articles, each under its default id: the engine's task."""
-    from builders.new import default_doc_id
-
     return [draft_article(raw, fmt, publisher, lexicon, default_doc_id(raw.name, raw.data)) for raw in raws]
 
 
@@ -164,7 +163,7 @@ def lost_batch(args: tuple, error: BaseException) -> list[Drafted]:
 
 def code_collection(root: Path, fmt: str, out: Path, lexicon: Lexicon | None = None, publisher: str | None = None,
                     progress: Callable[[int, int, str], None] | None = None, workers: int | None = None,
-                    engine: Any = None) -> CollectionResult:
+                    engine: Engine | None = None) -> CollectionResult:
     """Code every article of ``root`` into ``out``; then build the silver dataset from the silver corpus.
 
     With ``engine`` (builders/run/engine.py: a Dask cluster) the drafting (``draft_batch``, a few
@@ -208,8 +207,6 @@ def code_collection(root: Path, fmt: str, out: Path, lexicon: Lexicon | None = N
         for finding in result.findings:
             f.write(json.dumps(finding.as_dict(), ensure_ascii=False) + "\n")
     if result.coded:
-        from builders.run.build import build
-
         built = build(corpus, out / "dataset", workers=workers, cache=None, engine=engine)
         result.built = built.written
         result.build_findings = [f for f in built.report.findings if f.is_error]

@@ -15,10 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from builders.source import corpus as corpus_io
-from builders.findings import Finding
+from builders.annotation.records import make_records
+from builders.annotation.yamlio import parse_yaml
+from builders.check import level1, level2
 from builders.coder import Article, code
-from builders.coder.lexicon import Lexicon, learn
+from builders.coder.draft import to_yaml
+from builders.coder.lexicon import Lexicon
+from builders.coder.training import fit
+from builders.findings import Finding
+from builders.score import report, score, view
+from builders.score.load import records_dict
+from builders.source import corpus as corpus_io
 
 SUMMARY = (  # (row label, layer, match) of the README tables
     ("mentions", "mentions", "overlap"), ("mentions (exact)", "mentions", "exact"),
@@ -40,11 +47,8 @@ class GoldDoc:
 
 def records_of(doc_id: str, data: bytes, raw: str, annotation: dict[str, Any], parsed: Any, file: str
                ) -> tuple[dict[str, Any] | None, list[Finding]]:
-    """The scored record dicts of one annotation, built as the pipeline builds them (make_records)."""
-    from builders.annotation.records import make_records
-    from builders.score.load import records_dict
-
-    records, findings, _ = make_records(doc_id, data, raw, annotation, parsed, file)
+    """The scored record dicts of one annotation, built as the build builds them (make_records)."""
+    records, findings = make_records(doc_id, data, raw, annotation, parsed, file)
     if records is None:
         return None, findings
     out = records_dict(records)
@@ -55,9 +59,6 @@ def records_of(doc_id: str, data: bytes, raw: str, annotation: dict[str, Any], p
 def load_gold(corpus: Path) -> tuple[list[GoldDoc], list[Finding]]:
     """Every document of ``corpus`` whose annotation is gold (levels 1-3; the record-schema check is
     not repeated here: scoring reads the records only)."""
-    from builders.check.validate import schema_findings_for
-    from builders.annotation.yamlio import YamlProblem, parse_yaml
-
     folders, findings = corpus_io.discover([corpus])
     docs = []
     for folder in folders:
@@ -66,12 +67,11 @@ def load_gold(corpus: Path) -> tuple[list[GoldDoc], list[Finding]]:
         if source is None or text is None:
             findings += found
             continue
-        try:
-            parsed = parse_yaml(text)
-        except YamlProblem as exc:
-            findings.append(Finding(file, exc.line, exc.code, exc.message, exc.hint, level=1))
+        parsed, problems = level1.parse(text, file)
+        if parsed is None:
+            findings += problems
             continue
-        problems = schema_findings_for(parsed, file)
+        problems = level2.findings(parsed, file)
         if problems:
             findings += problems
             continue
@@ -93,9 +93,6 @@ def folds(doc_ids: list[str], k: int) -> dict[str, int]:
 
 def predict(doc: GoldDoc, lexicon: Lexicon) -> dict[str, Any]:
     """Code a gold document's source and return the draft's scored records."""
-    from builders.coder.draft import to_yaml
-    from builders.annotation.yamlio import parse_yaml
-
     draft = code(Article(doc.doc_id, doc.raw, doc.document), lexicon)
     parsed = parse_yaml(to_yaml(draft, doc.doc_id))  # through the file format, as a written draft is read
     data = doc.raw.encode("utf-8")
@@ -107,8 +104,6 @@ def predict(doc: GoldDoc, lexicon: Lexicon) -> dict[str, Any]:
 
 def cross_validate(docs: list[GoldDoc], k: int = 5) -> dict[str, dict[str, Any]]:
     """{'baseline': report, 'full': report}: builders.score reports over all held-out documents."""
-    from builders.score import report, score, view
-
     if len(docs) < 2:
         raise ValueError(f"cross-validation needs at least 2 gold documents, got {len(docs)}")
     k = max(2, min(k, len(docs)))
@@ -117,7 +112,7 @@ def cross_validate(docs: list[GoldDoc], k: int = 5) -> dict[str, dict[str, Any]]
     base = Lexicon()
     for f in range(k):
         train = [d.records for d in docs if fold[d.doc_id] != f]
-        learned = learn(train)
+        learned = fit(train)
         for d in docs:
             if fold[d.doc_id] != f:
                 continue

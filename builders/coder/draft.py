@@ -12,10 +12,13 @@ from typing import Any
 
 import yaml
 
-from builders.source import corpus as corpus_io
-from builders.findings import Finding, errors
+from builders.check import level1, level2, level3
+from builders.check.document import check_annotation
 from builders.coder import Article, code
 from builders.coder.lexicon import Lexicon
+from builders.findings import Finding, errors
+from builders.new import create
+from builders.source import corpus as corpus_io
 
 PROTECTED = ("gold", "reviewed")
 _NUMERIC = re.compile(r"^[0-9][0-9.:eE+_-]*$|^(?:y|yes|n|no|true|false|on|off|null|~)$", re.I)
@@ -42,9 +45,7 @@ def to_yaml(annotation: dict[str, Any], doc_id: str) -> str:
 
 def check_draft(doc_id: str, data: bytes, text: str, draft: str, file: str) -> list[Finding]:
     """Levels 1-3 on the draft in memory, as ``new`` checks its template."""
-    from builders.new import _check_template
-
-    return _check_template(doc_id, data, text, draft, file)
+    return check_annotation(doc_id, (data, text), draft, file, level3.LEVEL).findings
 
 
 @dataclass
@@ -65,19 +66,15 @@ def protected(annotation: dict[str, Any]) -> bool:
 
 def code_folder(folder: Path, lexicon: Lexicon | None = None) -> Coded:
     """Draft ``folder/annotation.yaml`` from its source and the metadata already there."""
-    from builders.check.validate import schema_findings_for
-    from builders.annotation.yamlio import YamlProblem, parse_yaml
-
     doc = corpus_io.DocFolder(folder.name, folder)
     source, annotation_text, findings = corpus_io.read_parts(doc)
     file = corpus_io.display(doc.annotation)
     if source is None or annotation_text is None or errors(findings):
         return Coded(folder.name, findings=findings)
-    try:
-        parsed = parse_yaml(annotation_text)
-    except YamlProblem as exc:
-        return Coded(folder.name, findings=[Finding(file, exc.line, exc.code, exc.message, exc.hint, level=1)])
-    problems = schema_findings_for(parsed, file)
+    parsed, problems = level1.parse(annotation_text, file)
+    if parsed is None:
+        return Coded(folder.name, findings=problems)
+    problems = level2.findings(parsed, file)
     if problems:
         return Coded(folder.name, findings=problems)
     if protected(parsed.data):
@@ -109,8 +106,6 @@ def code_path(path: Path, corpus: Path, lexicon: Lexicon | None = None) -> Coded
                                              f"{corpus_io.display(path)} is a folder but not a document folder",
                                              "name corpus/<doc_id> or a raw article file; for many articles use --collection",
                                              level=1)])
-    from builders.new import create
-
     problem = bad_article(path.read_bytes()) if path.is_file() else None
     if problem:
         return Coded(None, findings=[Finding(corpus_io.display(path), None, problem[0], problem[1], problem[2], level=1)])

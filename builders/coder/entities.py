@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from builders.annotation.resolve import occurrences
+from builders.coder.lexicon import Lexicon, Name, base_names, norm, titles
 from builders.dataset.tokens import Sentence
-from builders.coder.lexicon import Lexicon, Name, norm, titles
 
 MAX_NAME = 8  # tokens
 ORG_HEADS = {"Council", "Ministry", "Command", "Forces", "Force", "Department", "Agency", "Organization",
@@ -93,8 +94,6 @@ def _titled_person(text, toks, i, title_set, lexicon):
 
 
 def _known_person(surface: str) -> Name | None:
-    from builders.coder.lexicon import base_names
-
     last = surface.split()[-1].upper()
     hits = {n for k, n in base_names().items() if n.type == "PER" and k.split()[-1] == last}
     return hits.pop() if len(hits) == 1 else None
@@ -166,8 +165,6 @@ def learned_mentions(text: str, lexicon: Lexicon, taken: list[Mention]) -> list[
     their occurrences ('allies and partners', 'its'). A pronoun refers to the nearest preceding
     name of a fitting type (a person for he/his, else a country or organisation); a nominal, or a
     pronoun with nothing before it, is an entity of its own."""
-    from builders.annotation.resolve import occurrences
-
     lower = text.lower()
     spans = sorted(taken, key=lambda m: m.start)
     out: list[Mention] = []

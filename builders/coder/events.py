@@ -1,5 +1,5 @@
 """Event triggers (verb dictionary + learned lexicon), arguments by nearest mention, realis and
-modality from cue words, links on explicit cues, and stances from ACCUSE/SUPPORT triggers."""
+modality from cue words, and links on explicit cues (stances: stances.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ REQUESTING = {"urge", "urges", "urged", "call", "calls", "called", "ask", "asks"
 STOP = {"the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "with", "by", "be", "is", "are", "was", "were",
         "has", "have", "had", "this", "that", "its", "their", "our", "we", "it", "as", "at", "from"}
 LINK_CUES = (("in", "response", "to"), ("in", "retaliation", "for"), ("following",), ("after",))
-POLARITY = {"ACCUSE": "oppose", "SUPPORT": "support", "REJECT": "oppose", "THREATEN": "oppose", "REQUEST": "support"}
 SPEECH = {"STATEMENT", "ACCUSE", "SUPPORT", "REQUEST", "REJECT", "THREATEN"}
 
 
@@ -36,15 +35,6 @@ class Event:
     modality: str | None = None
     arguments: list[tuple[str, Mention | Timex]] = field(default_factory=list)
     links: list[tuple[str, "Event"]] = field(default_factory=list)
-
-
-@dataclass
-class StanceGuess:
-    holder: Mention
-    target: "Event | Mention"
-    polarity: str
-    start: int
-    end: int
 
 
 def find_events(sentences: list[Sentence], mentions: list[Mention], times: list[Timex], lexicon: Lexicon) -> list[Event]:
@@ -136,30 +126,3 @@ def _links(events: list[Event], sentences: list[Sentence]) -> None:
                 target = [e for e in here if e.start >= cue_end]
                 if source and target and first_mention(target[0]) is not source[-1]:
                     source[-1].links.append(("response_to", first_mention(target[0])))
-
-
-def find_stances(events: list[Event], sentences: list[Sentence], text: str, lexicon: Lexicon | None = None
-                 ) -> list[StanceGuess]:
-    """A stance of the event's actor toward the next event of its sentence (else its recipient), for
-    the trigger types that express one (ACCUSE oppose, SUPPORT support, ...) or, with a learned
-    lexicon, the trigger lemmas whose events carried a stance in the training folds."""
-    out = []
-    for ev in events:
-        polarity = lexicon.stances.get(ev.lemma) if lexicon is not None and lexicon.learned else None
-        polarity = polarity or POLARITY.get(ev.type)
-        actor = next((m for role, m in ev.arguments if role == "actor"), None)
-        if polarity is None or actor is None or ev.realis != "actual":
-            continue
-        later = [e for e in events if e.sentence == ev.sentence and e.start > ev.end and e.type != "STATEMENT"]
-        recipient = next((m for role, m in ev.arguments if role == "recipient"), None)
-        target = first_mention(later[0]) if later else (recipient if ev.type in ("ACCUSE", "SUPPORT") else None)
-        if target is None:
-            continue
-        sent = sentences[ev.sentence]
-        end = sent.end
-        for tok in sent.tokens:
-            if tok.start > ev.end and tok.text in (";", ".", ":") and tok.start > (later[0].end if later else ev.end):
-                end = tok.start
-                break
-        out.append(StanceGuess(actor, target, polarity, ev.start, max(end, later[0].end if later else target.end)))
-    return out

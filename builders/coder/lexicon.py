@@ -156,6 +156,7 @@ class Lexicon:
     nominals: dict[str, tuple[str, str]] = field(default_factory=dict)  # lower-case NOM/PRO text -> (kind, type)
     stances: dict[str, str] = field(default_factory=dict)  # trigger lemma -> polarity of the stance it expresses
     learned: bool = False
+    stance_model: Any = None  # stances.StanceModel trained on gold (training.fit), else the rules
 
     def name(self, surface: str) -> Name | None:
         key = norm(surface)
@@ -183,7 +184,7 @@ class Lexicon:
         return (lemma, TriggerEntry(plover, code)) if plover else None
 
 
-def learn(gold: Iterable[dict[str, Any]], min_rate: float = 0.25, min_count: int = 2) -> Lexicon:
+def learn(gold: Iterable[dict[str, Any]], min_rate: float = 0.25, min_count: int = 1) -> Lexicon:
     """A lexicon learned from gold record dicts (training folds only): every NAM mention's text as
     a name of its entity's type and QID; every single-word trigger's lemma with its majority type
     and CAMEO code, kept when the word is a trigger in at least ``min_rate`` of its occurrences;

@@ -26,9 +26,11 @@ import os
 import shutil
 import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import cache
 from pathlib import Path
+
+from builders.files import file_entry, file_sha256, hidden_sibling, staging
 
 MANIFEST = ".geosignal-manifest.json"
 MANIFEST_FORMAT = "geosignal-manifest/1"
@@ -40,12 +42,6 @@ class OutputRefused(Exception):
 
 class OutputUnusable(OutputRefused):
     """``--out`` names a path no output may take (a link, inside the corpus, under a file): a usage error."""
-
-
-def _sha256(path: Path) -> str:
-    from builders.release.provenance import file_sha256
-
-    return file_sha256(path)
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -100,7 +96,7 @@ def check_owned(out: Path, what: str = "build") -> None:
         else:
             size, digest = listed.pop(rel)
             path = out / rel
-            if path.stat().st_size != size or _sha256(path) != digest:
+            if path.stat().st_size != size or file_sha256(path) != digest:
                 strange.append(f"{rel} (changed since it was written)")
     if strange:
         shown = ", ".join(strange[:5]) + (f" and {len(strange) - 5} more" if len(strange) > 5 else "")
@@ -140,13 +136,11 @@ def _read_manifest(out: Path) -> list[tuple[str, tuple[int, str]]] | None:
 def write_manifest(folder: Path) -> None:
     """List every file of a finished folder, with its size and sha256 (what a later run may delete)."""
     files = sorted(rel for rel, kind in _walk(folder) if kind == "file" and rel != MANIFEST)
-    payload = {"format": MANIFEST_FORMAT, "files": [
-        {"path": rel, "size": (folder / rel).stat().st_size, "sha256": _sha256(folder / rel)} for rel in files]}
+    payload = {"format": MANIFEST_FORMAT, "files": [file_entry(folder, folder / rel)._asdict() for rel in files]}
     (folder / MANIFEST).write_text(json.dumps(payload, indent=1, sort_keys=True) + "\n", encoding="utf-8", newline="\n")
 
 
-def temp_name(out: Path, kind: str, pid: int | None = None) -> Path:
-    return out.with_name(f".{out.name}.{kind}-{os.getpid() if pid is None else pid}")
+temp_name = hidden_sibling  # the names clean_stale knows: .<out>.tmp-<pid>, .<out>.old-<pid>
 
 
 def _lock_path(out: Path) -> Path:
@@ -249,3 +243,38 @@ def swap_in(tmp: Path, out: Path) -> None:
         os.rename(old, out)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+class Staged:
+    """A new output folder: written under a hidden sibling and swapped in whole, or discarded.
+
+    The one way a command (``build``, ``export``) replaces its ``--out``: the target is checked
+    (``protected``: folders ``out`` must stay out of, e.g. the corpus), the folder's lock is held
+    from the start until the end, ``commit`` puts ``tmp`` in place of ``out`` (with its
+    manifest), and anything else leaves ``out`` as it was.
+    """
+
+    def __init__(self, out: Path, what: str = "build", protected: list[Path] | None = None) -> None:
+        check_target(out, protected or [], what)
+        self.out = out
+        self._held = ExitStack()  # the lock, then the staged folder: released in reverse order
+        self._held.enter_context(locked(out, what))
+        try:
+            check_owned(out, what)
+            self.tmp = self._held.enter_context(staging(out, "tmp"))
+        except BaseException:
+            self._held.close()
+            raise
+
+    def commit(self) -> None:
+        swap_in(self.tmp, self.out)
+
+    def discard(self) -> None:
+        """Remove what is left of ``tmp`` (after a commit, the old output) and release the lock."""
+        self._held.close()
+
+    def __enter__(self) -> "Staged":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()

@@ -1,12 +1,29 @@
-"""A built dataset folder -> records with label names, for stats and tests."""
+"""A built dataset folder -> records with label names (stats, export, evaluate), and ``Corpus``:
+documents' records with their splits, whether read from a build or from the corpus (run/load.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from builders.schema import ALL_CONFIGS, features
+from builders.annotation.records import DocRecords
+from builders.dataset.splits import load_config
+from builders.schema import ALL_CONFIGS, CONFIGS, features
+
+
+@dataclass
+class Corpus:
+    """Documents (sorted by id) with their split: what the exporters read."""
+
+    docs: list[DocRecords]
+    splits: dict[str, str]  # doc id -> split
+    split_names: list[str]  # in the order of splits.toml
+
+    def by_split(self) -> dict[str, list[DocRecords]]:
+        parts = {name: [d for d in self.docs if self.splits[d.doc_id] == name] for name in self.split_names}
+        return {name: docs for name, docs in parts.items() if docs}
 
 
 def _decode(value: Any, feature: Any) -> Any:
@@ -46,3 +63,20 @@ def read_dataset(folder: Path, configs: Iterable[str] = ALL_CONFIGS) -> dict[str
             rows.extend(_decode(r, dict(feats)) for r in pq.read_table(path).to_pylist())
         out[config] = rows
     return out
+
+
+def group(rows: dict[str, list[dict]]) -> list[DocRecords]:
+    """Rows of the record configs -> one DocRecords per document, sorted by doc id."""
+    docs: dict[str, DocRecords] = {}
+    for config in CONFIGS:
+        for row in rows.get(config, []):
+            docs.setdefault(row["doc_id"], DocRecords(row["doc_id"])).config(config).append(row)
+    return [docs[k] for k in sorted(docs)]
+
+
+def read_corpus(folder: Path) -> Corpus:
+    """The records of a built dataset folder, each document in the split it was built into."""
+    splits = read_splits(folder)
+    names = load_config().names
+    names += sorted(set(splits.values()) - set(names))
+    return Corpus(group(read_dataset(folder)), splits, names)

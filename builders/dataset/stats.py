@@ -7,16 +7,9 @@ import re
 from collections import Counter
 from typing import Any
 
-from builders.schema import features
+from builders.schema import label_names as _names
 
 _TOKEN = re.compile(r"\w+(?:[-'\u2019.]\w+)*|[^\w\s]")
-
-
-def _names(config: str, *path: str) -> list[str]:
-    feature: Any = features(config)
-    for key in path:
-        feature = feature[key] if isinstance(feature, dict) else feature.feature[key]
-    return list(feature.names)
 
 
 def _count(values, names: list[str]) -> dict[str, int]:
@@ -92,8 +85,19 @@ def compute(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     }
 
 
-def to_json(stats: dict[str, Any]) -> str:
-    return json.dumps(stats, indent=2, ensure_ascii=False) + "\n"
+def by_split(rows: dict[str, list[dict[str, Any]]], splits: dict[str, str], names: list[str]) -> dict[str, dict[str, Any]]:
+    """Counts per split (``splits``: doc id -> split): every split of ``names`` in that order, then any other."""
+    grouped: dict[str, dict[str, list[dict[str, Any]]]] = {name: {} for name in names}
+    for config in ("documents", "entities", "times", "events", "stances"):
+        for row in rows.get(config, []):
+            grouped.setdefault(splits[row["doc_id"]], {}).setdefault(config, []).append(row)
+    return {name: compute(config_rows) for name, config_rows in grouped.items()}
+
+
+def to_json(stats: dict[str, Any], splits: dict[str, dict[str, Any]] | None = None) -> str:
+    """The totals as before; with ``splits``, the same counts per split under ``by_split``."""
+    payload = stats if splits is None else {**stats, "by_split": splits}
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
 def tables(stats: dict[str, Any]) -> list[tuple[str, list[tuple[str, Any]]]]:

@@ -1,7 +1,7 @@
 """Span records -> the training views: ``ner``, ``event_triggers`` (token rows) and ``stance_pairs``.
 
-Pure: one document's records in, rows and findings out. The span configs stay the source of
-truth; a view loses only what BIO tags cannot say, and says what it lost:
+Pure: one document's records in, rows (or, for the build, Arrow columns made straight from the
+token arrays) and findings out. The span configs stay the source of truth; a view loses only what BIO tags cannot say, and says what it lost:
 
 - a span that does not start and end on token boundaries, or that crosses a sentence boundary,
   is left out of the token views (never shifted to the nearest token) and reported;
@@ -17,15 +17,21 @@ exhaustive, so an unannotated (holder, target) pair is no evidence of "no stance
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from builders.findings import Finding, Severity
 from builders.annotation.records import DocRecords
-from builders.dataset.tokens import Sentence, sentences as split_sentences
+from builders.dataset.tokens import Sentence, Tokens, tokenize
+from builders.schema import features
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 HINT_BOUNDARY = ("the span views keep it; the token views (ner, event_triggers) and the spaCy export leave it out. "
                  "If the quote cuts a word, quote the whole word; if the tokenizer is wrong here, report it")
 HINT_OVERLAP = "nothing to fix: the span views keep both; BIO tags can hold one of overlapping spans, the longest"
+TAG_COLUMNS = {"ner": "ner_tags", "event_triggers": "trigger_tags"}  # the token views and their tag column
 
 
 @dataclass(frozen=True)
@@ -40,78 +46,114 @@ class Labeled:
 
 @dataclass
 class Tagged:
-    """BIO tags per sentence, the spans they hold, and the findings about the others."""
+    """BIO tags of a document's tokens (codes into ``labels``), the spans they hold, and the
+    findings about the others."""
 
-    tags: list[list[str]]
-    kept: list[tuple[Labeled, int, int, int]]  # span, sentence index, first token, end token
+    labels: list[str]  # "O", then the B- and I- tags used, in the order first used
+    codes: Any  # numpy int64, one per token of the document
+    bounds: Any  # the tokens' sentence bounds (Tokens.bounds)
+    kept: list[tuple[Labeled, int, int, int]]  # span, sentence index, first token, end token (in the sentence)
     findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def tags(self) -> list[list[str]]:
+        """The tags as strings, sentence by sentence."""
+        names, b = self.labels, self.bounds.tolist()
+        codes = self.codes.tolist()
+        return [[names[c] for c in codes[a:z]] for a, z in zip(b, b[1:])]
 
 
 @dataclass
 class DocViews:
-    sentences: list[Sentence]
+    doc_id: str
+    tokens: Tokens
     entities: Tagged
     triggers: Tagged
-    rows: dict[str, list[dict[str, Any]]]
+    stance_rows: list[dict[str, Any]]
 
     @property
     def findings(self) -> list[Finding]:
         return self.entities.findings + self.triggers.findings
 
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        return self.tokens.sentences()
 
-def _warning(file: str, code: str, message: str, hint: str) -> Finding:
-    return Finding(file, None, code, message, hint, Severity.WARNING, level=4)
+    def rows_of(self, config: str) -> list[dict[str, Any]]:
+        """One view as rows of plain values (exports and readers; the build writes the token views
+        as columns, token_table)."""
+        if config == "stance_pairs":
+            return self.stance_rows
+        return _token_rows(self.doc_id, self.tokens, self.entities if config == "ner" else self.triggers, TAG_COLUMNS[config])
+
+    @property
+    def rows(self) -> dict[str, list[dict[str, Any]]]:
+        """The three views as rows."""
+        return {config: self.rows_of(config) for config in ("ner", "event_triggers", "stance_pairs")}
+
+
+def _warning(file: str, code: str, message: str, hint: str, severity: Severity = Severity.WARNING) -> Finding:
+    return Finding(file, None, code, message, hint, severity, level=4)
 
 
 def _describe(span: Labeled) -> str:
     return f"{span.what} {span.label} {span.start}..{span.end}"
 
 
-def token_index(sentences: list[Sentence]) -> tuple[dict[int, tuple[int, int]], dict[int, tuple[int, int]]]:
-    """Where tokens start and end: offset -> (sentence, token)."""
-    starts = {tok.start: (s, i) for s, sent in enumerate(sentences) for i, tok in enumerate(sent.tokens)}
-    ends = {tok.end: (s, i) for s, sent in enumerate(sentences) for i, tok in enumerate(sent.tokens)}
-    return starts, ends
+def token_index(tokens: Tokens) -> tuple[dict[int, int], dict[int, int]]:
+    """Where tokens start and end: offset -> token (its index in the document)."""
+    n = range(len(tokens.texts))
+    return dict(zip(tokens.starts.tolist(), n)), dict(zip(tokens.ends.tolist(), n))
 
 
-def tag(sentences: list[Sentence], spans: list[Labeled], file: str,
-        index: tuple[dict[int, tuple[int, int]], dict[int, tuple[int, int]]] | None = None) -> Tagged:
-    """BIO-tag spans over the sentences' tokens by the rules in the module docstring."""
-    starts, ends = index or token_index(sentences)
+def tag(tokens: Tokens, spans: list[Labeled], file: str,
+        index: tuple[dict[int, int], dict[int, int]] | None = None) -> Tagged:
+    """BIO-tag spans over the document's tokens by the rules in the module docstring."""
+    import numpy
+
+    starts, ends = index or token_index(tokens)
+    bounds = tokens.bounds
+    sentence_of = numpy.repeat(numpy.arange(len(bounds) - 1), numpy.diff(bounds)).tolist()
+    first_of = bounds.tolist()
     findings: list[Finding] = []
-    aligned: list[tuple[Labeled, int, int, int]] = []
+    aligned: list[tuple[Labeled, int, int, int]] = []  # span, sentence, first token, end token (document indexes)
     for span in spans:
         first, last = starts.get(span.start), ends.get(span.end)
         if first is None or last is None:
-            cut = [t.text for sent in sentences for t in sent.tokens if t.start < span.end and span.start < t.end]
+            cut = [tokens.texts[k] for k in numpy.flatnonzero((tokens.starts < span.end) & (span.start < tokens.ends)).tolist()]
             findings.append(_warning(file, "span-off-token-boundary",
                                      f"{_describe(span)} does not start and end on token boundaries (tokens {cut})",
                                      HINT_BOUNDARY))
-        elif first[0] != last[0]:
+        elif sentence_of[first] != sentence_of[last]:
             findings.append(_warning(file, "span-crosses-sentence",
                                      f"{_describe(span)} crosses a sentence boundary", HINT_BOUNDARY))
         else:
-            aligned.append((span, first[0], first[1], last[1] + 1))
+            aligned.append((span, sentence_of[first], first, last + 1))
     order = sorted(range(len(aligned)), key=lambda k: (-(aligned[k][0].end - aligned[k][0].start), aligned[k][0].start, k))
-    owner: dict[tuple[int, int], Labeled] = {}
+    owner: dict[int, Labeled] = {}
     kept = []
     for k in order:
         span, s, i, j = aligned[k]
-        taken = next((owner[(s, t)] for t in range(i, j) if (s, t) in owner), None)
+        taken = next((owner[t] for t in range(i, j) if t in owner), None)
         if taken is not None:
             findings.append(_warning(file, "span-overlap-dropped",
                                      f"{_describe(span)} overlaps {_describe(taken)}; the token views keep the latter",
-                                     HINT_OVERLAP))
+                                     HINT_OVERLAP, Severity.NOTE))  # by design: nothing to fix
             continue
-        owner.update({(s, t): span for t in range(i, j)})
+        owner.update({t: span for t in range(i, j)})
         kept.append(aligned[k])
     kept.sort(key=lambda item: (item[1], item[2]))
-    tags = [["O"] * len(sent.tokens) for sent in sentences]
+    labels, code = ["O"], {"O": 0}
+    codes = numpy.zeros(len(tokens.texts), dtype="int64")
     for span, s, i, j in kept:
-        tags[s][i] = f"B-{span.label}"
-        for t in range(i + 1, j):
-            tags[s][t] = f"I-{span.label}"
-    return Tagged(tags, kept, findings)
+        for prefix, at in (("B", slice(i, i + 1)), ("I", slice(i + 1, j))):
+            name = f"{prefix}-{span.label}"
+            if name not in code:
+                code[name] = len(labels)
+                labels.append(name)
+            codes[at] = code[name]
+    local = [(span, s, i - first_of[s], j - first_of[s]) for span, s, i, j in kept]
+    return Tagged(labels, codes, bounds, local, findings)
 
 
 def entity_spans(records: DocRecords) -> list[Labeled]:
@@ -124,24 +166,25 @@ def trigger_spans(records: DocRecords) -> list[Labeled]:
                     f"event {ev['event_id']!r} trigger {ev['trigger']['text']!r}") for ev in records.events]
 
 
-def _token_rows(doc_id: str, sentences: list[Sentence], tags: list[list[str]], column: str) -> list[dict[str, Any]]:
+def _token_rows(doc_id: str, tokens: Tokens, tagged: Tagged, column: str) -> list[dict[str, Any]]:
+    starts, ends, b = tokens.starts.tolist(), tokens.ends.tolist(), tokens.bounds.tolist()
     return [{
         "doc_id": doc_id,
         "sentence_id": k,
-        "tokens": [t.text for t in sent.tokens],
-        "token_offsets": [{"start": t.start, "end": t.end} for t in sent.tokens],
-        column: tags[k],
-    } for k, sent in enumerate(sentences)]
+        "tokens": tokens.texts[a:z],
+        "token_offsets": [{"start": s, "end": e} for s, e in zip(starts[a:z], ends[a:z])],
+        column: tags,
+    } for k, (a, z, tags) in enumerate(zip(b, b[1:], tagged.tags))]
 
 
-def evidence_sentence(text: str, sentences: list[Sentence], start: int, end: int) -> dict[str, Any]:
-    """The sentence, or run of sentences, that holds a span."""
-    touched = [s for s in sentences if s.start < end and start < s.end] or [Sentence(start, end, ())]
-    a, b = min(touched[0].start, start), max(touched[-1].end, end)
+def evidence_sentence(text: str, sentences: list[tuple[int, int]], start: int, end: int) -> dict[str, Any]:
+    """The sentence, or run of sentences, that holds a span (``sentences``: their offsets)."""
+    touched = [s for s in sentences if s[0] < end and start < s[1]] or [(start, end)]
+    a, b = min(touched[0][0], start), max(touched[-1][1], end)
     return {"start": a, "end": b, "text": text[a:b]}
 
 
-def stance_pairs(records: DocRecords, sentences: list[Sentence]) -> list[dict[str, Any]]:
+def stance_pairs(records: DocRecords, sentences: list[tuple[int, int]]) -> list[dict[str, Any]]:
     text = records.documents[0]["text"]
     entities = {e["entity_id"]: e for e in records.entities}
     events = {e["event_id"]: e for e in records.events}
@@ -171,13 +214,50 @@ def stance_pairs(records: DocRecords, sentences: list[Sentence]) -> list[dict[st
 
 def doc_views(records: DocRecords, file: str) -> DocViews:
     """All three views of one document, with the findings about what the token views left out."""
-    sentences = split_sentences(records.documents[0]["text"])
-    index = token_index(sentences)
-    entities = tag(sentences, entity_spans(records), file, index)
-    triggers = tag(sentences, trigger_spans(records), file, index)
-    rows = {
-        "ner": _token_rows(records.doc_id, sentences, entities.tags, "ner_tags"),
-        "event_triggers": _token_rows(records.doc_id, sentences, triggers.tags, "trigger_tags"),
-        "stance_pairs": stance_pairs(records, sentences),
+    tokens = tokenize(records.documents[0]["text"])
+    index = token_index(tokens)
+    entities = tag(tokens, entity_spans(records), file, index)
+    triggers = tag(tokens, trigger_spans(records), file, index)
+    return DocViews(records.doc_id, tokens, entities, triggers, stance_pairs(records, tokens.sentence_spans()))
+
+
+def token_table(config: str, docs: list[DocViews], schema: "pa.Schema") -> "pa.Table":
+    """The ``ner`` or ``event_triggers`` rows of some documents as one Arrow table, built column by
+    column from the token arrays (a dict per token and row cost more than the rest of the view)."""
+    import numpy
+    import pyarrow as pa
+
+    column = TAG_COLUMNS[config]
+    ids = {name: i for i, name in enumerate(features(config)[column].feature.names)}
+    doc_ids, sentence_ids, offsets, texts, starts, ends, tags = [], [], [numpy.zeros(1, dtype="int64")], [], [], [], []
+    count = 0
+    for doc in docs:
+        tagged = doc.entities if config == "ner" else doc.triggers
+        n_sentences = len(doc.tokens.bounds) - 1
+        doc_ids += [doc.doc_id] * n_sentences
+        sentence_ids.append(numpy.arange(n_sentences, dtype="int64"))
+        offsets.append(doc.tokens.bounds[1:] + count)
+        count += len(doc.tokens.texts)
+        texts += doc.tokens.texts
+        starts.append(doc.tokens.starts)
+        ends.append(doc.tokens.ends)
+        tags.append(numpy.array([ids[name] for name in tagged.labels], dtype="int64")[tagged.codes])
+    offsets_array = pa.array(numpy.concatenate(offsets).astype("int32"))
+    types = {f.name: f.type for f in schema}
+
+    def listed(values: "pa.Array", name: str) -> "pa.Array":
+        return pa.ListArray.from_arrays(offsets_array, values, type=types[name])
+
+    offsets_type = types["token_offsets"].value_type
+    spans = pa.StructArray.from_arrays(
+        [pa.array(numpy.concatenate(starts or [numpy.zeros(0, "int64")]), offsets_type.field("start").type),
+         pa.array(numpy.concatenate(ends or [numpy.zeros(0, "int64")]), offsets_type.field("end").type)],
+        fields=list(offsets_type))
+    columns = {
+        "doc_id": pa.array(doc_ids, types["doc_id"]),
+        "sentence_id": pa.array(numpy.concatenate(sentence_ids or [numpy.zeros(0, "int64")]), types["sentence_id"]),
+        "tokens": listed(pa.array(texts, types["tokens"].value_type), "tokens"),
+        "token_offsets": listed(spans, "token_offsets"),
+        column: listed(pa.array(numpy.concatenate(tags or [numpy.zeros(0, "int64")]), types[column].value_type), column),
     }
-    return DocViews(sentences, entities, triggers, rows)
+    return pa.Table.from_arrays([columns[f.name] for f in schema], schema=schema)

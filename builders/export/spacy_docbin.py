@@ -49,7 +49,7 @@ def to_doc(records: DocRecords, file: str) -> tuple["object", list[Finding]]:
     doc.spans["stances"] = [s for _, s in evidence if s is not None]
     off = [Labeled(st["evidence"]["start"], st["evidence"]["end"], st["polarity"], f"stance {st['stance_id']!r} evidence")
            for st, s in evidence if s is None]
-    findings = views.findings + tag(views.sentences, off, file).findings
+    findings = views.findings + tag(views.tokens, off, file).findings
     return doc, findings
 
 

@@ -3,6 +3,12 @@
 Everything the XMI says is either read into the model or reported: a type that is not GeoSignal's
 (and not a segmentation or metadata type INCEpTION adds), a span off the text, a relation or an
 argument that points at nothing, an entity whose mentions disagree. Nothing is dropped silently.
+Findings name the XMI file, its line (of the annotation's element) and, in the message, the
+annotation's xmi:id and characters.
+
+A value in the XMI is what the annotator left there: a field emptied on an item the export wrote
+is a field cleared. Only a mention the annotator added has empty entity fields by default; they
+mean "the entity's, as they are".
 """
 
 from __future__ import annotations
@@ -10,9 +16,11 @@ from __future__ import annotations
 import io
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from builders.annotation.ids import fresh, slug
 from builders.findings import Finding
 from builders.inception import typesystem as T
 from builders.inception.model import Arg, Doc, Entity, Event, Link, Stance, Time
@@ -24,6 +32,8 @@ IGNORED_PREFIXES = ("uima.", "de.tudarmstadt.ukp.dkpro.core.api.segmentation.typ
 META = ("title", "publisher", "url", "language", "published")  # metadata shown in the tool, edited in annotation.yaml only
 MAX_XMI_BYTES = 64 * 1024 * 1024
 _UNMAPPED = re.compile(r"Not mapping external offset \[(\d+)\]")
+_XMI_ID = re.compile(rb'xmi:id="(\d+)"')
+_LAST = float("inf")  # the order of an item the tool added: after the exported ones
 
 
 @dataclass
@@ -46,9 +56,31 @@ def _line_of(data: bytes, pattern: bytes) -> int | None:
     return data.count(b"\n", 0, at) + 1 if at >= 0 else None
 
 
+_TYPESYSTEMS: dict[bytes, tuple[Any, str | None]] = {}
+
+
+def _typesystem(data: bytes) -> tuple[Any, str | None]:
+    """A TypeSystem.xml loaded and checked once per import (every XMI of a project has the same one)."""
+    from cassis import load_typesystem
+
+    if data not in _TYPESYSTEMS:
+        if len(_TYPESYSTEMS) > 8:
+            _TYPESYSTEMS.clear()
+        try:
+            ts = load_typesystem(io.BytesIO(data))
+        except Exception as exc:  # noqa: BLE001 - any parse failure of hostile input is a finding
+            _TYPESYSTEMS[data] = (None, f"the type system beside the XMI cannot be read: {exc}")
+        else:
+            problems = _compatible(ts)
+            _TYPESYSTEMS[data] = (ts, None if not problems else (
+                f"the type system beside the XMI is not GeoSignal's: {problems[0]}"
+                + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")))
+    return _TYPESYSTEMS[data]
+
+
 def load(data: bytes, file: str, typesystem_xml: bytes | None) -> tuple[Any, Read]:
     """The CAS of an XMI (with the type system found beside it, else GeoSignal's), or findings."""
-    from cassis import load_cas_from_xmi, load_typesystem
+    from cassis import load_cas_from_xmi
     from cassis.typesystem import TypeNotFoundError
 
     read = Read(file)
@@ -58,20 +90,13 @@ def load(data: bytes, file: str, typesystem_xml: bytes | None) -> tuple[Any, Rea
     if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
         read.add("xmi-doctype", "the XMI declares a DOCTYPE or entities", "INCEpTION never writes one; export the document again")
         return None, read
-    ours = T.typesystem()
-    ts = ours
+    ts = T.typesystem()
     if typesystem_xml is not None:
-        try:
-            ts = load_typesystem(io.BytesIO(typesystem_xml))
-        except Exception as exc:  # noqa: BLE001 - any parse failure of hostile input is a finding
-            read.add("foreign-type-system", f"the type system beside the XMI cannot be read: {exc}",
-                     "use the TypeSystem.xml that `geosignal export --format inception` wrote, or INCEpTION's export")
-            return None, read
-        problems = _compatible(ts)
-        if problems:
-            read.add("foreign-type-system", f"the type system beside the XMI is not GeoSignal's: {problems[0]}"
-                     + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""),
-                     "import GeoSignal's TypeSystem.xml into the INCEpTION project (CONTRIBUTING.md, Annotate in INCEpTION)")
+        ts, problem = _typesystem(typesystem_xml)
+        if problem is not None:
+            read.add("foreign-type-system", problem,
+                     "use the TypeSystem.xml that `geosignal export --format inception` wrote or INCEpTION exported with "
+                     "the XMI; the project must have GeoSignal's layers (CONTRIBUTING.md, Annotate in INCEpTION)")
             return None, read
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -86,6 +111,13 @@ def load(data: bytes, file: str, typesystem_xml: bytes | None) -> tuple[Any, Rea
             read.add("missing-annotation", f"an annotation refers to xmi:id {ref}, which the XMI does not contain",
                      "a relation or argument points at a deleted annotation: remove it in INCEpTION and export again",
                      _line_of(data, f'"{ref}"'.encode()) or _line_of(data, f" {ref}\"".encode()))
+            return None, read
+        except TypeError as exc:  # cassis: an attribute the type does not have
+            feature = re.search(r"(\w+)\.__init__\(\) got an unexpected keyword argument '(\w+)'", str(exc))
+            read.add("foreign-type-system", "the XMI uses a feature GeoSignal's type system does not have"
+                     + (f": {feature.group(2)} on {feature.group(1).replace('_', '.')}" if feature else f" ({exc})"),
+                     "annotate with the GeoSignal layers only, or put the project's TypeSystem.xml beside the XMI",
+                     _line_of(data, f" {feature.group(2)}=".encode()) if feature else None)
             return None, read
         except Exception as exc:  # noqa: BLE001
             read.add("xmi-unreadable", f"the file is not a UIMA CAS XMI: {type(exc).__name__}: {exc}",
@@ -121,23 +153,32 @@ def _s(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+def _n(value: Any) -> float:
+    """An order feature: a position from 1, else (unset, 0: an item the tool added) after all others."""
+    return value if isinstance(value, int) and value > 0 else _LAST
+
+
 def _where(fs, text: str) -> str:
+    if not hasattr(fs, "begin"):
+        return f"xmi:id {fs.xmiID}"
     line = text.count("\n", 0, max(0, min(fs.begin, len(text)))) + 1
     return f"xmi:id {fs.xmiID} at characters {fs.begin}..{fs.end} (line {line} of the text)"
 
 
-def _slug(value: str, prefix: str) -> str:
-    core = re.sub(r"[^a-z0-9]+", "_", value.lower()).strip("_")[:40] or "item"
-    return f"{prefix}{core}" if prefix or not core[0].isalpha() else core
+def _made(fs: Any) -> dict[str, Any]:
+    """A feature structure's ``origin`` (human when unset) and ``note``, as a model's keyword arguments."""
+    return {"origin": _s(fs.origin) or "human", "note": _s(fs.note)}
 
 
-def _fresh(base: str, taken: set[str]) -> str:
-    if not base[0].isalpha():
-        base = "x" + base
-    out, n = base, 2
-    while out in taken:
-        out, n = f"{base}_{n}", n + 1
-    taken.add(out)
+def _pairs(value: str | None) -> list[tuple[str, str]] | None:
+    """'a b; c d' -> [(a, b), (c, d)]; None when a part is not two words."""
+    out = []
+    for part in (value or "").split(";"):
+        if part.strip():
+            bits = part.split()
+            if len(bits) != 2:
+                return None
+            out.append((bits[0], bits[1]))
     return out
 
 
@@ -169,32 +210,48 @@ def read_xmi(data: bytes, file: str, typesystem_xml: bytes | None, old: "dict[st
         return read
     if any(f.code == "span-off-text" for f in read.findings):
         return read
+    reader = _Reader(read, cas, text, (old or {}).get(read.doc_id) or Doc(), data)
     for fs in cas.select_all_fs():
         name = fs.type.name
         if not name.startswith(T.NS + "GeoSignal") and not name.startswith(IGNORED_PREFIXES):
-            read.add("foreign-annotation", f"an annotation of type {name} ({_where(fs, text) if hasattr(fs, 'begin') else 'xmi:id ' + str(fs.xmiID)}) is not a GeoSignal layer",
-                     "GeoSignal keeps only its own layers: delete it, or move it to a GeoSignal layer")
-    base = (old or {}).get(read.doc_id) or Doc()
-    _Reader(read, cas, text, base).run()
+            reader.add("foreign-annotation", f"an annotation of type {name} ({_where(fs, text)}) is not a GeoSignal layer",
+                       "GeoSignal keeps only its own layers: delete it, or move it to a GeoSignal layer", fs)
+    reader.run()
     return read
 
 
 class _Reader:
-    def __init__(self, read: Read, cas, text: str, base: Doc):
-        self.read, self.cas, self.text, self.base = read, cas, text, base
+    def __init__(self, read: Read, cas, text: str, base: Doc, data: bytes):
+        self.read, self.cas, self.text, self.base, self.data = read, cas, text, base, data
         self.doc = Doc()
         self.taken = set(base.entities) | set(base.times) | set(base.events) | set(base.stances)
         self.mention_entity: dict[int, str] = {}  # xmiID -> entity id
         self.time_of: dict[int, str] = {}
         self.event_of: dict[int, str] = {}
+        self._lines: dict[int, int] | None = None
+
+    def line(self, fs) -> int | None:
+        """The XMI line of an annotation's element (INCEpTION writes one line, the export one per element)."""
+        if self._lines is None:
+            self._lines, line, at = {}, 1, 0
+            for m in _XMI_ID.finditer(self.data):
+                line += self.data.count(b"\n", at, m.start())
+                at = m.start()
+                self._lines[int(m.group(1))] = line
+        return self._lines.get(fs.xmiID) if fs is not None else None
+
+    def add(self, code: str, message: str, hint: str, fs=None) -> None:
+        self.read.add(code, message, hint, self.line(fs))
 
     def select(self, name: str) -> list:
         return list(self.cas.select(name)) if self.cas.typesystem.contains_type(name) else []
 
     def span(self, fs) -> tuple[int, int] | None:
         if not (0 <= fs.begin < fs.end <= len(self.text)):
-            self.read.add("span-off-text", f"the span {_where(fs, self.text)} is not on the text (length {len(self.text)})",
-                          "an annotation must cover at least one character of the text; delete it and annotate again")
+            self.add("span-off-text", f"the span {_where(fs, self.text)} is not on the text (length {len(self.text)}): "
+                     + ("it ends before it starts" if fs.end < fs.begin else "it covers no character" if fs.end == fs.begin
+                        else "it ends beyond the text"),
+                     "an annotation must start and end on the text and cover at least one character; delete it and annotate again", fs)
             return None
         return fs.begin, fs.end
 
@@ -205,14 +262,16 @@ class _Reader:
         self.times()
         self.events()
         self.stances()
-        read = self.read
+        self.author()
         for eid, ent in self.doc.entities.items():
             for member in ent.members or ():
                 if member not in self.doc.entities:
-                    read.add("dangling-reference", f"entity {eid!r} lists the member {member!r}, which has no mention in the XMI",
-                             "name the id of an entity annotated in the document in 'members'")
-        if not any(f.is_error for f in read.findings):
-            read.doc = self.doc
+                    own = [m for m in self.select(T.MENTION) if self.mention_entity.get(m.xmiID) == eid]
+                    fs = next((m for m in own if _s(m.members)), own[0])
+                    self.add("dangling-reference", f"entity {eid!r} lists the member {member!r}, which has no mention in the XMI "
+                             f"({_where(fs, self.text)})", "name the id of an entity annotated in the document in 'members'", fs)
+        if not any(f.is_error for f in self.read.findings):
+            self.read.doc = self.doc
 
     # --- entities ----------------------------------------------------------------------------
     def entities(self) -> None:
@@ -226,138 +285,202 @@ class _Reader:
             if eid is None:
                 quote = self.text[span[0]:span[1]]
                 if quote not in unnamed:
-                    unnamed[quote] = _fresh(_slug(quote, ""), self.taken)
+                    unnamed[quote] = fresh(slug(quote) or "item", self.taken)
                 eid = unnamed[quote]
             groups.setdefault(eid, []).append(fs)
             self.mention_entity[fs.xmiID] = eid
-        for eid, mentions in groups.items():
-            self.doc.entities[eid] = self.entity(eid, mentions)
+        # the file's order: by the position the export gave the entity, new ones after in text order
+        ordered = sorted(groups.items(), key=lambda g: (min(_n(fs.entityOrder) for fs in g[1]), min(fs.begin for fs in g[1])))
+        for eid, mentions in ordered:
+            self.doc.entities[eid] = self.entity(eid, sorted(mentions, key=lambda fs: (_n(fs.order), fs.begin, fs.end)))
 
-    def pick(self, eid: str, mentions: list, feature: str, old: Any, convert=_s) -> Any:
-        """The entity-level value its mentions give: the one that differs from the file's when one does."""
-        values = {convert(getattr(fs, feature)) for fs in mentions} - {None}
-        changed = values - {old}
-        if len(changed) > 1:
-            self.read.add("entity-conflict", f"the mentions of entity {eid!r} disagree on {feature}: {sorted(map(str, changed))} "
-                          f"(first mention {_where(mentions[0], self.text)})",
-                          f"give all mentions of {eid!r} the same {feature}, or leave it empty on all but one")
-        return changed.pop() if len(changed) == 1 else (old if old is not None or not values else values.pop())
+    def source_of(self, fs, eid: str) -> Entity | None:
+        """The entity a mention was exported with (None: the annotator added it)."""
+        span = (fs.begin, fs.end)
+        own = self.base.entities.get(eid)
+        if own is not None and span in own.mentions:
+            return own
+        return next((e for e in self.base.entities.values() if span in e.mentions), None)
+
+    def pick(self, eid: str, mentions: list, feature: str, key: str, convert=_s) -> Any:
+        """The entity-level value its mentions give: the one that differs from the file's when one does.
+
+        A mention exported with this entity says what the annotator left in it, empty included; a
+        mention moved here from another entity, or added in the tool, says only what was typed.
+        """
+        old = self.base.entities.get(eid)
+        before = getattr(old, key) if old is not None else None
+        edits = set()
+        for fs in mentions:
+            value = convert(getattr(fs, feature))
+            source = self.source_of(fs, eid)
+            if old is not None and source is old:
+                carried = False
+            elif source is not None:  # moved here from another entity: what it carries from there is no edit
+                carried = value is None or value == getattr(source, key)
+            else:
+                carried = value is None
+            if not carried and (value != before or old is None):
+                edits.add(value)
+        if old is None:
+            edits.discard(None)
+        if len(edits) > 1:
+            self.add("entity-conflict", f"the mentions of entity {eid!r} disagree on {feature}: {sorted(map(str, edits))} "
+                     f"(first mention {_where(mentions[0], self.text)})",
+                     f"give all mentions of {eid!r} the same {feature}, or leave it empty on the mentions you added", mentions[0])
+        if len(edits) == 1:
+            return edits.pop()
+        if old is None:  # a new entity whose mentions were all moved here: the values they carry
+            values = {convert(getattr(fs, feature)) for fs in mentions} - {None}
+            return values.pop() if len(values) == 1 else None
+        return before
 
     def entity(self, eid: str, mentions: list) -> Entity:
-        old = self.base.entities.get(eid)
         spans = {}
         for fs in mentions:
-            span = (fs.begin, fs.end)
-            kind = _s(fs.kind) or (old.mentions.get(span) if old else None) or "NAM"
-            spans[span] = kind
+            spans[(fs.begin, fs.end)] = _s(fs.kind) or "NAM"
         first = mentions[0]
-        etype = self.pick(eid, mentions, "entityType", old.type if old else None)
-        if etype is None:
-            self.read.add("missing-label", f"the new entity {eid!r} has no entityType ({_where(first, self.text)})",
-                          "set entityType on one of its mentions")
-        name = self.pick(eid, mentions, "entityName", old.name if old else None) or self.text[first.begin:first.end]
-        kb = self.pick(eid, mentions, "kbId", old.kb_id if old else None)
-        members = self.pick(eid, mentions, "members", " ".join(old.members) if old and old.members else None)
-        origin = self.pick(eid, mentions, "origin", old.origin if old else None) or "human"
-        note = self.pick(eid, mentions, "note", old.note if old else None)
-        return Entity(eid, name, etype or "?", kb, spans, tuple(members.split()) if members else None, origin, note)
+        etype = self.pick(eid, mentions, "entityType", "type")
+        self.labelled(f"entity {eid!r}", first, {"entityType": etype}, "set entityType on one of its mentions")
+        name = self.pick(eid, mentions, "entityName", "name")
+        if eid in self.base.entities:
+            self.labelled(f"entity {eid!r}", first, {"entityName": name}, "an entity needs its canonical name: set entityName")
+        name = name or self.text[first.begin:first.end]  # a new entity without a name: its first mention's text
+        kb = self.pick(eid, mentions, "kbId", "kb_id")
+        split = lambda sep: lambda v: tuple(x.strip() for x in v.split(sep) if x.strip()) or None if _s(v) else None  # noqa: E731
+        aliases = self.pick(eid, mentions, "aliases", "aliases", split(";"))
+        members = self.pick(eid, mentions, "members", "members", split(None))
+        origin = self.pick(eid, mentions, "origin", "origin")
+        note = self.pick(eid, mentions, "note", "note")
+        return Entity(eid, name, etype or "?", kb, spans, members, aliases, origin=origin or "human", note=note)
 
     # --- times -------------------------------------------------------------------------------
     def times(self) -> None:
-        for fs in self.select(T.TIME):
-            span = self.span(fs)
-            if span is None:
-                continue
-            tid = self.new_id(_s(fs.id), "t_", span, self.doc.times)
+        for fs, tid, span in self.spanned(T.TIME, "t_", self.doc.times):
             ttype = _s(fs.timexType)
-            if ttype is None:
-                self.read.add("missing-label", f"the time {tid!r} has no timexType ({_where(fs, self.text)})", "set timexType (DATE, TIME, DURATION or SET)")
-            self.doc.times[tid] = Time(tid, ttype or "?", span, _s(fs.value), _s(fs.origin) or "human", _s(fs.note))
+            self.labelled(f"time {tid!r}", fs, {"timexType": ttype}, "set timexType (DATE, TIME, DURATION or SET)")
+            self.doc.times[tid] = Time(tid, ttype or "?", span, _s(fs.value), **_made(fs))
             self.time_of[fs.xmiID] = tid
 
-    def new_id(self, given: str | None, prefix: str, span: tuple[int, int], section: dict) -> str:
+    def spanned(self, type_name: str, prefix: str, section: dict) -> Iterator[tuple[Any, str, tuple[int, int]]]:
+        """(feature structure, id, span) of every annotation of a type that has a span, in the file's
+        order (the export's, new ones after in text order), an id made for each that has none."""
+        for fs in sorted(self.select(type_name), key=lambda fs: (_n(fs.order), fs.begin, fs.end)):
+            span = self.span(fs)
+            if span is not None:
+                yield fs, self.new_id(fs, prefix, span, section), span
+
+    def labelled(self, what: str, fs: Any, labels: dict[str, str | None], hint: str | None = None) -> None:
+        """A ``missing-label`` finding for each of ``labels`` (feature -> value) left empty."""
+        for feature, value in labels.items():
+            if value is None:
+                self.add("missing-label", f"the {what} has no {feature} ({_where(fs, self.text)})", hint or f"set {feature}", fs)
+
+    def new_id(self, fs, prefix: str, span: tuple[int, int], section: dict) -> str:
+        given = _s(fs.id)
         if given is not None and given in section:
-            self.read.add("duplicate-id", f"the id {given!r} is used by two annotations", "give each item its own id, or leave the new one's empty")
+            self.add("duplicate-id", f"the id {given!r} is used by two annotations ({_where(fs, self.text)})",
+                     "give each item its own id, or leave the new one's empty", fs)
         if given is not None:
             return given
-        return _fresh(_slug(self.text[span[0]:span[1]], prefix), self.taken)
+        return fresh(prefix + (slug(self.text[span[0]:span[1]]) or "item"), self.taken)
 
     # --- events ------------------------------------------------------------------------------
     def events(self) -> None:
         found = []
-        for fs in self.select(T.EVENT):
-            span = self.span(fs)
-            if span is None:
-                continue
-            eid = self.new_id(_s(fs.id), "ev_", span, self.doc.events)
+        for fs, eid, span in self.spanned(T.EVENT, "ev_", self.doc.events):
             self.event_of[fs.xmiID] = eid
             found.append((fs, eid, span))
             self.doc.events[eid] = None  # reserve the id; filled below, once every event has one
-        for fs, eid, span in found:
-            self.doc.events[eid] = self.event(fs, eid, span)
+        local: dict[str, list[tuple[float, int, Link]]] = {}
         for fs in self.select(T.EVENT_LINK):
             gov, dep, ltype = fs.Governor, fs.Dependent, _s(fs.linkType)
             if gov is None or dep is None or gov.xmiID not in self.event_of or dep.xmiID not in self.event_of:
-                self.read.add("missing-annotation", f"the event link xmi:id {fs.xmiID} does not join two GeoSignal events",
-                              "draw event links between two events; delete this one")
+                self.add("missing-annotation", f"the event link {_where(fs, self.text)} does not join two GeoSignal events",
+                         "draw event links from an event to an event; delete this one", fs)
                 continue
             if ltype is None:
-                self.read.add("missing-label", f"the event link {_where(fs, self.text)} has no linkType", "set linkType")
+                self.add("missing-label", f"the event link {_where(fs, self.text)} has no linkType", "set linkType", fs)
                 continue
-            self.doc.events[self.event_of[gov.xmiID]].links.append(Link(ltype, self.event_of[dep.xmiID]))
+            local.setdefault(self.event_of[gov.xmiID], []).append((_n(fs.order), fs.begin, Link(ltype, self.event_of[dep.xmiID])))
+        for fs, eid, span in found:
+            self.doc.events[eid] = self.event(fs, eid, span, local.get(eid, []))
 
-    def event(self, fs, eid: str, span: tuple[int, int]) -> Event:
+    def event(self, fs, eid: str, span: tuple[int, int], local: list[tuple[float, int, Link]]) -> Event:
         etype, realis = _s(fs.eventType), _s(fs.realis)
-        for feature, value in (("eventType", etype), ("realis", realis)):
-            if value is None:
-                self.read.add("missing-label", f"the event {eid!r} has no {feature} ({_where(fs, self.text)})", f"set {feature}")
+        self.labelled(f"event {eid!r}", fs, {"eventType": etype, "realis": realis})
+        implied = _pairs(fs.impliedArguments)
+        if implied is None:
+            self.add("bad-implied-arguments", f"impliedArguments of event {eid!r} is {fs.impliedArguments!r} ({_where(fs, self.text)})",
+                     "write each implied argument as 'role entity_id', separated by ';'", fs)
+            implied = []
+        left = list(implied)
         args = []
         for link in (fs.arguments.elements if fs.arguments is not None else ()):
             role, target = _s(getattr(link, "role", None)), getattr(link, "target", None)
             if role is None:
-                self.read.add("missing-label", f"an argument of event {eid!r} has no role ({_where(fs, self.text)})", "set the argument's role")
+                self.add("missing-label", f"an argument of event {eid!r} has no role ({_where(fs, self.text)})", "set the argument's role", fs)
                 continue
             if target is None:
-                self.read.add("missing-annotation", f"the {role} argument of event {eid!r} fills its slot with nothing ({_where(fs, self.text)})",
-                              "fill the slot with a mention, a time or a value span, or remove it")
+                self.add("missing-annotation", f"the {role} argument of event {eid!r} fills its slot with nothing ({_where(fs, self.text)})",
+                         "fill the slot with a mention, a time or a value span, or remove it", fs)
                 continue
             if target.xmiID in self.mention_entity:
-                anchored = bool(getattr(link, "anchored", False))
-                args.append(Arg(role, self.mention_entity[target.xmiID], None, (target.begin, target.end) if anchored else None))
+                entity = self.mention_entity[target.xmiID]
+                if (role, entity) in left:  # the text implies it: only the entity counts, not the mention
+                    left.remove((role, entity))
+                    args.append(Arg(role, entity))
+                else:
+                    args.append(Arg(role, entity, None, (target.begin, target.end)))
             elif target.xmiID in self.time_of:
                 args.append(Arg(role, None, self.time_of[target.xmiID]))
             elif target.type.name == T.VALUE and self.span(target) is not None:
                 args.append(Arg(role, None, None, (target.begin, target.end)))
             else:
-                self.read.add("missing-annotation", f"the {role} argument of event {eid!r} points at a {target.type.name}, "
-                              f"not a mention, time or value ({_where(fs, self.text)})", "fill the slot with a GeoSignal mention, time or value")
-        links = []
-        for part in (_s(fs.crossDocLinks) or "").split(";"):
-            if part.strip():
-                bits = part.split()
-                if len(bits) != 2 or "#" not in bits[1]:
-                    self.read.add("bad-cross-link", f"crossDocLinks of event {eid!r} has {part.strip()!r}",
-                                  "write each link as 'type doc_id#event_id', separated by ';'")
-                else:
-                    links.append(Link(bits[0], bits[1]))
-        return Event(eid, etype or "?", span, realis or "?", _s(fs.modality), _s(fs.cameo), args, links,
-                     _s(fs.origin) or "human", _s(fs.note))
+                self.add("missing-annotation", f"the {role} argument of event {eid!r} points at {_where(target, self.text)}, "
+                         f"a {target.type.name}, not a mention, time or value ({_where(fs, self.text)})",
+                         "fill the slot with a GeoSignal mention, time or value", fs)
+        for role, entity in left:
+            self.add("missing-annotation", f"impliedArguments of event {eid!r} names '{role} {entity}', but no {role} slot "
+                     f"of the event is filled by a mention of {entity!r} ({_where(fs, self.text)})",
+                     "fill a slot with that role and a mention of the entity, or remove the pair from impliedArguments", fs)
+        cross = _pairs(fs.crossDocLinks)
+        if cross is None or any("#" not in target for _, target in cross):
+            self.add("bad-cross-link", f"crossDocLinks of event {eid!r} is {fs.crossDocLinks!r} ({_where(fs, self.text)})",
+                     "write each link as 'type doc_id#event_id', separated by ';'", fs)
+            cross = []
+        return Event(eid, etype or "?", span, realis or "?", _s(fs.modality), _s(fs.cameo), args,
+                     _links(local, [Link(t, e) for t, e in cross]), **_made(fs))
 
     # --- stances -----------------------------------------------------------------------------
     def stances(self) -> None:
-        for fs in self.select(T.STANCE):
-            span = self.span(fs)
-            if span is None:
-                continue
-            sid = self.new_id(_s(fs.id), "st_", span, self.doc.stances)
+        for fs, sid, span in self.spanned(T.STANCE, "st_", self.doc.stances):
             holder, target, polarity = _s(fs.holder), _s(fs.target), _s(fs.polarity)
-            for feature, value in (("holder", holder), ("target", target), ("polarity", polarity)):
-                if value is None:
-                    self.read.add("missing-label", f"the stance {sid!r} has no {feature} ({_where(fs, self.text)})", f"set {feature}")
+            self.labelled(f"stance {sid!r}", fs, {"holder": holder, "target": target, "polarity": polarity})
             if holder is not None and holder not in self.doc.entities:
-                self.read.add("missing-annotation", f"the holder {holder!r} of stance {sid!r} is no entity of the XMI ({_where(fs, self.text)})",
-                              "name the entity id of an annotated mention")
+                self.add("missing-annotation", f"the holder {holder!r} of stance {sid!r} is no entity of the XMI ({_where(fs, self.text)})",
+                         "name the entity id of an annotated mention", fs)
             if target is not None and target not in self.doc.entities and target not in self.doc.events:
-                self.read.add("missing-annotation", f"the target {target!r} of stance {sid!r} is no entity or event of the XMI ({_where(fs, self.text)})",
-                              "name the id of an annotated entity or event")
-            self.doc.stances[sid] = Stance(sid, holder or "?", target or "?", polarity or "?", span, _s(fs.origin) or "human", _s(fs.note))
+                self.add("missing-annotation", f"the target {target!r} of stance {sid!r} is no entity or event of the XMI ({_where(fs, self.text)})",
+                         "name the id of an annotated entity or event", fs)
+            self.doc.stances[sid] = Stance(sid, holder or "?", target or "?", polarity or "?", span, **_made(fs))
+
+    # --- the author --------------------------------------------------------------------------
+    def author(self) -> None:
+        found = self.select(T.AUTHOR)
+        if len(found) > 1:
+            self.add("duplicate-author", f"the XMI has {len(found)} GeoSignalAuthor annotations", "keep one: a document has one author", found[1])
+        entity = _s(found[0].entity) if found else None
+        if entity is not None and entity not in self.doc.entities:
+            self.add("dangling-reference", f"the author's entity {entity!r} has no mention in the XMI ({_where(found[0], self.text)})",
+                     "name the id of an annotated entity in GeoSignalAuthor, or empty it", found[0])
+        self.doc.author = entity
+
+
+def _links(local: list[tuple[float, int, Link]], cross: list[Link]) -> list[Link]:
+    """The event's links in the file's order: local links at their exported positions, the cross-document
+    ones (kept in their own order in crossDocLinks) in the places between, links the tool added last."""
+    taken = {int(order) for order, _, _ in local if order != _LAST}
+    free = (n for n in range(1, len(local) + len(cross) + 1 + len(taken)) if n not in taken)
+    keyed = [(order, 0, begin, link) for order, begin, link in local] + [(next(free), 1, 0, link) for link in cross]
+    return [link for *_, link in sorted(keyed, key=lambda k: k[:3])]

@@ -18,11 +18,12 @@ from pathlib import Path, PurePosixPath
 
 from builders.source.corpus import ANNOTATION, DocFolder, display
 from builders.findings import Finding, Severity, sort_findings
-from builders.check.validate import check_document, validate
+from builders.check.document import check_folder
 from builders.annotation.yamlio import parse_yaml
-from builders.inception.from_xmi import read_xmi
+from builders.inception.from_xmi import META, read_xmi
 from builders.inception.merge import merge
 from builders.inception.model import Doc, from_annotation
+from builders.run.validate import validate
 
 MAX_ZIP_MEMBERS = 10_000
 MAX_ZIP_BYTES = 512 * 1024 * 1024
@@ -127,13 +128,21 @@ def _rank(file: str) -> int:
     return 2
 
 
+@dataclass
+class _Doc:
+    text: str  # the clean text
+    annotation_text: str
+    data: dict  # the annotation, parsed
+    model: Doc
+
+
 class _Corpus:
     """The corpus documents an import touches: clean text, annotation text and model, read once."""
 
     def __init__(self, corpus: Path):
         self.corpus, self.cache, self.findings = corpus, {}, []
 
-    def get(self, doc_id: str) -> tuple[str, str, Doc] | None:
+    def get(self, doc_id: str) -> "_Doc | str | None":
         if doc_id not in self.cache:
             self.cache[doc_id] = self._load(doc_id)
         return self.cache[doc_id]
@@ -142,7 +151,7 @@ class _Corpus:
         folder = DocFolder(doc_id, self.corpus / doc_id)
         if not folder.path.is_dir():
             return None
-        checked = check_document(folder, level=3)
+        checked = check_folder(folder, level=3)
         if checked.records is None:
             self.findings.extend(checked.findings)
             self.findings.append(Finding(display(folder.annotation), None, "document-invalid",
@@ -151,7 +160,8 @@ class _Corpus:
             return "invalid"
         annotation_text = folder.annotation.read_text(encoding="utf-8")
         text = checked.records.documents[0]["text"]
-        return text, annotation_text, from_annotation(text, parse_yaml(annotation_text).data)
+        data = parse_yaml(annotation_text).data
+        return _Doc(text, annotation_text, data, from_annotation(text, data))
 
 
 def import_xmis(path: Path, corpus: Path, dry_run: bool = False) -> Result:
@@ -165,8 +175,8 @@ def import_xmis(path: Path, corpus: Path, dry_run: bool = False) -> Result:
     for item in inputs:
         doc_id = _peek_id(item)
         loaded = docs.get(doc_id) if doc_id else None
-        if isinstance(loaded, tuple):
-            texts[doc_id], old[doc_id] = loaded[0], loaded[2]
+        if isinstance(loaded, _Doc):
+            texts[doc_id], old[doc_id] = loaded.text, loaded.model
         read = read_xmi(item.data, item.file, item.typesystem, old, texts, item.fallback_id)
         result.findings.extend(read.findings)
         if read.doc is not None:
@@ -183,9 +193,14 @@ def import_xmis(path: Path, corpus: Path, dry_run: bool = False) -> Result:
         reads.append(tied[0])
     new_texts = {}
     for read in reads:
-        text, annotation_text, model = docs.get(read.doc_id)
-        result.findings.extend(_metadata_edits(read, annotation_text))
-        merged, changes = merge(annotation_text, text, model, read.doc)
+        doc = docs.get(read.doc_id)
+        result.findings.extend(_metadata_edits(read, doc.data))
+        if read.doc.author is not None and doc.data["document"].get("author") is None:
+            result.findings.append(Finding(read.file, None, "author-not-set",
+                                           f"the XMI names {read.doc.author!r} as the author's entity, but {read.doc_id} has no author",
+                                           "set document.author (the author's name) in annotation.yaml first (ANNOTATION.md 3.7)"))
+            continue
+        merged, changes = merge(doc.annotation_text, doc.text, doc.model, read.doc)
         if changes:
             new_texts[read.doc_id], result.changes[read.doc_id] = merged, changes
     if not result.ok or not new_texts:
@@ -199,11 +214,9 @@ def import_xmis(path: Path, corpus: Path, dry_run: bool = False) -> Result:
     return result
 
 
-def _metadata_edits(read, annotation_text: str) -> list[Finding]:
+def _metadata_edits(read, data: dict) -> list[Finding]:
     """Metadata changed in the tool is not imported (it is read-only there): say so rather than drop it."""
-    from builders.inception.from_xmi import META
-
-    meta = parse_yaml(annotation_text).data["document"]
+    meta = data["document"]
     out = []
     for key in META:
         if key in read.meta and read.meta[key] != (str(meta[key]) if meta.get(key) is not None else None):
@@ -223,13 +236,18 @@ def _peek_id(item: Input) -> str | None:
 
 
 def _validate_copy(corpus: Path, new_texts: dict[str, str]) -> list[Finding]:
-    """Validate the corpus as it would be after the import (a copy), findings pointed at the real files."""
+    """Validate the corpus as it would be after the import (a copy), findings pointed at the real files.
+
+    The changed documents are validated in full; the corpus-wide checks (duplicates, links from
+    and to other documents) see every document, as ``validate --changed-since`` does, so an
+    event removed here that another document links to is caught.
+    """
     with tempfile.TemporaryDirectory(prefix="geosignal-import-") as tmp:
         copy = Path(tmp) / corpus.name
         shutil.copytree(corpus, copy, symlinks=True)
         for doc_id, text in new_texts.items():
             (copy / doc_id / ANNOTATION).write_text(text, encoding="utf-8", newline="\n")
-        report = validate([copy], level=4, workers=1)
+        report = validate([copy / doc_id for doc_id in sorted(new_texts)], level=4, workers=1)
         shown, real = display(copy), display(corpus)
         out = []
         for f in report.findings:

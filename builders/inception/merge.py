@@ -76,6 +76,79 @@ def _set(node, key: str, value: Any, required: bool = False, after: str | None =
         node[key] = value
 
 
+ITEM_COLUMN = 2  # where the items of a section (and the comments between them) start
+
+
+def _pop_tail(node) -> list:
+    """The comments after a block node's last line, taken from wherever ruamel keeps them (the
+    deepest last collection's end, or the slot after its last scalar): a header above the next
+    item or section is one of them."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if not isinstance(node, (CommentedMap, CommentedSeq)) or not len(node) or node.fa.flow_style():
+        return []
+    last = next(reversed(node)) if isinstance(node, CommentedMap) else len(node) - 1
+    out = _pop_tail(node[last])
+    slot = node.ca.items.get(last)
+    at = 2 if isinstance(node, CommentedMap) else 0
+    if slot and slot[at] is not None:
+        out += _lines_after(slot[at]) if not isinstance(slot[at], list) else slot[at]
+        slot[at] = None
+    if node.ca.end:
+        out, node.ca.end = out + node.ca.end, []
+    return out
+
+
+def _lines_after(token) -> list:
+    """The comment after a scalar begins with the rest of its line (an end of line, or a comment on
+    it): the lines below it, one token each at its own column, as ruamel keeps comments between items."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    out, lines = [], token.value.split("\n")[1:]
+    for line in lines[:-1] if lines and not lines[-1] else lines:
+        column = len(line) - len(line.lstrip(" "))
+        out.append(CommentToken(line.lstrip(" ") + "\n", CommentMark(column), None))
+    return out
+
+
+def _keep_comments(root, name: str, kept: list[bool]) -> None:
+    """Before items of ``root[name]`` are deleted: the comments that stood between them at the
+    items' level or above (section and paragraph headers, blank lines) move to the next item
+    kept, or after the last one; those indented deeper belonged to a deleted item and go with
+    it. A section left empty becomes ``name: []``, followed by what stood after it."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    seq, carry = root[name], []
+    for i, keep in enumerate(kept):
+        slot = seq.ca.items.get(i)
+        if not keep:
+            if slot:
+                carry += [t for t in (slot[1] or [])] + ([slot[0]] if slot[0] is not None else [])
+                seq.ca.items[i] = [None, None, None, None]
+            carry += _pop_tail(seq[i])
+        elif carry:
+            slot = seq.ca.items.setdefault(i, [None, None, None, None])
+            slot[1] = [t for t in carry if t.column <= ITEM_COLUMN] + (slot[1] or [])
+            carry = []
+    carry = [t for t in carry if t.column <= (ITEM_COLUMN if any(kept) else 0)]
+    if any(kept):
+        if carry:
+            if seq.ca.comment is None:  # ruamel writes a sequence's end comments only beside a comment list
+                seq.ca.comment = [None, None]
+            seq.ca.end = (seq.ca.end or []) + carry
+        return
+    empty = CommentedSeq()
+    empty.fa.set_flow_style()
+    root[name] = empty
+    if carry:  # one token after the value, as ruamel keeps a comment after a scalar
+        first = carry[0]
+        first.value = "\n" + "".join(t.value for t in carry)
+        root.ca.items[name] = [None, None, first, None]
+    else:
+        root.ca.items.pop(name, None)
+
+
 def _origin(node, origin: str) -> None:
     _set(node, "origin", None if origin == "human" else origin)
 
@@ -86,6 +159,9 @@ class Merger:
         self.changes: list[str] = []
 
     def run(self) -> list[str]:
+        if self.old.author != self.new.author and self.root["document"].get("author") is not None:
+            self.root["document"]["author"]["entity"] = self.new.author
+            self.changes.append(f"changed the author's entity to {self.new.author}")
         self.section("entities", self.old.entities, self.new.entities, self.patch_entity, self.new_entity)
         self.section("times", self.old.times, self.new.times, self.patch_time, self.new_time)
         self.section("events", self.old.events, self.new.events, self.patch_event, self.new_event)
@@ -103,11 +179,15 @@ class Merger:
             keys = list(self.root)
             at = keys.index("events") if name == "times" and "events" in keys else len(keys)
             self.root.insert(at, name, seq)
+        kept = [seq[i]["id"] in new for i in range(len(seq))]
+        if not all(kept):
+            self.changes += [f"removed {name} {seq[i]['id']}" for i in range(len(seq)) if not kept[i]]
+            _keep_comments(self.root, name, kept)
+            seq = self.root[name]  # a new, empty one when nothing was kept
         for i in reversed(range(len(seq))):
             item_id = seq[i]["id"]
             if item_id not in new:
                 del seq[i]
-                self.changes.append(f"removed {name} {item_id}")
             elif not same(old[item_id], new[item_id]):
                 patch(seq[i], old[item_id], new[item_id])
                 self.changes.append(f"changed {name} {item_id}")
@@ -124,6 +204,8 @@ class Merger:
         for key in ("name", "type", "kb_id"):
             if getattr(o, key) != getattr(n, key):
                 node[key] = getattr(n, key)
+        if o.aliases != n.aliases:
+            _set(node, "aliases", _flow_list(list(n.aliases)) if n.aliases else None, after="kb_id")
         if o.members != n.members:
             _set(node, "members", _flow_list(list(n.members)) if n.members else None, after="kb_id")
         if o.origin != n.origin:
@@ -143,18 +225,23 @@ class Merger:
                     seq[i] = _flow({"text": seq[i], "kind": kind})
                 else:
                     _set(seq[i], "kind", kind if kind != "NAM" else None)
-        for span in sorted(set(n.mentions) - set(o.mentions)):
-            seq.append(self.mention(span, n.mentions[span]))
+                    if list(seq[i]) == ["text"]:  # {text: q} says no more than q
+                        seq[i] = seq[i]["text"]
+        for span, kind in n.mentions.items():
+            if span not in o.mentions:
+                seq.append(self.mention(span, kind))
 
     def new_entity(self, n: Entity):
         from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
         node = CommentedMap(id=n.id, name=n.name, type=n.type, kb_id=n.kb_id)
+        if n.aliases:
+            node["aliases"] = _flow_list(list(n.aliases))
         if n.members:
             node["members"] = _flow_list(list(n.members))
         if n.note:
             node["note"] = n.note
-        node["mentions"] = CommentedSeq(self.mention(span, kind) for span, kind in sorted(n.mentions.items()))
+        node["mentions"] = CommentedSeq(self.mention(span, kind) for span, kind in n.mentions.items())
         _origin(node, n.origin)
         return node
 
@@ -284,6 +371,8 @@ class Merger:
 
 def unchanged(old: Doc, new: Doc) -> bool:
     """No item added, removed or changed: the file is left alone (ruamel's parse is the slow part)."""
+    if old.author != new.author:
+        return False
     for name in ("entities", "times", "events", "stances"):
         a, b = getattr(old, name), getattr(new, name)
         if a.keys() != b.keys() or not all(same(a[k], b[k]) for k in a):

@@ -31,29 +31,39 @@ class Link:
 
 
 @dataclass
-class Entity:
+class Item:
+    """What every item carries besides its content: who made it (``origin``: human or machine), a note."""
+
+    origin: str = field(default="human", kw_only=True)
+    note: str | None = field(default=None, kw_only=True)
+
+
+def made(node: dict[str, Any]) -> dict[str, Any]:
+    """An annotation item's ``origin`` and ``note``, as the keyword arguments of its model."""
+    return {"origin": node.get("origin", "human"), "note": node.get("note")}
+
+
+@dataclass
+class Entity(Item):
     id: str
     name: str
     type: str
     kb_id: str | None
     mentions: dict[tuple[int, int], str]  # (start, end) -> kind
     members: tuple[str, ...] | None = None
-    origin: str = "human"
-    note: str | None = None
+    aliases: tuple[str, ...] | None = None
 
 
 @dataclass
-class Time:
+class Time(Item):
     id: str
     type: str
     span: tuple[int, int]
     value: str | None = None
-    origin: str = "human"
-    note: str | None = None
 
 
 @dataclass
-class Event:
+class Event(Item):
     id: str
     type: str
     trigger: tuple[int, int]
@@ -62,8 +72,6 @@ class Event:
     cameo: str | None = None
     arguments: list[Arg] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
-    origin: str = "human"
-    note: str | None = None
 
     def same(self, other: "Event") -> bool:
         """Equal up to the order of arguments and links (neither order is a record's meaning)."""
@@ -74,14 +82,12 @@ class Event:
 
 
 @dataclass
-class Stance:
+class Stance(Item):
     id: str
     holder: str
     target: str
     polarity: str
     evidence: tuple[int, int]
-    origin: str = "human"
-    note: str | None = None
 
 
 @dataclass
@@ -90,6 +96,7 @@ class Doc:
     times: dict[str, Time] = field(default_factory=dict)
     events: dict[str, Event] = field(default_factory=dict)
     stances: dict[str, Stance] = field(default_factory=dict)
+    author: str | None = None  # document.author.entity
 
 
 def same(old: Any, new: Any) -> bool:
@@ -105,16 +112,17 @@ def span_of(text: str, ref: str | dict[str, Any]) -> tuple[int, int]:
 
 def from_annotation(text: str, ann: dict[str, Any]) -> Doc:
     """A valid annotation (level 3) as the model; spans resolved against the clean text."""
-    doc = Doc()
+    doc = Doc(author=(ann["document"].get("author") or {}).get("entity"))
     for ent in ann.get("entities") or ():
         mentions = {}
         for ref in ent["mentions"]:
             mentions[span_of(text, ref)] = ref.get("kind", "NAM") if isinstance(ref, dict) else "NAM"
         doc.entities[ent["id"]] = Entity(
             ent["id"], ent["name"], ent["type"], ent.get("kb_id"), mentions,
-            tuple(ent["members"]) if ent.get("members") else None, ent.get("origin", "human"), ent.get("note"))
+            tuple(ent["members"]) if ent.get("members") else None, tuple(ent["aliases"]) if ent.get("aliases") else None,
+            **made(ent))
     for t in ann.get("times") or ():
-        doc.times[t["id"]] = Time(t["id"], t["type"], span_of(text, t), t.get("value"), t.get("origin", "human"), t.get("note"))
+        doc.times[t["id"]] = Time(t["id"], t["type"], span_of(text, t), t.get("value"), **made(t))
     for ev in ann.get("events") or ():
         args = []
         for a in ev.get("arguments") or ():
@@ -123,8 +131,8 @@ def from_annotation(text: str, ann: dict[str, Any]) -> Doc:
         links = [Link(link["type"], link["event"]) for link in ev.get("links") or ()]
         doc.events[ev["id"]] = Event(
             ev["id"], ev["type"], span_of(text, ev["trigger"]), ev["realis"], ev.get("modality"), ev.get("cameo"),
-            args, links, ev.get("origin", "human"), ev.get("note"))
+            args, links, **made(ev))
     for st in ann.get("stances") or ():
         doc.stances[st["id"]] = Stance(st["id"], st["holder"], st["target"], st["polarity"],
-                                       span_of(text, st["evidence"]), st.get("origin", "human"), st.get("note"))
+                                       span_of(text, st["evidence"]), **made(st))
     return doc

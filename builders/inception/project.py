@@ -1,9 +1,13 @@
 """The files of an INCEpTION export: XMIs, TypeSystem.xml, tagsets and a project zip.
 
-The project zip follows INCEpTION's project archive layout: ``exportedproject.json`` (layers,
-features and tagsets, derived from schema/ as the type system is) and the documents under
-``source/`` as UIMA CAS XMI, so each document opens with its annotations (silver ones marked
-``origin: machine``) already in place.
+The project zip follows INCEpTION's project archive layout, as its importer reads it
+(ProjectExportServiceImpl, LayerExporter, TagSetExporter, SourceDocumentExporter; CONTRIBUTING.md
+says what was checked): ``exportedproject.json`` (layers, features and tagsets, derived from
+schema/ as the type system is; ``version`` 1, since a project of version 0 has its tagsets read
+the WebAnno 1 way) and the documents under ``source/`` as UIMA CAS XMI, so each document opens
+with its annotations (silver ones marked ``origin: machine``) already in place. INCEpTION builds
+a project's type system from these layers alone, so every feature the round trip needs is one of
+them (a link type gets only its role and target).
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from builders.inception import typesystem as T
 
 PROJECT_ZIP = "geosignal-inception-project.zip"
 XMI_DIR = "xmi"
-FORMAT_ID = "xmi"  # INCEpTION's id of "UIMA CAS XMI (XML 1.0)"
+FORMAT_ID = "xmi"  # INCEpTION's id of "UIMA CAS XMI (XML 1.0)" (XmiFormatSupport.ID)
+PROJECT_VERSION = 1  # ExportedProject.version: 0 is a WebAnno 1 project (TagSetExporter.importTagSetsV0)
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed zip timestamps: the same export gives the same bytes
 
 
@@ -31,35 +36,43 @@ def tagset_json(ref: str, tags: list[str]) -> dict[str, Any]:
             "tags": [{"tag_name": t, "tag_description": described.get(t, "")} for t in tags]}
 
 
-def _feature(f: T.Feature, tagsets: dict[str, dict]) -> dict[str, Any]:
+def _feature(f: T.Feature, tagsets: dict[str, dict], rank: int) -> dict[str, Any]:
+    """An ExportedAnnotationFeature. A slot feature's tagset holds its role labels; its type is
+    the slot filler's (uima.tcas.Annotation: any span, INCEpTION's "Link: <Any>")."""
     link = f.element is not None
     return {"name": f.name, "uiName": f.name, "description": f.description,
             "type": T.ANNOTATION if link else f.range, "tag_set": tagsets[f.enum] if f.enum else None,
-            "enabled": True, "visible": True, "include_in_hover": False, "required": False, "remember": False,
-            "hideUnconstraintFeature": False, "curatable": True,
+            "enabled": not f.hidden, "visible": not f.hidden, "include_in_hover": False, "required": False,
+            "remember": False, "hideUnconstraintFeature": False, "curatable": True, "rank": rank,
             "multi_value_mode": "ARRAY" if link else "NONE", "link_mode": "WITH_ROLE" if link else "NONE",
             "link_type_name": f.element, "link_type_role_feature_name": "role" if link else None,
             "link_type_target_feature_name": "target" if link else None, "traits": None}
 
 
+def _layer(layer: T.Layer, tagsets: dict[str, dict]) -> dict[str, Any]:
+    """An ExportedAnnotationLayer; a relation's Governor and Dependent are implied by its type."""
+    kind = {"span": "span", "relation": "relation", "document": "document-metadata", "segmentation": "span"}[layer.kind]
+    builtin = layer.kind == "segmentation"  # DKPro's Sentence and Token, as INCEpTION's initializers make them
+    features = [f for f in layer.features if not (layer.kind == "relation" and f.name in ("Governor", "Dependent"))]
+    return {
+        "name": layer.name, "uiName": layer.name.rsplit(".", 1)[-1].removeprefix("GeoSignal"), "type": kind,
+        "description": layer.description, "enabled": not builtin, "built_in": builtin, "readonly": layer.readonly or builtin,
+        "attach_type": {"name": T.EVENT} if layer.kind == "relation" else None, "attach_feature": None,
+        "allow_stacking": not builtin, "cross_sentence": layer.name != T.TOKEN, "show_hover": True,
+        "anchoring_mode": "TOKENS" if layer.name == T.SENTENCE else "CHARACTERS",
+        "overlap_mode": "NO_OVERLAP" if builtin else "ANY_OVERLAP", "validation_mode": "NEVER" if builtin else "ALWAYS",
+        "linked_list_behavior": False, "features": [_feature(f, tagsets, n) for n, f in enumerate(features)],
+        "traits": json.dumps({"singleton": True}) if layer.name == T.AUTHOR else None}
+
+
 def project_json(doc_ids: list[str]) -> dict[str, Any]:
+    """exportedproject.json: what INCEpTION's project import reads (ExportedProject)."""
     tagsets = {ref: tagset_json(ref, tags) for ref, tags in T.tagsets().items()}
-    kinds = {"span": "span", "relation": "relation", "document": "document-metadata"}
-    layers = []
-    for layer in T.layers():
-        if layer.kind not in kinds:
-            continue
-        features = [f for f in layer.features if not (layer.kind == "relation" and f.name in ("Governor", "Dependent"))]
-        layers.append({
-            "name": layer.name, "uiName": layer.name.removeprefix(T.NS + "GeoSignal"), "type": kinds[layer.kind],
-            "description": layer.description, "enabled": True, "built_in": False, "readonly": layer.kind == "document",
-            "attach_type": {"name": T.EVENT} if layer.kind == "relation" else None, "attach_feature": None,
-            "allow_stacking": True, "cross_sentence": True, "show_hover": True, "anchoring_mode": "CHARACTERS",
-            "overlap_mode": "ANY_OVERLAP", "validation_mode": "ALWAYS", "linked_list_behavior": False,
-            "features": [_feature(f, tagsets) for f in features], "traits": None})
-    return {"name": "geosignal", "description": f"GeoSignal annotation, schema {schema_version()}; "
+    return {"name": "geosignal", "slug": "geosignal", "description": f"GeoSignal annotation, schema {schema_version()}; "
             "import the documents back with `geosignal import inception`.",
-            "mode": "annotation", "script_direction": "LTR", "layers": layers, "tag_sets": list(tagsets.values()),
+            "mode": "ANNOTATION", "version": PROJECT_VERSION, "script_direction": "LTR",
+            "layers": [_layer(layer, tagsets) for layer in T.layers() if layer.kind != "link"],
+            "tag_sets": list(tagsets.values()),
             "source_documents": [{"name": f"{d}.xmi", "format": FORMAT_ID, "state": "NEW"} for d in doc_ids],
             "annotation_documents": [], "project_permissions": []}
 

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from builders.__about__ import __version__
-from builders.release.metadata import DATASHEET, bibtex, current_release_date, metadata as release_metadata, project_file
+from builders.files import project_file
+from builders.release.metadata import DATASHEET, bibtex, current_release_date, metadata as release_metadata
 from builders.schema import ALL_CONFIGS, VIEWS, class_labels, columns, features, label_descriptions, schema_version
 from builders.dataset.splits import SplitConfig
 from builders.dataset.stats import to_markdown

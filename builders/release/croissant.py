@@ -14,7 +14,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from builders.release.provenance import BuildInfo, file_sha256
+from builders.files import FileEntry, file_entry
+from builders.release.card import spdx_url
+from builders.release.provenance import BuildInfo
 from builders.release.metadata import bibtex, current_release_date, metadata
 from builders.schema import ALL_CONFIGS, class_labels, columns, features, label_descriptions
 
@@ -72,12 +74,9 @@ CONTEXT: dict[str, Any] = {
 }
 
 
-def data_files(folder: Path) -> list[tuple[str, str, int]]:
-    """(relative path, sha256, size) of every Parquet file written under ``folder``/data."""
-    return [
-        (p.relative_to(folder).as_posix(), file_sha256(p), p.stat().st_size)
-        for p in sorted((folder / "data").rglob("*.parquet"))
-    ]
+def data_files(folder: Path) -> list[FileEntry]:
+    """Every Parquet file written under ``folder``/data, with its size and sha256."""
+    return [file_entry(folder, p) for p in sorted((folder / "data").rglob("*.parquet"))]
 
 
 def split_of(path: str) -> tuple[str, str]:
@@ -190,8 +189,6 @@ def licence_works(meta: dict[str, Any], licences: Any = None) -> list[dict[str, 
                "description": meta["license_details"] + (f" {licences.summary()}" if licences else "")}
     if licences is None:
         return dataset
-    from builders.release.card import spdx_url
-
     return [dataset] + [
         {"@type": "sc:CreativeWork", "name": spdx, "description": f"{n} document(s) of this build.",
          **({"url": spdx_url(spdx)} if spdx_url(spdx) else {})}
@@ -199,8 +196,8 @@ def licence_works(meta: dict[str, Any], licences: Any = None) -> list[dict[str, 
     ]
 
 
-def document(files: list[tuple[str, str, int]], info: BuildInfo, languages: list[str], licences: Any = None) -> dict[str, Any]:
-    """The Croissant description of a build whose data files are ``files`` (path, sha256, size)."""
+def document(files: list[FileEntry], info: BuildInfo, languages: list[str], licences: Any = None) -> dict[str, Any]:
+    """The Croissant description of a build whose data files are ``files``."""
     meta = metadata()["dataset"]
     by_config: dict[str, list[str]] = {}
     for path, _, _ in files:
@@ -211,7 +208,7 @@ def document(files: list[tuple[str, str, int]], info: BuildInfo, languages: list
     distribution: list[dict[str, Any]] = [
         {"@type": "cr:FileObject", "@id": path, "name": path, "contentUrl": path, "encodingFormat": PARQUET,
          "contentSize": f"{size} B", "sha256": sha}
-        for path, sha, size in files
+        for path, size, sha in files
     ]
     distribution += [
         {"@type": "cr:FileSet", "@id": f"{config}-parquet", "name": f"{config}-parquet",

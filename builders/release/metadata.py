@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from builders.files import project_file
+from builders.formats import VERSION_PARTS
 
 METADATA = "geosignal.toml"
 CHANGELOG = "CHANGELOG.md"
 DATASHEET = "DATASHEET.md"
-PARTS = ("major", "minor", "patch")
+PARTS = VERSION_PARTS
 
 _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 _VERSION_LINE = re.compile(r'^version\s*=\s*"([^"]*)"\s*$', re.M)

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from builders.__about__ import __version__
+from builders.files import file_sha256
 from builders.release.metadata import dataset_version
 from builders.schema import schema_version
 
@@ -31,11 +32,6 @@ class BuildInfo:
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)
-
-
-def corpus_files(corpus: Path) -> list[Path]:
-    """Every file of the corpus, hidden files and folders aside, in a stable order."""
-    return [corpus / rel for rel in _relative_files(corpus)]
 
 
 def _relative_files(corpus: Path) -> list[str]:
@@ -65,12 +61,6 @@ def _relative_files(corpus: Path) -> list[str]:
             except OSError:
                 continue
     return sorted(out, key=lambda rel: rel.split("/"))
-
-
-def file_sha256(path: Path | str) -> str:
-    """Read in blocks, never whole: a Parquet shard can be hundreds of megabytes."""
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def corpus_sha256(corpus: Path) -> str:

@@ -24,21 +24,16 @@ from builders.release.card import BUILD_KEY
 from builders.source.corpus import display
 from builders.release.croissant import FILE as CROISSANT
 from builders.findings import Finding
-from builders.release.provenance import CLEAN, file_sha256
+from builders.files import FileEntry, file_entry, file_sha256
+from builders.release.provenance import CLEAN
 from builders.schema import ALL_CONFIGS
+from builders.dataset.outdir import MANIFEST, OutputRefused, check_owned
 from builders.dataset.write import PARQUET_METADATA_KEY, arrow_schema, is_previous_build
 
 REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
 DEFAULT_REVISION = "main"
 DELETE_PATTERNS = ("data/**",)  # remote data files that this build no longer has are removed
 REDACTED = "hf_***"
-
-
-@dataclass(frozen=True)
-class PlannedFile:
-    path: str
-    size: int
-    sha256: str
 
 
 @dataclass(frozen=True)
@@ -50,7 +45,7 @@ class Plan:
     private: bool
     version: str
     corpus_sha256: str
-    files: tuple[PlannedFile, ...]
+    files: tuple[FileEntry, ...]
 
     @property
     def commit_message(self) -> str:
@@ -71,17 +66,12 @@ class Plan:
         return "\n".join(lines) + "\n"
 
 
-def inventory(folder: Path) -> list[PlannedFile]:
+def inventory(folder: Path) -> list[FileEntry]:
     """Every file of the folder (what ``upload_folder`` would send), with size and sha256."""
-    from builders.dataset.outdir import MANIFEST
-
-    return [
-        PlannedFile(p.relative_to(folder).as_posix(), p.stat().st_size, file_sha256(p))
-        for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).as_posix() != MANIFEST
-    ]
+    return [file_entry(folder, p) for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).as_posix() != MANIFEST]
 
 
-def make_plan(files: list[PlannedFile], build: dict[str, Any], folder: Path, repo_id: str,
+def make_plan(files: list[FileEntry], build: dict[str, Any], folder: Path, repo_id: str,
               revision: str | None = None, create_pr: bool = False, private: bool = False) -> Plan:
     """What ``upload`` will do; no I/O."""
     return Plan(folder, repo_id, revision or DEFAULT_REVISION, create_pr, private,
@@ -121,7 +111,6 @@ def check(folder: Path) -> tuple[list[Finding], dict[str, Any] | None]:
     if not folder.is_dir() or not is_previous_build(folder):
         return [finding(where, "not-a-build", f"{where} is not a dataset folder written by `geosignal build`",
                         "build it first: geosignal build --out DIST_DIR")], None
-    from builders.dataset.outdir import OutputRefused, check_owned
 
     as_built: list[Finding] = []
     try:  # every file as the build wrote it (its manifest's sha256), and nothing else

@@ -23,14 +23,15 @@ import os
 import stat
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from builders.annotation.links import CrossLink
+from builders.check.duplicates import Fingerprint
 from builders.findings import Finding, Severity
+from builders.run.outcomes import ChunkResult, DocOutcome
+from builders.schema import ALL_CONFIGS, arrow_schema
 
-if TYPE_CHECKING:
-    from builders.run.pipeline import ChunkResult
-
-MAGIC = b"geosignal-chunk/2\n"
+MAGIC = b"geosignal-chunk/3\n"
 SUFFIX = ".gsc"
 MAX_HEADER = 64 * 1024 * 1024
 
@@ -87,7 +88,7 @@ def _tables_meta(tables: dict[str, dict[str, Any]] | None) -> tuple[list[list[An
     return meta, blobs
 
 
-def encode(key: str, result: "ChunkResult", signing_key: bytes) -> bytes:
+def encode(key: str, result: ChunkResult, signing_key: bytes) -> bytes:
     """An entry's bytes: magic, header length, JSON header, Arrow IPC streams, HMAC."""
     meta, blobs = _tables_meta(result.tables)
     header = {
@@ -98,6 +99,7 @@ def encode(key: str, result: "ChunkResult", signing_key: bytes) -> bytes:
                   "links": [[x.file, x.line, x.event, x.doc_id, x.event_id] for x in d.links],
                   "redistributable": d.redistributable} for d in result.docs],
         "stats": result.stats,
+        "split_stats": result.split_stats,
         "tables": meta if result.tables is not None else None,
     }
     head = json.dumps(header, sort_keys=True, ensure_ascii=True).encode()
@@ -105,11 +107,8 @@ def encode(key: str, result: "ChunkResult", signing_key: bytes) -> bytes:
     return body + hmac.new(signing_key, body, hashlib.sha256).digest()
 
 
-def decode(data: bytes, key: str, doc_ids: list[str], signing_key: bytes) -> "ChunkResult":
+def decode(data: bytes, key: str, doc_ids: list[str], signing_key: bytes) -> ChunkResult:
     """The result an entry holds, once it has proved what it claims; else CacheMiss."""
-    from builders.check.duplicates import Fingerprint
-    from builders.run.pipeline import ChunkResult, DocOutcome
-
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 8 + 32:
         raise CacheMiss("not a cache entry of this version")
     body, mac = data[:-32], data[-32:]
@@ -127,6 +126,7 @@ def decode(data: bytes, key: str, doc_ids: list[str], signing_key: bytes) -> "Ch
                            Fingerprint(*d["fingerprint"]) if d["fingerprint"] else None, bool(d["valid"]),
                            [_link(x) for x in d["links"]], _optional_bool(d["redistributable"]))
                 for d in header["docs"]]
+        stats, split_stats = header["stats"], header["split_stats"]
     except CacheMiss:
         raise
     except (ValueError, KeyError, TypeError) as exc:
@@ -134,12 +134,10 @@ def decode(data: bytes, key: str, doc_ids: list[str], signing_key: bytes) -> "Ch
     if [d.doc_id for d in docs] != doc_ids:
         raise CacheMiss("it holds other documents than its chunk")
     tables = None if header["tables"] is None else _tables(header["tables"], body[start + size:])
-    return ChunkResult(docs, tables, header["stats"], cached=True)
+    return ChunkResult(docs, tables, stats, split_stats, cached=True)
 
 
-def _link(x: list[Any]) -> "CrossLink":
-    from builders.annotation.links import CrossLink
-
+def _link(x: list[Any]) -> CrossLink:
     file, line, event, doc_id, event_id = x
     return CrossLink(str(file), None if line is None else int(line), str(event), str(doc_id), str(event_id))
 
@@ -157,8 +155,6 @@ def _finding(d: dict[str, Any]) -> Finding:
 
 def _tables(meta: list[list[Any]], blobs: bytes) -> dict[str, dict[str, Any]]:
     import pyarrow as pa
-
-    from builders.schema import ALL_CONFIGS, arrow_schema
 
     out: dict[str, dict[str, Any]] = {}
     at = 0
@@ -202,7 +198,7 @@ def load(cache_dir: Path, key: str, doc_ids: list[str]) -> tuple["ChunkResult | 
         return None, f"cache entry {path.name} not used: {exc.strerror or exc}; rebuilt"
 
 
-def store(cache_dir: Path, key: str, result: "ChunkResult") -> None:
+def store(cache_dir: Path, key: str, result: ChunkResult) -> None:
     """Write an entry atomically; a cache that cannot be written is simply not written."""
     signing_key = secret()
     if signing_key is None:

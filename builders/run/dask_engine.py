@@ -1,6 +1,7 @@
 """The Dask engine: the per-chunk step as Dask futures on a LocalCluster or a running scheduler.
 
-Imported only when ``--engine dask`` is chosen (it needs ``pip install "geosignal[dask]"``).
+Dask itself is imported only when this engine is started (it needs ``pip install "geosignal[dask]"``):
+importing this module costs nothing, and the base install never loads Dask.
 
 Order and naming are made deterministic here, not left to Dask: one task per chunk (chunks are
 cut by doc id, so they are the same on every engine), results taken back in submission order
@@ -17,6 +18,7 @@ both must be on a filesystem every worker sees at the same path.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import resource
 import sys
@@ -26,25 +28,33 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from builders.run.engine import EngineError, INSTALL_HINT
+from builders.__about__ import __version__
+from builders.run import gctune
+from builders.run.engine import INSTALL_HINT, EngineError, default_workers
+from builders.run.runner import code_fingerprint
 
 WINDOW = 8  # tasks in flight per worker thread, as the local pool
 CONNECT_TIMEOUT = "10s"
 WORKERS_TIMEOUT = 60  # seconds to wait for a running scheduler to have a worker
 
 
+def dask_installed() -> bool:
+    """Whether the extra is there (imports it: only asked when the engine is about to start)."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def worker_fingerprint() -> str:
     """Run on each worker: the builder code it would run (version + schemas + sources)."""
-    from builders.run.pipeline import code_fingerprint
-
     return code_fingerprint()
 
 
 def tuned(fn: Callable[..., Any], *args: Any) -> Any:
     """Run on a worker: ``fn(*args)`` with the collector tuned as in the local pool's workers
     (gctune.py), for the task only: a shared cluster's workers keep their own settings otherwise."""
-    from builders.run import gctune
-
     with gctune.tuned():
         return fn(*args)
 
@@ -68,8 +78,6 @@ class DaskEngine:
         self.address = address
         self.serve_dashboard = dashboard
         if address is None:
-            from builders.run.pipeline import default_workers
-
             n = workers or default_workers()
             # processes (the step holds the GIL), one thread each; loopback only; the dashboard
             # only when asked (tests do not need one)
@@ -97,8 +105,6 @@ class DaskEngine:
 
     def _check_workers(self) -> None:
         """Every worker must run this very builder: other code would write other bytes."""
-        from builders.run.pipeline import code_fingerprint
-
         try:
             theirs = self.client.run(worker_fingerprint)
         except Exception as exc:  # noqa: BLE001 - a worker without geosignal fails to unpickle the call
@@ -109,7 +115,7 @@ class DaskEngine:
         if other:
             self.close()
             raise EngineError(f"{len(other)} Dask worker(s) run another GeoSignal version or schema "
-                              f"(e.g. {other[0]}); install this one ({_version()}) on every worker")
+                              f"(e.g. {other[0]}); install this one ({__version__}) on every worker")
 
     def slots(self) -> int:
         """Worker threads of the cluster, now."""
@@ -119,8 +125,6 @@ class DaskEngine:
     def dashboard(self) -> str | None:
         """The dashboard's link: a running scheduler's own, or the LocalCluster's when asked for
         (it needs bokeh, part of the extra)."""
-        import importlib.util
-
         if self.cluster is not None and not (self.serve_dashboard and importlib.util.find_spec("bokeh")):
             return None
         return self.client.dashboard_link
@@ -183,8 +187,3 @@ class DaskEngine:
         if cluster is not None:
             cluster.close()
 
-
-def _version() -> str:
-    from builders.__about__ import __version__
-
-    return __version__

@@ -1,77 +1,78 @@
-"""Where the per-chunk step runs: this machine's worker processes (``local``) or a Dask cluster (``dask``).
+"""Where the per-chunk step runs: the seam between the corpus runner and the machines.
 
-Both engines map the same pure step (``pipeline.run_chunk``) over the same chunks and hand the
-results back in corpus order, so the writer sees the same sequence of tables and writes the
-same bytes whatever the engine, the number of workers or the order in which tasks finish.
-
-The local engine is ``pipeline.process``'s own process pool (no object here). The Dask engine
-lives in ``dask_engine`` and is imported only when it is chosen: the base install has no Dask.
+An engine maps a function over calls (argument tuples) and yields the results in the order of
+the calls, whatever order they finish in; that order is what makes every build byte-identical
+whatever the engine or the number of workers. The runner (runner.py) hands every engine the
+same chunks and the same step, and its consumers (validate, build, stats, export) never see
+which engine ran it. Two engines live here: ``Serial`` (this process) and ``LocalPool`` (this
+machine's worker processes); a Dask cluster's (dask_engine.py) implements the same ``map``, and
+engines.py opens the one a command names.
 """
 
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
-from typing import Any, ContextManager, Protocol
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Protocol
 
-ENGINES = ("local", "dask")
+from builders.run import gctune
+
+WINDOW = 8  # calls in flight per worker: bounds memory whatever the corpus size
 INSTALL_HINT = 'the dask engine needs the optional extra: pip install "geosignal[dask]"'
-SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 
 
 class EngineError(Exception):
-    """The engine cannot start: a missing extra, an unreachable scheduler, options that do not go together."""
+    """An engine cannot start: a missing extra, an unreachable scheduler, options that do not go together."""
 
 
 class Engine(Protocol):
-    """Runs ``fn(*args)`` for every args tuple, anywhere, and yields the results in the order given;
-    ``lost(args, error)`` stands in for a call whose workers kept dying."""
+    """Runs ``fn(*call)`` for every call, anywhere, and yields the results in the order given;
+    ``lost(call, error)`` may stand in for a call an engine could not get done (its workers died)."""
 
     def map(self, fn: Callable[..., Any], calls: Iterable[tuple],
             lost: Callable[[tuple, BaseException], Any] | None = None) -> Iterator[Any]: ...
 
 
-def scheduler_address(scheduler: str | None) -> str | None:
-    """``--scheduler``, else ``DASK_SCHEDULER_ADDRESS``, else None (a LocalCluster)."""
-    return scheduler or os.environ.get(SCHEDULER_ENV) or None
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def open_engine(name: str, workers: int | None = None, scheduler: str | None = None, dashboard: bool = True,
-                say: Callable[[str], None] | None = None) -> ContextManager[Engine | None]:
-    """A context giving the engine to pass to ``build`` (None: the local pool), closed on exit.
+class Serial:
+    """Every call in this process, one after the other."""
 
-    Raises ``EngineError`` before anything is started when the options do not fit the engine.
+    def map(self, fn: Callable[..., Any], calls: Iterable[tuple],
+            lost: Callable[[tuple, BaseException], Any] | None = None) -> Iterator[Any]:
+        for call in calls:
+            yield fn(*call)
+
+
+class LocalPool:
+    """This machine's worker processes, at most ``WINDOW`` calls each in flight.
+
+    ``preload`` runs once in this process before the workers fork (spaCy's pipeline, when every
+    chunk will need it), so that they inherit it instead of each loading it.
     """
-    if name not in ENGINES:
-        raise EngineError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
-    if name == "local":
-        if scheduler:
-            raise EngineError("--scheduler needs --engine dask")
-        return nullcontext(None)
-    address = scheduler_address(scheduler)
-    if address and workers:
-        raise EngineError(f"--workers sizes a LocalCluster; the scheduler at {address} has its own workers "
-                          f"(drop --workers, or unset {SCHEDULER_ENV} for a LocalCluster)")
-    try:
-        import distributed  # noqa: F401 - only to know whether the extra is installed
-    except ImportError:
-        raise EngineError(INSTALL_HINT) from None
-    return _dask(workers, address, dashboard, say)
 
+    def __init__(self, workers: int | None = None, preload: Callable[[], Any] | None = None) -> None:
+        self.workers = workers or default_workers()
+        self.preload = preload
 
-@contextmanager
-def _dask(workers: int | None, address: str | None, dashboard: bool, say: Callable[[str], None] | None):
-    from builders.run.dask_engine import DaskEngine
-
-    engine = DaskEngine(workers=workers, address=address, dashboard=dashboard)
-    try:
-        if say:
-            say(engine.describe())
-        yield engine
-        if say:
-            memory = engine.peak_memory()
-            if memory:
-                say("dask: peak memory per worker " + ", ".join(f"{mb:.0f} MB" for mb in memory.values()))
-    finally:
-        engine.close()
+    def map(self, fn: Callable[..., Any], calls: Iterable[tuple],
+            lost: Callable[[tuple, BaseException], Any] | None = None) -> Iterator[Any]:
+        calls = list(calls)
+        if self.preload is not None and calls:  # loaded, then frozen with the rest (also for one worker)
+            self.preload()
+            gctune.refreeze()
+        if self.workers <= 1 or len(calls) <= 1:
+            yield from Serial().map(fn, calls)
+            return
+        with ProcessPoolExecutor(max_workers=self.workers, initializer=gctune.worker_init) as pool:
+            pending: deque = deque()
+            for call in calls:
+                pending.append(pool.submit(fn, *call))
+                if len(pending) >= self.workers * WINDOW:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()

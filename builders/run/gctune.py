@@ -6,8 +6,8 @@ collector runs tens of thousands of times and walks every long-lived object (mod
 spaCy's tables) again and again: it was ~40% of a build's CPU (issue 19). While a run is on:
 
 - ``gc.freeze()`` moves everything alive now (imports, the spaCy pipeline loaded before the
-  workers fork) to a permanent generation the collector never walks; forked workers inherit it,
-  and the copy-on-write pages stay shared;
+  first document, ``refreeze``) to a permanent generation the collector never walks; forked
+  workers inherit it, and the copy-on-write pages stay shared;
 - the generation-0 threshold is raised to ``THRESHOLD``, so cycles are still collected, in
   fewer, larger passes.
 
@@ -51,6 +51,13 @@ def tuned() -> Iterator[None]:
         _depth -= 1
         gc.set_threshold(*before)
         gc.unfreeze()
+
+
+def refreeze() -> None:
+    """Inside a run, freeze again what was loaded since it began (the spaCy pipeline, loaded for
+    the first document that needs it), so that the collector does not walk that either."""
+    if ENABLED and _depth:
+        gc.freeze()
 
 
 def worker_init() -> None:

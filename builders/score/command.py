@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from builders.dataset.stats import embed
+from builders.report import text_lines
 from builders.score import Side, compare
+from builders.score.render import print_tables, to_markdown
 
 
 # The agreement tables embedded in DATASHEET.md between these markers, rewritten by
@@ -17,8 +20,6 @@ BLOCK_END = "<!-- agree:end -->"
 
 def run(prediction: Side, reference: Side, mode: str, fmt: str, labels: bool = True, update: Path | None = None) -> int:
     import typer
-
-    from builders.report import text_lines
 
     findings = prediction.findings + reference.findings
     if findings:
@@ -35,9 +36,6 @@ def run(prediction: Side, reference: Side, mode: str, fmt: str, labels: bool = T
     if fmt == "json":
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
     elif fmt == "markdown" and update is not None:
-        from builders.dataset.stats import embed
-        from builders.score.render import to_markdown
-
         try:
             update.write_text(embed(update.read_text(encoding="utf-8"), to_markdown(result), BLOCK_BEGIN, BLOCK_END),
                               encoding="utf-8")
@@ -46,13 +44,9 @@ def run(prediction: Side, reference: Side, mode: str, fmt: str, labels: bool = T
             return 1
         typer.echo(f"updated the agreement figures in {update}")
     elif fmt == "markdown":
-        from builders.score.render import to_markdown
-
         typer.echo(to_markdown(result), nl=False)
     else:
         from rich.console import Console
-
-        from builders.score.render import print_tables
 
         print_tables(result, Console(), labels)
     return 0

@@ -1,6 +1,6 @@
 """The I/O edge of scoring: annotation files, document folders, corpora and built datasets ->
 records per document, through the same code path as ``validate`` and ``build`` (levels 1-3 of
-``check_document``; annotation files are never parsed a second way) or, for a built dataset,
+``check.document.check_folder``; annotation files are never parsed a second way) or, for a built dataset,
 through ``read.read_dataset`` (Parquet via pyarrow)."""
 
 from __future__ import annotations
@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from builders.check.document import check_folder
+from builders.dataset.read import read_dataset
+from builders.schema import ALL_CONFIGS
 from builders.source import corpus as corpus_io
 from builders.source.corpus import ANNOTATION, DocFolder
 from builders.source.corpus import SECOND_ANNOTATION as SECOND
@@ -73,9 +76,7 @@ def load(path: Path, name: str | None = None) -> Side:
 
 
 def add_folder(side: Side, folder: DocFolder) -> None:
-    from builders.check.validate import check_document
-
-    checked = check_document(folder, level=3)
+    checked = check_folder(folder, level=3)
     errors = [f for f in checked.findings if f.is_error]
     if checked.records is None and not errors:
         errors = [Finding(corpus_io.display(folder.annotation), None, "not-scored", "the document has no records",
@@ -103,9 +104,6 @@ def second_annotations(corpus: Path) -> tuple[Side, Side]:
 
 
 def _load_dataset(path: Path, side: Side) -> Side:
-    from builders.dataset.read import read_dataset
-    from builders.schema import ALL_CONFIGS
-
     configs = ["documents"] + [c for c in SCORED if c in ALL_CONFIGS]
     try:
         data = read_dataset(path, configs)

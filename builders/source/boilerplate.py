@@ -168,6 +168,17 @@ def _pair(prev: str | None, nxt: str | None) -> tuple[str | None, str | None]:
     return (prev or nxt, nxt or prev)
 
 
+def _good_ahead(classes: list[str], lengths: list[int], k: int) -> bool:
+    """A good line follows line ``k`` within ``MAX_HEADING_DISTANCE`` characters (jusText's heading rule)."""
+    distance, j = 0, k + 1
+    while j < len(classes) and distance <= MAX_HEADING_DISTANCE:
+        if classes[j] == "good":
+            return True
+        distance += lengths[j]
+        j += 1
+    return False
+
+
 def classify(lines: list[str], language: str | None = "en", fixed: dict[int, str] | None = None) -> list[str | None]:
     """The rule dropping each line (None: kept). Blank lines are skipped (None).
 
@@ -196,14 +207,8 @@ def classify(lines: list[str], language: str | None = "en", fixed: dict[int, str
         return rules
     classes = list(cf)
     for k, c in enumerate(cf):  # short headings before good text
-        if headings[k] and c == "short":
-            distance, j = 0, k + 1
-            while j < len(classes) and distance <= MAX_HEADING_DISTANCE:
-                if classes[j] == "good":
-                    classes[k] = "neargood"
-                    break
-                distance += lengths[j]
-                j += 1
+        if headings[k] and c == "short" and _good_ahead(classes, lengths, k):
+            classes[k] = "neargood"
     revised = list(classes)
     for k, c in enumerate(classes):
         if c != "short":
@@ -223,14 +228,8 @@ def classify(lines: list[str], language: str | None = "en", fixed: dict[int, str
             prev, nxt = _pair(_neighbour(revised, k, -1, True), _neighbour(revised, k, 1, True))
             revised[k] = "bad" if (prev, nxt) == ("bad", "bad") else "good"
     for k, c in enumerate(revised):
-        if c == "bad" and cf[k] != "bad" and headings[k]:  # more good headings
-            distance, j = 0, k + 1
-            while j < len(revised) and distance <= MAX_HEADING_DISTANCE:
-                if revised[j] == "good":
-                    revised[k] = "good"
-                    break
-                distance += lengths[j]
-                j += 1
+        if c == "bad" and cf[k] != "bad" and headings[k] and _good_ahead(revised, lengths, k):  # more good headings
+            revised[k] = "good"
     for k, i in enumerate(idx):
         if revised[k] == "bad" and rules[i] is None:
             rules[i] = "boilerplate"

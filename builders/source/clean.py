@@ -19,11 +19,11 @@ changed and re-run, and every record stays traceable to the raw bytes. The rules
 8. paragraphs are joined with a single LF.
 
 A ``text`` source is a web page's text: before the rules above, whole lines of boilerplate are
-dropped by the rules of builders/boilerplate.py (navigation, bylines, share rows, footers ... and
+dropped by the rules of source/boilerplate.py (navigation, bylines, share rows, footers ... and
 the jusText-style ``boilerplate`` classifier), and ``entity``: HTML entities are decoded
 (``&amp;`` -> ``&``, ``&nbsp;`` -> a space). In every shape, ``annotator-drop``: a line listed
 under ``document.cleaning.drop`` is dropped, and a line under ``cleaning.keep`` escapes every
-line-dropping rule (builders/corrections.py finds the lines).
+line-dropping rule (source/corrections.py finds the lines).
 
 Offsets are code points. ``Cleaned.segments`` lists runs copied verbatim from the raw text;
 clean characters outside every segment were written by a rule (a space, an LF, an NFC form).
@@ -31,146 +31,29 @@ clean characters outside every segment were written by a rule (a space, an LF, a
 
 from __future__ import annotations
 
-import bisect
 import html
 import re
 import unicodedata
-from dataclasses import dataclass
+
+from builders.source.boilerplate import classify
+from builders.source.segments import BULLET, ENTITY, INVISIBLE, NO_CORRECTIONS, Cleaned, Corrections, Writer, lines
+from builders.source.shapes import clean_shaped
 
 RULES = ("image-markup", "caption-row", "publisher-prefix", "bullet", "whitespace", "nfc", "entity", "annotator-drop")
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _IMAGE_LINE = re.compile(r"^[\s|]*(?:!\[[^\]\n]*\]\([^)\n]*\)[\s|]*)+$")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _CREDIT_LINE = re.compile(r"^\s*\(?(?:foto|photo|image|gambar|caption|credit|source)\s*:.*$", re.I)
-_BULLET = re.compile(r"^[ \t\u00a0]*[\u00b7\u2022\u2023\u25aa\u25cf\u25e6\u2043\u2219*\-][ \t\u00a0]+")
 _DOMAIN = r"[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 _PREFIX_TAIL = r"[ \t\u00a0]*(?:[,:|\u2013\u2014-][ \t\u00a0]*)+"
 _SPACE = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
 _INVISIBLE = "[\u00ad\u200b\u200c\u200d\u2060\ufeff]"
-_ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
-_INVISIBLE_SET = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
-_SLOW = re.compile(rf"!\[|{_INVISIBLE}|{_ENTITY}")  # lines that need the run-by-run path
+_SLOW = re.compile(rf"!\[|{_INVISIBLE}|{ENTITY}")  # lines that need the run-by-run path
 _ODD_SPACE = re.compile(r"\s{2,}|[^\S ]")  # white space that is not one plain space
-_RUNS = re.compile(rf"(?P<space>{_SPACE}+)|(?P<invisible>{_INVISIBLE}+)|(?P<entity>{_ENTITY})|"
-                   rf"(?P<text>(?:(?!{_ENTITY})[^\s\u00ad\u200b-\u200d\u2060\ufeff])+)|(?P<other>\s+)")
-
-
-@dataclass(frozen=True)
-class Segment:
-    """text[clean_start:clean_start+length] == raw[raw_start:raw_start+length]."""
-
-    clean_start: int
-    raw_start: int
-    length: int
-
-
-@dataclass(frozen=True)
-class Removal:
-    """Raw text a rule removed or replaced."""
-
-    rule: str
-    raw_start: int
-    raw_end: int
-
-
-@dataclass(frozen=True)
-class Cleaned:
-    text: str
-    segments: tuple[Segment, ...]
-    removals: tuple[Removal, ...]
-
-    def to_raw(self, start: int, end: int) -> tuple[int, int]:
-        """Map a clean span [start, end) to raw code-point offsets.
-
-        Exact inside copied segments. Text the cleaner wrote (a space, an NFC form) sits in a gap
-        between segments and maps to the raw gap between the same segments: a boundary inside it
-        widens to the whole raw text that was replaced.
-        """
-        segs = self.segments
-        starts = [s.clean_start for s in segs]
-        i = bisect.bisect_right(starts, start) - 1
-        if i >= 0 and start < segs[i].clean_start + segs[i].length:
-            raw_start = segs[i].raw_start + start - segs[i].clean_start
-        else:  # in a gap: the raw gap starts where the previous segment ends
-            raw_start = segs[i].raw_start + segs[i].length if i >= 0 else 0
-        j = bisect.bisect_left(starts, end) - 1
-        if j >= 0 and end <= segs[j].clean_start + segs[j].length:
-            raw_end = segs[j].raw_start + end - segs[j].clean_start
-        elif j + 1 < len(segs):  # in a gap: the raw gap ends where the next segment starts
-            raw_end = segs[j + 1].raw_start
-        else:
-            raw_end = segs[-1].raw_start + segs[-1].length if segs else 0
-        return raw_start, max(raw_start, raw_end)
-
-
-class _Writer:
-    """Accumulates clean text and the segments it copied from the raw text."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.pos = 0
-        self.segments: list[Segment] = []
-        self.removals: list[Removal] = []
-
-    def copy(self, raw_start: int, s: str) -> None:
-        if not s:
-            return
-        if unicodedata.is_normalized("NFC", s):
-            self._copy(raw_start, s)
-            return
-        chunks = _starter_chunks(s)
-        if "".join(unicodedata.normalize("NFC", c) for c in chunks) != unicodedata.normalize("NFC", s):
-            self.removals.append(Removal("nfc", raw_start, raw_start + len(s)))
-            self.write(unicodedata.normalize("NFC", s))
-            return
-        offset = raw_start
-        for chunk in chunks:
-            if unicodedata.is_normalized("NFC", chunk):
-                self._copy(offset, chunk)
-            else:
-                self.removals.append(Removal("nfc", offset, offset + len(chunk)))
-                self.write(unicodedata.normalize("NFC", chunk))
-            offset += len(chunk)
-
-    def _copy(self, raw_start: int, s: str) -> None:
-        last = self.segments[-1] if self.segments else None
-        if last and last.clean_start + last.length == self.pos and last.raw_start + last.length == raw_start:
-            self.segments[-1] = Segment(last.clean_start, last.raw_start, last.length + len(s))
-        else:
-            self.segments.append(Segment(self.pos, raw_start, len(s)))
-        self.parts.append(s)
-        self.pos += len(s)
-
-    def write(self, s: str) -> None:
-        self.parts.append(s)
-        self.pos += len(s)
-
-    def remove(self, rule: str, raw_start: int, raw_end: int) -> None:
-        if raw_end > raw_start:
-            self.removals.append(Removal(rule, raw_start, raw_end))
-
-
-def _starter_chunks(s: str) -> list[str]:
-    chunks: list[str] = []
-    for ch in s:
-        if chunks and unicodedata.combining(ch):
-            chunks[-1] += ch
-        else:
-            chunks.append(ch)
-    return chunks
-
-
-def _lines(raw: str) -> list[tuple[int, str]]:
-    out, pos = [], 0
-    for m in _LINE_BREAK.finditer(raw):
-        out.append((pos, raw[pos : m.start()]))
-        pos = m.end()
-    if pos < len(raw):
-        out.append((pos, raw[pos:]))
-    return out
+_RUNS = re.compile(rf"(?P<space>{_SPACE}+)|(?P<invisible>{_INVISIBLE}+)|(?P<entity>{ENTITY})|"
+                   rf"(?P<text>(?:(?!{ENTITY})[^\s\u00ad\u200b-\u200d\u2060\ufeff])+)|(?P<other>\s+)")
 
 
 def _drop_rule(line: str) -> str | None:
@@ -191,35 +74,20 @@ def _prefix_pattern(publisher: str | None) -> re.Pattern[str]:
 SOURCE_FORMATS = ("text", "markdown", "csv-field")
 
 
-@dataclass(frozen=True)
-class Corrections:
-    """An annotator's corrections of the line decisions (``document.cleaning``), as raw line starts."""
-
-    keep: frozenset[int] = frozenset()
-    drop: frozenset[int] = frozenset()
-
-
-NO_CORRECTIONS = Corrections()
-
-
 def clean(raw: str, publisher: str | None = None, source_format: str = "text",
           corrections: Corrections = NO_CORRECTIONS, language: str | None = "en") -> Cleaned:
     """Clean one raw article in its shape (``document.source_format``). Pure: the same raw text,
     publisher, shape, corrections and language give the same result. ``markdown`` and ``csv-field``
     are read as paragraphs (builders/shapes.py); ``text`` line by line, as below."""
     if source_format in ("markdown", "csv-field"):
-        from builders.source.shapes import clean_shaped
-
         return clean_shaped(raw, source_format, corrections)
-    from builders.source.boilerplate import classify
-
-    w = _Writer()
+    w = Writer()
     prefix = _prefix_pattern(publisher)
     first = True
-    lines = _lines(raw)
-    fixed = {i: rule for i, (_, line) in enumerate(lines) if (rule := _drop_rule(line))}
-    decisions = classify([line for _, line in lines], language, fixed)
-    for (line_start, line), rule in zip(lines, decisions):
+    raw_lines = lines(raw)
+    fixed = {i: rule for i, (_, line) in enumerate(raw_lines) if (rule := _drop_rule(line))}
+    decisions = classify([line for _, line in raw_lines], language, fixed)
+    for (line_start, line), rule in zip(raw_lines, decisions):
         if line_start in corrections.drop:
             w.remove("annotator-drop", line_start, line_start + len(line))
             continue
@@ -230,7 +98,7 @@ def clean(raw: str, publisher: str | None = None, source_format: str = "text",
         if first and (m := prefix.match(line)):
             w.remove("publisher-prefix", line_start, line_start + m.end())
             cut = m.end()
-        if m := _BULLET.match(line, cut):
+        if m := BULLET.match(line, cut):
             w.remove("bullet", line_start + cut, line_start + m.end())
             cut = m.end()
         if not _SLOW.search(line, cut):
@@ -250,7 +118,7 @@ def clean(raw: str, publisher: str | None = None, source_format: str = "text",
     return Cleaned("".join(w.parts), tuple(w.segments), tuple(sorted(w.removals, key=lambda r: (r.raw_start, r.rule))))
 
 
-def _write_plain_line(w: _Writer, line_start: int, line: str, cut: int, first: bool) -> bool:
+def _write_plain_line(w: Writer, line_start: int, line: str, cut: int, first: bool) -> bool:
     """The common case (no images, no invisible characters): copy whole runs between odd spaces."""
     body = line[cut:]
     start = cut + len(body) - len(body.lstrip())
@@ -287,7 +155,7 @@ def _inline_pieces(line: str, cut: int) -> list[tuple[str, int, int, str]]:
                     kind = "text"
                 elif out.isspace():
                     kind = "entity-space"
-                elif all(ch in _INVISIBLE_SET for ch in out):
+                elif all(ch in INVISIBLE for ch in out):
                     kind = "entity-invisible"
                 else:
                     kind = "entity"
@@ -300,7 +168,7 @@ def _inline_pieces(line: str, cut: int) -> list[tuple[str, int, int, str]]:
     return pieces
 
 
-def _write_line(w: _Writer, line_start: int, line: str, pieces: list[tuple[str, int, int, str]]) -> None:
+def _write_line(w: Writer, line_start: int, line: str, pieces: list[tuple[str, int, int, str]]) -> None:
     texts = [i for i, p in enumerate(pieces) if p[0] in ("text", "entity")]
     first_text, last_text = texts[0], texts[-1]
     pending: list[tuple[str, int, int]] = []  # a run of space pieces between words

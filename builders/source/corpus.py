@@ -61,13 +61,18 @@ class DocFolder:
 
 
 @dataclass(frozen=True)
-class DocInput:
-    """A document's files, read and decoded."""
+class DocTexts:
+    """A document's files as read under the level-1 file rules: the input of the pure per-document
+    step (check/document.py, run/step.py), which never reads a file itself."""
 
-    folder: DocFolder
-    source_bytes: bytes
-    raw_text: str
-    annotation_text: str
+    doc_id: str
+    source: tuple[bytes, str] | None  # the raw bytes and their UTF-8 text; None when it could not be read
+    annotation: str | None
+    second: str | None  # annotation.b.yaml, when the folder has one
+    annotation_file: str  # the files as findings name them
+    second_file: str
+    findings: tuple[Finding, ...] = ()  # level 1: the folder and its two files
+    second_findings: tuple[Finding, ...] = ()  # level 1: the second annotation
 
 
 def is_doc_folder(path: Path) -> bool:
@@ -135,12 +140,12 @@ def _corpus_children(corpus: Path) -> tuple[list[Path], list[Finding]]:
     return children, findings
 
 
-def read(folder: DocFolder) -> tuple[DocInput | None, list[Finding]]:
-    """Level 1: the expected files exist, are regular, small enough, UTF-8 with LF."""
+def read(folder: DocFolder) -> DocTexts:
+    """Level 1, the I/O half: every file of a document folder read under the file rules."""
     source, annotation, findings = read_parts(folder)
-    if source is None or annotation is None or any(f.is_error for f in findings):
-        return None, findings
-    return DocInput(folder, source[0], source[1], annotation), findings
+    second, second_findings = read_second_annotation(folder)
+    return DocTexts(folder.doc_id, source, annotation, second, display(folder.annotation),
+                    display(folder.second_annotation), tuple(findings), tuple(second_findings))
 
 
 def read_parts(folder: DocFolder) -> tuple[tuple[bytes, str] | None, str | None, list[Finding]]:

@@ -13,9 +13,11 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from builders.source.clean import NO_CORRECTIONS, Cleaned, Corrections, _lines, clean
+from builders.source.clean import clean
+from builders.source import segments
+from builders.source.segments import NO_CORRECTIONS, Cleaned, Corrections
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_INVISIBLE = dict.fromkeys(map(ord, segments.INVISIBLE))
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ def match(raw: str, cleaning: Any) -> tuple[Corrections, list[Problem]]:
     """The raw line starts named by ``cleaning`` ({keep: [...], drop: [...]}) and the problems found."""
     if not isinstance(cleaning, dict):
         return NO_CORRECTIONS, []
-    lines = [(start, _norm(line), _norm(html.unescape(line))) for start, line in _lines(raw)]
+    lines = [(start, _norm(line), _norm(html.unescape(line))) for start, line in segments.lines(raw)]
     chosen: dict[str, dict[int, int]] = {"keep": {}, "drop": {}}
     problems: list[Problem] = []
     for section in ("keep", "drop"):

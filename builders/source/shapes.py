@@ -29,9 +29,8 @@ import html
 import re
 import unicodedata
 
-from builders.source.clean import _BULLET, _LINE_BREAK, NO_CORRECTIONS, Cleaned, Corrections, Removal, _Writer
+from builders.source.segments import BULLET, ENTITY, INVISIBLE, LINE_BREAK, NO_CORRECTIONS, Cleaned, Corrections, Removal, Writer
 
-_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
 _FENCE = re.compile(r"^\ufeff?---[ \t]*$")
 _FENCE_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 _END_MARK = re.compile(r"^[\s\\]*(?:#[\s\\#]*|-\s*30\s*-)$")
@@ -43,7 +42,7 @@ _LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
 _EMPHASIS = re.compile(r"(?<![\w\\*])(\*{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])|(?<![\w\\])(_{1,3})(?=\S)(.+?)(?<=\S)\3(?!\w)", re.S)
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_ENTITY = re.compile(ENTITY)
 
 COPY = None  # an atom copied from the raw text has no rule
 
@@ -60,7 +59,7 @@ class _Atom:
 def clean_shaped(raw: str, source_format: str, corrections: Corrections = NO_CORRECTIONS) -> Cleaned:
     """Clean a ``markdown`` or ``csv-field`` source. Pure."""
     markdown = source_format == "markdown"
-    w = _Writer()
+    w = Writer()
     lines = _lines(raw)
     if markdown:
         lines = _skip_front_matter(w, raw, lines)
@@ -92,7 +91,7 @@ def _merged(removals: list[Removal]) -> tuple[Removal, ...]:
 def _lines(raw: str) -> list[tuple[int, str, int]]:
     """(start, text, end including the line break) of every line."""
     out, pos = [], 0
-    for m in _LINE_BREAK.finditer(raw):
+    for m in LINE_BREAK.finditer(raw):
         out.append((pos, raw[pos : m.start()], m.end()))
         pos = m.end()
     if pos < len(raw):
@@ -100,7 +99,7 @@ def _lines(raw: str) -> list[tuple[int, str, int]]:
     return out
 
 
-def _skip_front_matter(w: _Writer, raw: str, lines: list) -> list:
+def _skip_front_matter(w: Writer, raw: str, lines: list) -> list:
     if not lines or not _FENCE.match(lines[0][1]):
         return lines
     for i in range(1, len(lines)):
@@ -111,14 +110,14 @@ def _skip_front_matter(w: _Writer, raw: str, lines: list) -> list:
 
 
 def _blank(line: str) -> bool:
-    return all(ch.isspace() or ch in _INVISIBLE for ch in line)
+    return all(ch.isspace() or ch in INVISIBLE for ch in line)
 
 
 def _own_block(line: str) -> bool:
-    return bool(_HEADING.match(line) or _BULLET.match(line) or _END_MARK.match(line))
+    return bool(_HEADING.match(line) or BULLET.match(line) or _END_MARK.match(line))
 
 
-def _blocks(w: _Writer, lines: list, markdown: bool, drop: frozenset[int] = frozenset()) -> list[list]:
+def _blocks(w: Writer, lines: list, markdown: bool, drop: frozenset[int] = frozenset()) -> list[list]:
     """Blocks of non-blank lines; blank lines are removed (their white space, if any), and so are
     the lines an annotator dropped (``drop``: their starts)."""
     blocks: list[list] = []
@@ -164,7 +163,7 @@ def _markdown(atoms: list[_Atom]) -> None:
         _drop(atoms, 0, m.end(), "markdown")
         if c := _HEADING_CLOSE.search(text, m.end()):
             _drop(atoms, c.start(), c.end(), "markdown")
-    elif m := _BULLET.match(text):
+    elif m := BULLET.match(text):
         _drop(atoms, 0, m.end(), "bullet")
     for m in _ESCAPE.finditer(text):
         if _free(atoms, m.start(), m.end()):
@@ -206,11 +205,11 @@ def _entities(atoms: list[_Atom]) -> None:
         atoms[m.start()].out = decoded
 
 
-def _emit(w: _Writer, atoms: list[_Atom], first: bool) -> bool:
+def _emit(w: Writer, atoms: list[_Atom], first: bool) -> bool:
     """Write one block as one line: white space runs -> one space, trimmed. False if nothing left."""
     kept: list[_Atom] = []
     for a in atoms:
-        if a.out and a.out in _INVISIBLE and a.rule is COPY:
+        if a.out and a.out in INVISIBLE and a.rule is COPY:
             a.out, a.rule = "", "whitespace"
         if a.out:
             kept.append(a)

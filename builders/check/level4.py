@@ -1,5 +1,9 @@
 """Level 4: guideline lints. Warnings, not errors: a person decides, and may acknowledge them.
 
+- ``missed-mention``: a name or alias of an entity occurs in the text with no mention covering it;
+- ``template-unfilled``: document metadata still holds the ``TODO`` placeholder that
+  `geosignal new` writes (or a shaped source has no provenance).
+
 An acknowledgement in the annotation file (``acknowledged: [{code, text, reason}]``) silences
 the warnings of that code about that text; one that silences nothing is itself reported, so
 the list does not rot.
@@ -7,13 +11,24 @@ the list does not rot.
 
 from __future__ import annotations
 
-from builders.findings import Finding, Severity
+from typing import Any
+
 from builders.annotation.records import DocRecords
 from builders.annotation.resolve import occurrences
 from builders.annotation.yamlio import Parsed
+from builders.findings import Finding, Severity
+
+LEVEL = 4
+TODO = "TODO"  # the placeholder of the template `geosignal new` writes
+
+
+def findings(records: DocRecords, parsed: Parsed, file: str) -> list[Finding]:
+    """Every level-4 warning of an annotation whose records were built."""
+    return lint(records, parsed, file) + unfilled(parsed, file)
 
 
 def lint(records: DocRecords, parsed: Parsed, file: str) -> list[Finding]:
+    """Missed mentions, less the acknowledged ones; an acknowledgement that silences nothing is reported."""
     acknowledged = parsed.data.get("acknowledged", []) if isinstance(parsed.data, dict) else []
     raw = missed_mentions(records, parsed, file)
     used: set[int] = set()
@@ -28,7 +43,7 @@ def lint(records: DocRecords, parsed: Parsed, file: str) -> list[Finding]:
         if i not in used:
             out.append(Finding(file, parsed.line_of(("acknowledged", i)), "stale-acknowledgement",
                                f"the acknowledgement of {ack['code']} for {ack['text']!r} matches no warning",
-                               "remove it: the annotation no longer triggers that warning", Severity.WARNING, level=4))
+                               "remove it: the annotation no longer triggers that warning", Severity.WARNING, level=LEVEL))
     return out
 
 
@@ -59,5 +74,32 @@ def missed_mentions(records: DocRecords, parsed: Parsed, file: str) -> list[tupl
                     f"{name!r} (occurrence {n}, offset {start}) names {record['entity_id']!r} but no mention covers it",
                     f"add {{text: {name!r}, occurrence: {n}}} to its mentions; if it rightly is not a mention, "
                     f"acknowledge it: `acknowledged: [{{code: missed-mention, text: {name!r}, reason: ...}}]`",
-                    Severity.WARNING, level=4), name))
+                    Severity.WARNING, level=LEVEL), name))
     return out
+
+
+def unfilled(parsed: Parsed, file: str) -> list[Finding]:
+    """Level 4: template metadata still marked TODO (a warning: the reviewer decides)."""
+    meta = parsed.data.get("document") if isinstance(parsed.data, dict) else None
+    if not isinstance(meta, dict):
+        return []
+    missing = [] if meta.get("source_format", "text") == "text" or "provenance" in meta else [
+        Finding(file, parsed.line_of(("document", "source_format")), "template-unfilled",
+                f"document.provenance is missing for a {meta.get('source_format')} source",
+                "add provenance: repository, commit, path (and row, field for a CSV field), see ANNOTATION.md 6",
+                Severity.WARNING, level=LEVEL)]
+    return missing + [
+        Finding(file, parsed.line_of(("document", *path)), "template-unfilled",
+                f"document.{'.'.join(map(str, path))} is still the template's placeholder",
+                f"write the document's real {path[0]} in place of the {TODO} text", Severity.WARNING, level=LEVEL)
+        for path, value in _leaves(meta, ()) if isinstance(value, str) and value.startswith(TODO)
+    ]
+
+
+def _leaves(node: Any, path: tuple) -> list[tuple[tuple, Any]]:
+    """(path, value) of every scalar under ``node``: placeholders sit in nested fields too."""
+    if isinstance(node, dict):
+        return [leaf for key, value in node.items() for leaf in _leaves(value, (*path, key))]
+    if isinstance(node, list):
+        return [leaf for i, value in enumerate(node) for leaf in _leaves(value, (*path, i))]
+    return [(path, node)]
