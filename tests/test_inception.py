@@ -26,7 +26,7 @@ from builders.inception.importer import import_xmis
 from builders.report import render
 from builders import validate
 from builders.inception.from_xmi import read_xmi
-from builders.inception.merge import dump, load
+from builders.inception.merge import dump
 from builders.inception.model import from_annotation
 from builders.inception.quotes import quote_ref
 from builders.inception.to_xmi import document_xmi
@@ -36,8 +36,8 @@ from builders import load_corpus
 from builders.dataset.read import read_dataset
 from builders.annotation.yamlio import parse_yaml
 
-from conftest import CORPUS, REAL_CORPUS, REPO, assert_no_traceback, cli
-from inception_corpus import ALPHA, write_layers_corpus
+from conftest import CORPUS, REAL_CORPUS, REPO, assert_no_traceback, cli, edit
+from inception_corpus import ALPHA, BETA, write_layers_corpus
 
 
 def tree_bytes(folder: Path, pattern: str = "**/*") -> dict[str, bytes]:
@@ -283,6 +283,37 @@ def test_removed_items_leave_the_comments_of_the_others(layers, tmp_path):
     assert after.index("  # --- the last sentence ---") < after.index("  - id: ev_next")
     assert "# Borealis approves of the drill" not in after  # it was the removed stance's
     assert "removed events ev_said" in result.stdout and "removed stances st_praise" in result.stdout
+
+
+def test_a_time_in_a_document_without_times_opens_the_section_before_the_events(layers, tmp_path):
+    out = export(layers, tmp_path / "export")
+    path = out / "xmi" / "gen_beta.xmi"
+    cas = load_xmi(path)
+    begin = BETA.index("Monday")
+    cas.add(cas.typesystem.get_type(T.TIME)(begin=begin, end=begin + 6, timexType="DATE"))
+    save_xmi(cas, path)
+    target = layers / "gen_beta" / "annotation.yaml"
+    before = target.read_text(encoding="utf-8")
+    result = import_(path, layers)
+    assert result.returncode == 0, result.stderr
+    after = target.read_text(encoding="utf-8")
+    assert yaml_diff(before, after) == ([], ["times:", "  - {id: t_monday, text: Monday, type: DATE}"])
+    assert after.index("times:") < after.index("events:")
+
+
+def test_a_quoted_line_that_looks_like_a_key_does_not_cut_the_file(layers, tmp_path):
+    """The import rewrites only the top-level parts that change, cut at the lines that start a key; a
+    line of a quoted scalar that looks like one makes it read the whole file."""
+    edit(layers / "gen_alpha" / "annotation.yaml", "    note: The statement refers to the drill.",
+         '    note: "The statement refers to the drill, see\nhttp://example.org/drill"')
+
+    def relabel(cas):  # the event whose note holds the line
+        _first(cas, T.EVENT, id="ev_said").eventType = "CONSULT"
+
+    _, after, result = _edit_and_import(layers, tmp_path, relabel)
+    assert result.stdout == "gen_alpha: changed events ev_said"
+    said = parse_yaml(after).data["events"][1]
+    assert said["type"] == "CONSULT" and said["note"] == "The statement refers to the drill, see http://example.org/drill"
 
 
 def test_accepting_a_silver_item_drops_its_machine_origin(layers, tmp_path):
@@ -568,6 +599,27 @@ def test_an_author_needs_an_author_in_the_file(layers, tmp_path):
     before = tree_bytes(layers)
     result = import_(path, layers)
     assert result.returncode == 1 and "author-not-set" in result.stderr and "document.author" in result.stderr
+    assert tree_bytes(layers) == before
+
+
+@pytest.mark.parametrize("damage, code", [
+    (lambda t: "not XML at all", "xmi-unreadable"),
+    (lambda t: t.replace('order="1"', 'order="one"', 1), "xmi-unreadable"),
+    (lambda t: re.sub(r"<cas:Sofa [^>]*/>", "", t), "missing-annotation"),
+    (lambda t: re.sub(r'arguments="[\d ]+"', 'arguments="1"', t, count=1), "missing-annotation"),  # a slot holding the sofa
+    (lambda t: re.sub(r' Governor="\d+"', ' Governor="1"', t, count=1), "missing-annotation"),
+    (lambda t: re.sub(r'(<custom:GeoSignalEventArgumentsLink xmi:id="\d+" role="\w+") target="\d+"', r'\1 target="1"', t, count=1),
+     "missing-annotation"),
+], ids=["not-xml", "order-not-a-number", "no-sofa", "slot-holds-the-sofa", "link-from-the-sofa", "slot-filled-by-the-sofa"])
+def test_a_damaged_xmi_is_a_finding_never_a_traceback(layers, tmp_path, damage, code):
+    out = export(layers, tmp_path / "export")
+    path = out / "xmi" / "gen_alpha.xmi"
+    text = path.read_text(encoding="utf-8")
+    assert damage(text) != text
+    path.write_text(damage(text), encoding="utf-8")
+    before = tree_bytes(layers)
+    result = import_(path, layers)
+    assert result.returncode == 1 and f"[{code}]" in result.stderr and "hint:" in result.stderr
     assert tree_bytes(layers) == before
 
 

@@ -157,7 +157,7 @@ def test_token_views_built_as_columns_equal_the_rows(tmp_path):
 
     import pyarrow as pa
 
-    from builders.check.validate import load_records
+    from builders import load_corpus
     from builders.dataset.views import TAG_COLUMNS, doc_views, token_table
     from builders.dataset.write import encode_rows
     from conftest import REPO
@@ -165,7 +165,7 @@ def test_token_views_built_as_columns_equal_the_rows(tmp_path):
     sys.path.insert(0, str(REPO / "benchmarks"))
     from generate import generate
 
-    records = load_records([CORPUS]) + load_records([generate(tmp_path / "gen", 6, seed=2, shape="statement")])
+    records = [*load_corpus([CORPUS])[0].docs, *load_corpus([generate(tmp_path / "gen", 6, seed=2, shape="statement")])[0].docs]
     docs = [doc_views(r, r.doc_id) for r in records]
     for config in TAG_COLUMNS:
         schema = schema_of(config)

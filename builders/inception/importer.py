@@ -200,7 +200,7 @@ def import_xmis(path: Path, corpus: Path, dry_run: bool = False) -> Result:
                                            f"the XMI names {read.doc.author!r} as the author's entity, but {read.doc_id} has no author",
                                            "set document.author (the author's name) in annotation.yaml first (ANNOTATION.md 3.7)"))
             continue
-        merged, changes = merge(doc.annotation_text, doc.text, doc.model, read.doc)
+        merged, changes = merge(doc.annotation_text, doc.text, doc.model, read.doc, list(doc.data))
         if changes:
             new_texts[read.doc_id], result.changes[read.doc_id] = merged, changes
     if not result.ok or not new_texts:

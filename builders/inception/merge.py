@@ -1,18 +1,21 @@
 """Apply what changed between two models to the annotation file, and nothing else.
 
-The file is read in ruamel.yaml's round-trip mode, which keeps comments, key order, flow or
-block style and quoting of every node it is not asked to change; an item (or a mention, an
-argument, a link) that did not change keeps its node as written, comments included. Changed
-fields are set in place, removed items deleted, new items appended with spans written by
-:func:`quotes.quote_ref`.
+The parts of the file that change (a section, or the document for the author's entity) are read
+in ruamel.yaml's round-trip mode, which keeps comments, key order, flow or block style and
+quoting of every node it is not asked to change; an item (or a mention, an argument, a link)
+that did not change keeps its node as written, comments included, and so do the comments
+between removed items (comments.py). Changed fields are set in place, removed items deleted,
+new items appended with spans written by :func:`quotes.quote_ref`, in the order of the model.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from typing import Any
 
+from builders.inception import comments
 from builders.inception.model import SPAN_KEYS, Arg, Doc, Entity, Event, Link, Stance, Time, same, span_of
 from builders.inception.quotes import quote_ref
 
@@ -65,7 +68,7 @@ def _ref(text: str, span: tuple[int, int], extra: dict[str, Any] | None = None):
 def _set(node, key: str, value: Any, required: bool = False, after: str | None = None) -> None:
     """Set a field; an optional field that becomes empty is removed rather than written as null."""
     if value is None and not required and key in node and node[key] is not None:
-        del node[key]
+        comments.delete(node, key)
     elif value is None and not required:
         return
     elif key in node:
@@ -74,79 +77,6 @@ def _set(node, key: str, value: Any, required: bool = False, after: str | None =
         node.insert(list(node).index(after) + 1, key, value)
     else:
         node[key] = value
-
-
-ITEM_COLUMN = 2  # where the items of a section (and the comments between them) start
-
-
-def _pop_tail(node) -> list:
-    """The comments after a block node's last line, taken from wherever ruamel keeps them (the
-    deepest last collection's end, or the slot after its last scalar): a header above the next
-    item or section is one of them."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    if not isinstance(node, (CommentedMap, CommentedSeq)) or not len(node) or node.fa.flow_style():
-        return []
-    last = next(reversed(node)) if isinstance(node, CommentedMap) else len(node) - 1
-    out = _pop_tail(node[last])
-    slot = node.ca.items.get(last)
-    at = 2 if isinstance(node, CommentedMap) else 0
-    if slot and slot[at] is not None:
-        out += _lines_after(slot[at]) if not isinstance(slot[at], list) else slot[at]
-        slot[at] = None
-    if node.ca.end:
-        out, node.ca.end = out + node.ca.end, []
-    return out
-
-
-def _lines_after(token) -> list:
-    """The comment after a scalar begins with the rest of its line (an end of line, or a comment on
-    it): the lines below it, one token each at its own column, as ruamel keeps comments between items."""
-    from ruamel.yaml.error import CommentMark
-    from ruamel.yaml.tokens import CommentToken
-
-    out, lines = [], token.value.split("\n")[1:]
-    for line in lines[:-1] if lines and not lines[-1] else lines:
-        column = len(line) - len(line.lstrip(" "))
-        out.append(CommentToken(line.lstrip(" ") + "\n", CommentMark(column), None))
-    return out
-
-
-def _keep_comments(root, name: str, kept: list[bool]) -> None:
-    """Before items of ``root[name]`` are deleted: the comments that stood between them at the
-    items' level or above (section and paragraph headers, blank lines) move to the next item
-    kept, or after the last one; those indented deeper belonged to a deleted item and go with
-    it. A section left empty becomes ``name: []``, followed by what stood after it."""
-    from ruamel.yaml.comments import CommentedSeq
-
-    seq, carry = root[name], []
-    for i, keep in enumerate(kept):
-        slot = seq.ca.items.get(i)
-        if not keep:
-            if slot:
-                carry += [t for t in (slot[1] or [])] + ([slot[0]] if slot[0] is not None else [])
-                seq.ca.items[i] = [None, None, None, None]
-            carry += _pop_tail(seq[i])
-        elif carry:
-            slot = seq.ca.items.setdefault(i, [None, None, None, None])
-            slot[1] = [t for t in carry if t.column <= ITEM_COLUMN] + (slot[1] or [])
-            carry = []
-    carry = [t for t in carry if t.column <= (ITEM_COLUMN if any(kept) else 0)]
-    if any(kept):
-        if carry:
-            if seq.ca.comment is None:  # ruamel writes a sequence's end comments only beside a comment list
-                seq.ca.comment = [None, None]
-            seq.ca.end = (seq.ca.end or []) + carry
-        return
-    empty = CommentedSeq()
-    empty.fa.set_flow_style()
-    root[name] = empty
-    if carry:  # one token after the value, as ruamel keeps a comment after a scalar
-        first = carry[0]
-        first.value = "\n" + "".join(t.value for t in carry)
-        root.ca.items[name] = [None, None, first, None]
-    else:
-        root.ca.items.pop(name, None)
 
 
 def _origin(node, origin: str) -> None:
@@ -158,14 +88,16 @@ class Merger:
         self.text, self.root, self.old, self.new = text, root, old, new
         self.changes: list[str] = []
 
-    def run(self) -> list[str]:
-        if self.old.author != self.new.author and self.root["document"].get("author") is not None:
+    def run(self, only: set[str] | None = None) -> list[str]:
+        """Apply the changes to the parts of the file named in ``only`` (all by default)."""
+        if "document" in (only or {"document"}) and self.old.author != self.new.author \
+                and self.root["document"].get("author") is not None:
             self.root["document"]["author"]["entity"] = self.new.author
             self.changes.append(f"changed the author's entity to {self.new.author}")
-        self.section("entities", self.old.entities, self.new.entities, self.patch_entity, self.new_entity)
-        self.section("times", self.old.times, self.new.times, self.patch_time, self.new_time)
-        self.section("events", self.old.events, self.new.events, self.patch_event, self.new_event)
-        self.section("stances", self.old.stances, self.new.stances, self.patch_stance, self.new_stance)
+        for name, patch, make in (("entities", self.patch_entity, self.new_entity), ("times", self.patch_time, self.new_time),
+                                  ("events", self.patch_event, self.new_event), ("stances", self.patch_stance, self.new_stance)):
+            if only is None or name in only:
+                self.section(name, getattr(self.old, name), getattr(self.new, name), patch, make)
         return self.changes
 
     def section(self, name: str, old: dict, new: dict, patch, make) -> None:
@@ -182,7 +114,7 @@ class Merger:
         kept = [seq[i]["id"] in new for i in range(len(seq))]
         if not all(kept):
             self.changes += [f"removed {name} {seq[i]['id']}" for i in range(len(seq)) if not kept[i]]
-            _keep_comments(self.root, name, kept)
+            comments.keep_between(self.root, name, kept)
             seq = self.root[name]  # a new, empty one when nothing was kept
         for i in reversed(range(len(seq))):
             item_id = seq[i]["id"]
@@ -369,21 +301,69 @@ class Merger:
         return node
 
 
-def unchanged(old: Doc, new: Doc) -> bool:
-    """No item added, removed or changed: the file is left alone (ruamel's parse is the slow part)."""
-    if old.author != new.author:
-        return False
-    for name in ("entities", "times", "events", "stances"):
+SECTIONS = ("entities", "times", "events", "stances")
+_KEY = re.compile(r"^[A-Za-z_][\w-]*(?=:)", re.M)
+
+
+def changed_parts(old: Doc, new: Doc) -> set[str]:
+    """The top-level keys of the file an import has to rewrite (``document`` for the author's entity)."""
+    out = {"document"} if old.author != new.author else set()
+    for name in SECTIONS:
         a, b = getattr(old, name), getattr(new, name)
         if a.keys() != b.keys() or not all(same(a[k], b[k]) for k in a):
-            return False
-    return True
+            out.add(name)
+    return out
 
 
-def merge(annotation_text: str, text: str, old: Doc, new: Doc) -> tuple[str, list[str]]:
-    """The annotation file with the changes from ``old`` to ``new``; the same text when nothing changed."""
-    if unchanged(old, new):
+def unchanged(old: Doc, new: Doc) -> bool:
+    """No item added, removed or changed: the file is left alone (ruamel's parse is the slow part)."""
+    return not changed_parts(old, new)
+
+
+def _root_keys() -> set[str]:
+    """The keys an annotation file may have at its top: a line of a quoted scalar that looks like
+    one (``http://...``) makes the cut unsafe, and the whole file is read instead."""
+    from builders.schema import schemas
+
+    return set(schemas()["annotation"]["properties"])
+
+
+def _blocks(text: str) -> list[tuple[str | None, str]]:
+    """The file cut before each top-level key, (key, its lines up to the next key); what stands
+    before the first key has the key None. The comments before a key go with the block above it,
+    as ruamel attaches them."""
+    starts = [(m.start(), m.group(0)) for m in _KEY.finditer(text)]
+    out = [(None, text[:starts[0][0]])] if starts and starts[0][0] else []
+    return out + [(key, text[at:starts[i + 1][0] if i + 1 < len(starts) else len(text)]) for i, (at, key) in enumerate(starts)]
+
+
+def merge(annotation_text: str, text: str, old: Doc, new: Doc, keys: list[str] | None = None) -> tuple[str, list[str]]:
+    """The annotation file with the changes from ``old`` to ``new``; the same text when nothing changed.
+
+    Only the top-level parts that change are parsed and written again (ruamel's round trip is the
+    slow part, and it leaves an unchanged part as written anyway); the others keep their text.
+    ``keys``: the file's top-level keys as a parser read them, which the cut must find.
+    """
+    parts = changed_parts(old, new)
+    if not parts:
         return annotation_text, []
-    root = load(annotation_text)
-    changes = Merger(text, root, old, new).run()
-    return (dump(root) if changes else annotation_text), changes
+    blocks = _blocks(annotation_text)
+    found = [key for key, _ in blocks]
+    if (keys is not None and [k for k in found if k] != list(keys)) or len(set(found)) != len(found) \
+            or not set(found) - {None} <= _root_keys() or not {"document", *SECTIONS} - {"times"} <= set(found):
+        root = load(annotation_text)  # a layout the cut does not expect: the whole file
+        changes = Merger(text, root, old, new).run()
+        return (dump(root) if changes else annotation_text), changes
+    from ruamel.yaml.comments import CommentedMap
+
+    root = load("".join(block for key, block in blocks if key in parts)) or CommentedMap()  # nothing: a new times section
+    changes = Merger(text, root, old, new).run(parts)
+    if not changes:
+        return annotation_text, []
+    rewritten = dict(_blocks(dump(root)))
+    out = []
+    for key, block in blocks:
+        if key == "events" and "times" in rewritten and "times" not in found:
+            out.append(rewritten["times"])  # a times section made anew goes before the events
+        out.append(rewritten.get(key, block) if key in parts else block)
+    return "".join(out), changes
