@@ -6,6 +6,7 @@ its worker processes' (resource.getrusage RUSAGE_SELF + RUSAGE_CHILDREN); peak R
 process and its largest worker.
 
     _task.py build CORPUS OUT WORKERS CACHE|- [GC]   # GC: tuned (as shipped, the default) or default
+    _task.py dask_build CORPUS OUT WORKERS CACHE|-    # the build on a LocalCluster of WORKERS (--engine dask)
     _task.py floor CORPUS OUT GC [READER]           # READER: csafe (yaml.load, CSafeLoader; the default) or
                                                     # events (the build's own reader: builders.annotation.yamlio)
 """
@@ -30,6 +31,25 @@ def build(corpus: str, out: str, workers: str, cache: str, gc_mode: str = "tuned
     result = run(Path(corpus), Path(out), workers=int(workers), cache=Path(cache) if cache != "-" else None)
     assert result.written, [f for f in result.report.findings if f.is_error][:3]
     return {"records": sum(result.counts.values()), "docs": result.counts["documents"]}
+
+
+def dask_build(corpus: str, out: str, workers: str, cache: str) -> dict:
+    """The build on a fresh LocalCluster of ``workers`` processes; the cluster's start and stop
+    are timed too (a user pays them), and each worker reports its own peak memory. The
+    cluster's nannies and workers are this process's children: their CPU counts."""
+    from builders.run.build import build as run
+    from builders.run.engines import open_engine
+
+    start = time.perf_counter()
+    with open_engine("dask", int(workers), dashboard=False) as engine:
+        started = time.perf_counter()
+        result = run(Path(corpus), Path(out), cache=Path(cache) if cache != "-" else None, engine=engine)
+        built = time.perf_counter()
+        memory = engine.peak_memory()
+    assert result.written, [f for f in result.report.findings if f.is_error][:3]
+    return {"records": sum(result.counts.values()), "docs": result.counts["documents"], "start_s": started - start,
+            "build_s": built - started, "stop_s": time.perf_counter() - built,
+            "dask_worker_rss_mb": list(memory.values())}
 
 
 def floor(corpus: str, out: str, gc_mode: str, reader: str = "csafe") -> dict:
@@ -157,7 +177,7 @@ def _find(text: str, ref) -> tuple[int, int]:
 
 def main() -> None:
     task, *args = sys.argv[1:]
-    result = {"build": build, "floor": floor}[task](*args)
+    result = {"build": build, "dask_build": dask_build, "floor": floor}[task](*args)
     seconds = time.perf_counter() - START
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
@@ -165,5 +185,5 @@ def main() -> None:
                       "main_rss_mb": own.ru_maxrss / 1024, "worker_rss_mb": children.ru_maxrss / 1024, **result}))
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # the guard also keeps Dask's spawned workers from running a task
     main()

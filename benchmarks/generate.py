@@ -407,8 +407,9 @@ def _cast(rng: random.Random, shape: str) -> dict[str, list]:
             "times": rng.sample(times, 4), "date": [date], "author": ["usa"]}
 
 
-def generate_doc(rng: random.Random, index: int, shape: str = "article") -> tuple[bytes, str]:
-    """One document of ``shape``: (raw source bytes, annotation YAML)."""
+def generate_doc(rng: random.Random, index: int, shape: str = "article", small: bool = False) -> tuple[bytes, str]:
+    """One document of ``shape``: (raw source bytes, annotation YAML); ``small``: 2 or 3 paragraphs,
+    never a long one (for tests that need many documents, not long ones)."""
     settings = SHAPE_SETTINGS[shape]
     doc = Doc(shape, rng, settings=settings)
     doc.cast = _cast(rng, shape)
@@ -420,6 +421,8 @@ def generate_doc(rng: random.Random, index: int, shape: str = "article") -> tupl
     paragraphs = rng.randint(*settings["paragraphs"])
     if shape == "article" and rng.random() < 0.05:  # one article in twenty is several times longer
         paragraphs *= rng.randint(2, 4)
+    if small:
+        paragraphs = 2 + paragraphs % 2
     decks: dict[int, list] = {0: [], 1: []}  # shuffled decks: a template comes back only after the others
     for p in range(paragraphs):
         sentences: list[str] = []
@@ -664,18 +667,18 @@ def _annotation(doc: Doc, text: str, raw: bytes, publisher: str, source_format: 
     return "\n".join(out) + "\n"
 
 
-def generate(out: Path, docs: int, seed: int = 0, shape: str = "article") -> Path:
-    """Write ``docs`` documents of ``shape`` under ``out`` (reused when already complete)."""
+def generate(out: Path, docs: int, seed: int = 0, shape: str = "article", small: bool = False) -> Path:
+    """Write ``docs`` documents of ``shape`` under ``out`` (reused when already complete); ``small``: short ones."""
     if shape not in SHAPES:
         raise ValueError(f"shape must be one of {SHAPES}")
     done = out / ".complete"
-    stamp = f"{docs} {seed} {shape} v{VERSION}\n"
+    stamp = f"{docs} {seed} {shape}{' small' if small else ''} v{VERSION}\n"
     if done.exists() and done.read_text() == stamp:
         return out
     out.mkdir(parents=True, exist_ok=True)
     for i in range(docs):
         rng = random.Random(f"{seed}-{shape}-{i}")
-        raw, annotation = generate_doc(rng, i, shape)
+        raw, annotation = generate_doc(rng, i, shape, small)
         folder = out / f"gen_{i:06d}"
         folder.mkdir(exist_ok=True)
         (folder / "source.txt").write_bytes(raw)

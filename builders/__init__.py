@@ -13,8 +13,9 @@ The path an article takes, package by package (each imports only those before it
 - ``release/``: card, Croissant, version, provenance, publishing;
 - ``run/``: THE corpus run. ``step`` is the pure per-document step (texts -> findings, records,
   views, counts); ``runner`` walks the folders, cuts chunks, applies the cache and an engine
-  (``engine``: this process, the machine's worker processes, or a cluster) and streams the
-  outcomes in corpus order; ``validate``, ``build``, ``stats`` and ``load`` consume the stream;
+  (``engine``: this process, the machine's worker processes; ``dask_engine``: a Dask cluster;
+  ``engines`` opens the one a command names) and streams the outcomes in corpus order;
+  ``validate``, ``build``, ``stats`` and ``load`` consume the stream;
 - ``export/``, ``inception/``, ``score/``, ``coder/``: what reads the records further;
 - ``show``, ``report``, ``cli``: the front ends.
 
@@ -27,6 +28,8 @@ The library, without the CLI (names resolved on first use, so ``import builders.
     total, by_split, report = builders.corpus_stats([Path("corpus")])
     corpus, findings = builders.export_corpus(Path("corpus"), "jsonl", Path("out"))
     for chunk in builders.CorpusRun([Path("corpus")], builders.Job(level=3)).batches(): ...
+    with builders.open_engine("dask", workers=4) as engine:  # pip install "geosignal[dask]"
+        builders.build(Path("corpus"), Path("dist"), engine=engine)  # the same bytes, on a cluster
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ if TYPE_CHECKING:
     from builders.dataset.read import Corpus, read_corpus
     from builders.export import export_corpus
     from builders.run.build import build
+    from builders.run.engines import open_engine
     from builders.run.load import load_corpus
     from builders.run.outcomes import Job
     from builders.run.runner import CorpusRun
@@ -57,6 +61,7 @@ API = {
     "Corpus": "builders.dataset.read",
     "CorpusRun": "builders.run.runner",
     "Job": "builders.run.outcomes",
+    "open_engine": "builders.run.engines",
 }
 
 __all__ = ["__version__", *API]

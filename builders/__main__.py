@@ -1,3 +1,4 @@
 from builders.cli import run
 
-run()
+if __name__ == "__main__":  # not when a spawned worker process (Dask) imports it
+    run()

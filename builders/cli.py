@@ -40,6 +40,7 @@ TableFormat = _choices("TableFormat", formats.TABLES)  # statistics and scores
 ExportFormat = _choices("ExportFormat", formats.EXPORTS)
 CodeFormat = _choices("CodeFormat", formats.COLLECTIONS)
 VersionPart = _choices("VersionPart", formats.VERSION_PARTS)
+EngineName = _choices("EngineName", formats.ENGINES)
 
 CACHE_HELP = ("GeoSignal's cache folder, the same for every command that reads the corpus: its chunk store keeps "
               "checked and built chunks of documents (reused while their files, the schemas and the builder are "
@@ -47,6 +48,9 @@ CACHE_HELP = ("GeoSignal's cache folder, the same for every command that reads t
 CacheOption = Annotated[Optional[Path], typer.Option("--cache", metavar="DIR", show_default=CACHE_DEFAULT, help=CACHE_HELP)]
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Check (and build) every document again; read and write no cache.")]
 WorkersOption = Annotated[Optional[int], typer.Option("--workers", min=1, show_default="the machine's cores", help="Worker processes.")]
+EngineOption = Annotated[EngineName, typer.Option("--engine", help="local: this machine's worker processes; dask: a Dask cluster (pip install \"geosignal[dask]\"). Same bytes either way.")]
+SchedulerOption = Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDRESS", show_default="$DASK_SCHEDULER_ADDRESS, else a LocalCluster of --workers processes", help="With --engine dask: a running Dask scheduler, e.g. tcp://host:8786.")]
+DashboardOption = Annotated[bool, typer.Option("--dashboard/--no-dashboard", help="With --engine dask and a LocalCluster: serve Dask's dashboard on 127.0.0.1 and print its link.")]
 
 
 def _cache(cache: Optional[Path], no_cache: bool) -> Optional[Path]:
@@ -177,6 +181,9 @@ def build(
     redistributable_only: bool = typer.Option(False, "--redistributable-only",
                                               help="Leave out the documents whose licence forbids redistribution (a build to publish)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP),
+    engine: EngineOption = EngineName.local,
+    scheduler: SchedulerOption = None,
+    dashboard: DashboardOption = True,
 ) -> None:
     """Validate the corpus and write the Hugging Face dataset folder (atomically).
 
@@ -186,9 +193,16 @@ def build(
     from builders.dataset.splits import SplitConfigError
     from builders.report import render
     from builders.run.build import build as run
+    from builders.run.engine import EngineError
+    from builders.run.engines import open_engine
 
     try:
-        result = run(corpus, out, workers, _cache(cache, no_cache), redistributable_only=redistributable_only)
+        with open_engine(engine.value, workers, scheduler, dashboard, say=lambda m: typer.echo(m, err=True)) as chosen:
+            result = run(corpus, out, workers, _cache(cache, no_cache), redistributable_only=redistributable_only,
+                         engine=chosen)
+    except EngineError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
     except (OutputRefused, SplitConfigError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2 if isinstance(exc, OutputUnusable) else 1)
@@ -529,7 +543,10 @@ def code(
     cross_validate: Annotated[Optional[Path], typer.Option("--cross-validate", help="Score the coder on this gold corpus by document-level k-fold cross-validation (baseline and full coder).")] = None,
     folds: Annotated[int, typer.Option("--folds", min=2, help="With --cross-validate: the number of folds.")] = 5,
     report: Annotated[TableFormat, typer.Option("--report", help="With --cross-validate: markdown (the README tables), json (both full reports) or table.")] = TableFormat.markdown,
-    workers: Annotated[Optional[int], typer.Option("--workers", min=1, show_default="the machine's cores", help="With --collection: build workers.")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, show_default="the machine's cores", help="With --collection: build workers (and the LocalCluster's size with --engine dask).")] = None,
+    engine: Annotated[EngineName, typer.Option("--engine", help="With --collection: where the articles are drafted and the silver dataset is built (as `geosignal build --engine`).")] = EngineName.local,
+    scheduler: SchedulerOption = None,
+    dashboard: DashboardOption = True,
     model: Annotated[Optional[str], typer.Option("--model", show_default="builtin", help="builtin (dictionaries + what the gold taught, builders/coder/data/model.json), none (dictionaries only), a model file (python -m builders.coder.model), or a spaCy pipeline whose NER adds the names the dictionaries miss.")] = None,
 ) -> None:
     """Draft a silver annotation with the coder: dictionaries, rules and the model learned from the gold (every item origin: machine).
@@ -593,8 +610,16 @@ def code(
             if n % 25 == 0:
                 typer.echo(f"  {n} article(s) read, {coded} coded ({where})", err=True)
 
-        result = code_collection(collection, shape.value, out, lexicon=lexicon, publisher=publisher, progress=progress,
-                                 workers=workers)
+        from builders.run.engine import EngineError
+        from builders.run.engines import open_engine
+
+        try:
+            with open_engine(engine.value, workers, scheduler, dashboard, say=lambda m: typer.echo(m, err=True)) as chosen:
+                result = code_collection(collection, shape.value, out, lexicon=lexicon, publisher=publisher, progress=progress,
+                                         workers=workers, engine=chosen)
+        except EngineError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2)
         for line in text_lines(result.findings + result.build_findings):
             typer.echo(line, err=True)
         typer.echo(f"coded {result.coded} article(s) into {out}/corpus; {len(result.findings)} article finding(s) in "

@@ -12,3 +12,4 @@ TABLES = ("table", "json", "markdown")  # statistics (dataset/stats.py) and scor
 EXPORTS = ("brat", "conll", "jsonl", "spacy", "inception")  # export/: one writer each
 COLLECTIONS = ("wh-markdown", "wikinews-csv", "text")  # coder/collection.py: the shapes of a raw collection
 VERSION_PARTS = ("major", "minor", "patch")  # release/metadata.py: what `version bump` raises
+ENGINES = ("local", "dask")  # run/engines.py: where the per-chunk (and per-article) step runs

@@ -14,6 +14,7 @@ import csv
 import hashlib
 import json
 import shutil
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from builders.findings import Finding, errors
 from builders.formats import COLLECTIONS
 from builders.new import default_doc_id, front_matter
 from builders.run.build import build
+from builders.run.engine import Engine
 from builders.source import corpus as corpus_io
 
 FORMATS = COLLECTIONS
@@ -109,9 +111,66 @@ def document_block(raw: Raw, fmt: str, text: str, publisher: str | None) -> dict
             "published": published, "obtained": meta["obtained"], "license": license}
 
 
+BATCH = 16  # articles per engine task: a task's overhead is paid once per batch, not per article
+
+
+@dataclass
+class Drafted:
+    """The per-article step's answer: a draft to write, or the finding that stops the article."""
+
+    doc_id: str | None = None
+    annotation: str | None = None  # the draft's YAML text
+    finding: Finding | None = None
+    early: bool = False  # the finding does not depend on the other articles (it comes before the duplicate check)
+
+
+def draft_article(raw: Raw, fmt: str, publisher: str | None, lexicon: Lexicon | None, doc_id: str) -> Drafted:
+    """One article -> its checked draft, as ``doc_id``. Pure (no file read or written), so any
+    engine may run it anywhere; what depends on the other articles (duplicates, ids already
+    taken) is decided by the caller, in collection order."""
+    problem = bad_article(raw.data)
+    if problem:
+        return Drafted(finding=Finding(raw.where, None, problem[0], problem[1], problem[2], level=1), early=True)
+    if len(raw.data) > corpus_io.MAX_SOURCE_BYTES:
+        return Drafted(finding=Finding(raw.where, None, "file-too-large", f"the article has {len(raw.data):,} bytes",
+                                       f"the limit is {corpus_io.MAX_SOURCE_BYTES:,} bytes", level=1), early=True)
+    text = raw.data.decode("utf-8")
+    document = document_block(raw, fmt, text, publisher)
+    if isinstance(document, Finding):
+        return Drafted(doc_id, finding=document)
+    draft = code(Article(doc_id, text, document), lexicon)
+    yaml_text = to_yaml(draft, doc_id)
+    problems = check_draft(doc_id, raw.data, text, yaml_text, f"{raw.where} (draft)")
+    if errors(problems):
+        return Drafted(doc_id, finding=Finding(raw.where, None, "draft-invalid",
+                                               f"the coder's draft does not validate: {errors(problems)[0].message}",
+                                               "a coder bug: report it with the article", level=3))
+    return Drafted(doc_id, yaml_text)
+
+
+def draft_batch(raws: list[Raw], fmt: str, publisher: str | None, lexicon: Lexicon | None) -> list[Drafted]:
+    """``draft_article`` for a few articles, each under its default id: the engine's task."""
+    return [draft_article(raw, fmt, publisher, lexicon, default_doc_id(raw.name, raw.data)) for raw in raws]
+
+
+def lost_batch(args: tuple, error: BaseException) -> list[Drafted]:
+    """A batch whose workers kept dying (an engine's ``lost`` callback): a finding per article."""
+    return [Drafted(finding=Finding(raw.where, None, "worker-lost",
+                                    f"the workers coding this article's batch died repeatedly ({type(error).__name__})",
+                                    "an article may exhaust a worker's memory: code it alone to find out", level=1),
+                    early=True) for raw in args[0]]
+
+
 def code_collection(root: Path, fmt: str, out: Path, lexicon: Lexicon | None = None, publisher: str | None = None,
-                    progress: Callable[[int, int, str], None] | None = None, workers: int | None = None) -> CollectionResult:
-    """Code every article of ``root`` into ``out``; then build the silver dataset from the silver corpus."""
+                    progress: Callable[[int, int, str], None] | None = None, workers: int | None = None,
+                    engine: Engine | None = None) -> CollectionResult:
+    """Code every article of ``root`` into ``out``; then build the silver dataset from the silver corpus.
+
+    With ``engine`` (builders/run/engine.py: a Dask cluster) the drafting (``draft_batch``, a few
+    articles per task) and the build run on it. Results come back in collection order and what
+    depends on other articles is decided here in that order, so the corpus, the findings and the
+    dataset are the same bytes on any engine. Without one, articles are drafted here one by one.
+    """
     result = CollectionResult()
     corpus = out / "corpus"
     if corpus.exists():
@@ -119,54 +178,85 @@ def code_collection(root: Path, fmt: str, out: Path, lexicon: Lexicon | None = N
     corpus.mkdir(parents=True)
     seen_ids: set[str] = set()
     seen_sources: set[str] = set()
-    for n, raw in enumerate(articles(root, fmt, result.findings), 1):
-        finding = _code_one(raw, fmt, corpus, lexicon, publisher, seen_ids, seen_sources)
-        if finding is None:
-            result.coded += 1
-        else:
-            result.findings.append(finding)
-        if progress:
-            progress(n, result.coded, raw.where)
+    placed: list[tuple[int, Finding]] = []  # findings of unreadable files, after how many articles
+    sent: deque[list[Raw]] = deque()  # the batches handed out, in order: results come back in it
+
+    def calls() -> Iterator[tuple]:
+        for batch in _batches(_read(root, fmt, placed), BATCH):
+            sent.append(batch)
+            yield batch, fmt, publisher, lexicon
+
+    done = (engine.map(draft_batch, calls(), lost=lost_batch) if engine is not None
+            else (draft_batch(*args) for args in calls()))
+    n = flushed = 0
+    for drafted in done:
+        for raw, one in zip(sent.popleft(), drafted):
+            while flushed < len(placed) and placed[flushed][0] <= n:
+                result.findings.append(placed[flushed][1])
+                flushed += 1
+            finding = _keep(raw, one, fmt, corpus, lexicon, publisher, seen_ids, seen_sources)
+            n += 1
+            if finding is None:
+                result.coded += 1
+            else:
+                result.findings.append(finding)
+            if progress:
+                progress(n, result.coded, raw.where)
+    result.findings.extend(f for _, f in placed[flushed:])
     with (out / "findings.jsonl").open("w", encoding="utf-8", newline="\n") as f:
         for finding in result.findings:
             f.write(json.dumps(finding.as_dict(), ensure_ascii=False) + "\n")
     if result.coded:
-        built = build(corpus, out / "dataset", workers=workers, cache=None)
+        built = build(corpus, out / "dataset", workers=workers, cache=None, engine=engine)
         result.built = built.written
         result.build_findings = [f for f in built.report.findings if f.is_error]
     return result
 
 
-def _code_one(raw: Raw, fmt: str, corpus: Path, lexicon: Lexicon | None, publisher: str | None,
-              seen_ids: set[str], seen_sources: set[str]) -> Finding | None:
-    problem = bad_article(raw.data)
-    if problem:
-        return Finding(raw.where, None, problem[0], problem[1], problem[2], level=1)
-    if len(raw.data) > corpus_io.MAX_SOURCE_BYTES:
-        return Finding(raw.where, None, "file-too-large", f"the article has {len(raw.data):,} bytes",
-                       f"the limit is {corpus_io.MAX_SOURCE_BYTES:,} bytes", level=1)
+def _read(root: Path, fmt: str, placed: list[tuple[int, Finding]]) -> Iterator[Raw]:
+    """``articles``, with the findings it records on the way (a CSV it cannot read) put in
+    ``placed`` with the number of articles before them: they are reported at their place however
+    far ahead an engine reads."""
+    found: list[Finding] = []
+    n = 0
+    for raw in articles(root, fmt, found):
+        placed.extend((n, f) for f in found)
+        found.clear()
+        yield raw
+        n += 1
+    placed.extend((n, f) for f in found)
+
+
+def _batches(raws: Iterator[Raw], size: int) -> Iterator[list[Raw]]:
+    batch: list[Raw] = []
+    for raw in raws:
+        batch.append(raw)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _keep(raw: Raw, drafted: Drafted, fmt: str, corpus: Path, lexicon: Lexicon | None, publisher: str | None,
+          seen_ids: set[str], seen_sources: set[str]) -> Finding | None:
+    """Write a drafted article into the silver corpus unless an earlier one makes it a duplicate;
+    an id an earlier article took is drafted again here under a longer one. Collection order."""
+    if drafted.early:
+        return drafted.finding
     digest = hashlib.sha256(raw.data).hexdigest()
     if digest in seen_sources:
         return Finding(raw.where, None, "duplicate-article", "the same article bytes were already coded",
                        "a collection holds each article once; the first copy was kept", level=1)
-    text = raw.data.decode("utf-8")
-    document = document_block(raw, fmt, text, publisher)
-    if isinstance(document, Finding):
-        return document
-    doc_id = default_doc_id(raw.name, raw.data)
+    doc_id = drafted.doc_id
     if doc_id in seen_ids:
-        doc_id = f"{doc_id[:47]}-{digest[:12]}"
-    draft = code(Article(doc_id, text, document), lexicon)
-    yaml_text = to_yaml(draft, doc_id)
-    problems = check_draft(doc_id, raw.data, text, yaml_text, f"{raw.where} (draft)")
-    if errors(problems):
-        first = errors(problems)[0]
-        return Finding(raw.where, None, "draft-invalid", f"the coder's draft does not validate: {first.message}",
-                       "a coder bug: report it with the article", level=3)
-    folder = corpus / doc_id
+        drafted = draft_article(raw, fmt, publisher, lexicon, f"{doc_id[:47]}-{digest[:12]}")
+    if drafted.finding is not None:
+        return drafted.finding
+    folder = corpus / drafted.doc_id
     folder.mkdir()
     (folder / corpus_io.SOURCE).write_bytes(raw.data)
-    (folder / corpus_io.ANNOTATION).write_text(yaml_text, encoding="utf-8", newline="\n")
-    seen_ids.add(doc_id)
+    (folder / corpus_io.ANNOTATION).write_text(drafted.annotation, encoding="utf-8", newline="\n")
+    seen_ids.add(drafted.doc_id)
     seen_sources.add(digest)
     return None

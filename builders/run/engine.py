@@ -5,7 +5,8 @@ the calls, whatever order they finish in; that order is what makes every build b
 whatever the engine or the number of workers. The runner (runner.py) hands every engine the
 same chunks and the same step, and its consumers (validate, build, stats, export) never see
 which engine ran it. Two engines live here: ``Serial`` (this process) and ``LocalPool`` (this
-machine's worker processes); another (a Dask cluster) implements the same ``map``.
+machine's worker processes); a Dask cluster's (dask_engine.py) implements the same ``map``, and
+engines.py opens the one a command names.
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ from typing import Any, Protocol
 from builders.run import gctune
 
 WINDOW = 8  # calls in flight per worker: bounds memory whatever the corpus size
+INSTALL_HINT = 'the dask engine needs the optional extra: pip install "geosignal[dask]"'
+
+
+class EngineError(Exception):
+    """An engine cannot start: a missing extra, an unreachable scheduler, options that do not go together."""
 
 
 class Engine(Protocol):

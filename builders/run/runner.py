@@ -32,10 +32,10 @@ from builders.dataset.stats import empty, merge
 from builders.dataset.tokens import pipeline as spacy_pipeline
 from builders.dataset.write import tables_of
 from builders.files import PACKAGE
-from builders.findings import sort_findings
+from builders.findings import Finding, sort_findings
 from builders.run import chunkcache, gctune
 from builders.run.engine import Engine, LocalPool
-from builders.run.outcomes import ChunkResult, Job
+from builders.run.outcomes import ChunkResult, DocOutcome, Job
 from builders.run.step import DocResult, step
 from builders.schema import ALL_CONFIGS, schema_dir
 from builders.source.corpus import DocFolder, discover, display, read
@@ -111,7 +111,26 @@ def _regular_file_sha256(path: Path, limit: int = 64 * 1024 * 1024) -> bytes | N
 def run_chunk(folders: list[DocFolder], splits: list[str] | None, job: Job, cache_dir: Path | None) -> ChunkResult:
     """The per-chunk step every engine runs: read each document (I/O), step it (pure), put the
     chunk's rows together; through the cache when there is one. ``splits`` (one per document)
-    groups the chunk's tables and counts by split."""
+    groups the chunk's tables and counts by split.
+
+    A document that makes the step raise (a bug, or a library choking on it) becomes an
+    ``internal-error`` finding on that document, found by stepping the chunk's documents one by
+    one, never a failed job; ``GEOSIGNAL_DEBUG=1`` raises it instead."""
+    try:
+        return _run_chunk(folders, splits, job, cache_dir)
+    except Exception as exc:  # noqa: BLE001 - reported as a finding
+        if os.environ.get("GEOSIGNAL_DEBUG"):
+            raise
+        if len(folders) == 1:
+            return failed_chunk(folders, "internal-error", f"checking this document raised {type(exc).__name__}: {exc}")
+    parts = [run_chunk([folder], [splits[i]] if splits is not None else None, job, None) for i, folder in enumerate(folders)]
+    docs = [doc for part in parts for doc in part.docs]
+    if all(doc.valid for doc in docs):  # no document alone breaks it: the chunk as a whole did
+        return failed_chunk(folders, "internal-error", "putting this document's chunk together raised an error")
+    return ChunkResult(docs, None, None, records=[r for part in parts for r in part.records or []] if job.records else None)
+
+
+def _run_chunk(folders: list[DocFolder], splits: list[str] | None, job: Job, cache_dir: Path | None) -> ChunkResult:
     key = chunk_key(folders, splits, job) if cache_dir is not None and not job.records else None
     note = None
     if key is not None:
@@ -123,6 +142,21 @@ def run_chunk(folders: list[DocFolder], splits: list[str] | None, job: Job, cach
         chunkcache.store(cache_dir, key, result)
     result.note = note
     return result
+
+
+def failed_chunk(folders: list[DocFolder], code: str, message: str) -> ChunkResult:
+    """Every document of a chunk that could not be processed, as an error finding on its annotation."""
+    hint = ("a bug in GeoSignal or a library, not a mistake in the document: please report it "
+            "(GEOSIGNAL_DEBUG=1 shows the traceback with --engine local)")
+    return ChunkResult([DocOutcome(f.doc_id, [Finding(display(f.annotation), None, code, message, hint, level=1)],
+                                   None, False) for f in folders], None, None)
+
+
+def lost_chunk(call: tuple, error: BaseException) -> ChunkResult:
+    """A chunk whose workers kept dying (an engine's ``lost``): findings on its documents, not a failed job."""
+    folders = call[0]
+    return failed_chunk(folders, "worker-lost", f"the workers processing this document's chunk ({len(folders)} "
+                        f"documents) died repeatedly ({type(error).__name__}); a document may exhaust memory")
 
 
 def assemble(results: list[DocResult], splits: list[str] | None, job: Job) -> ChunkResult:
@@ -194,7 +228,7 @@ class CorpusRun:
         calls = [(chunk, [splits[f.doc_id] for f in chunk] if splits is not None else None, self.job, self.cache)
                  for chunk in chunks(self.folders)]
         with gctune.tuned():
-            for result in engine.map(run_chunk, calls):
+            for result in engine.map(run_chunk, calls, lost=lost_chunk):
                 for doc in result.docs:
                     self.report.findings.extend(doc.findings)
                     self._fingerprints.append(doc.fingerprint)
