@@ -606,9 +606,14 @@ def code(
             typer.echo(f"error: {collection} is not a folder", err=True)
             raise typer.Exit(2)
 
+        import time
+
+        started = time.monotonic()
+
         def progress(n: int, coded: int, where: str) -> None:
-            if n % 25 == 0:
-                typer.echo(f"  {n} article(s) read, {coded} coded ({where})", err=True)
+            if n % 25 == 0:  # the rate lets a long run be extrapolated while it runs
+                rate = n / max(time.monotonic() - started, 1e-6)
+                typer.echo(f"  {n} article(s) read, {coded} coded, {rate:.2f}/s ({where})", err=True)
 
         from builders.run.engine import EngineError
         from builders.run.engines import open_engine
@@ -616,7 +621,7 @@ def code(
         try:
             with open_engine(engine.value, workers, scheduler, dashboard, say=lambda m: typer.echo(m, err=True)) as chosen:
                 result = code_collection(collection, shape.value, out, lexicon=lexicon, publisher=publisher, progress=progress,
-                                         workers=workers, engine=chosen)
+                                         workers=workers, engine=chosen, say=lambda m: typer.echo(m, err=True))
         except EngineError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2)

@@ -131,6 +131,7 @@ def test_collection_codes_the_good_articles_and_reports_the_bad(tmp_path):
     assert_no_traceback(result)
     assert result.returncode == 1  # findings were reported
     assert "coded 2 article(s)" in result.stdout
+    assert "drafted: 5 article(s) read, 2 coded; building the silver dataset" in result.stderr  # the silent build is announced
     codes = [json.loads(line)["code"] for line in (out / "findings.jsonl").read_text().splitlines()]
     assert codes == ["binary-file", "file-empty", "unknown-shape"]
     assert sorted(p.name for p in (out / "corpus").iterdir()) == ["alpha", "bravo"]

@@ -163,13 +163,14 @@ def lost_batch(args: tuple, error: BaseException) -> list[Drafted]:
 
 def code_collection(root: Path, fmt: str, out: Path, lexicon: Lexicon | None = None, publisher: str | None = None,
                     progress: Callable[[int, int, str], None] | None = None, workers: int | None = None,
-                    engine: Engine | None = None) -> CollectionResult:
+                    engine: Engine | None = None, say: Callable[[str], None] | None = None) -> CollectionResult:
     """Code every article of ``root`` into ``out``; then build the silver dataset from the silver corpus.
 
     With ``engine`` (builders/run/engine.py: a Dask cluster) the drafting (``draft_batch``, a few
     articles per task) and the build run on it. Results come back in collection order and what
     depends on other articles is decided here in that order, so the corpus, the findings and the
     dataset are the same bytes on any engine. Without one, articles are drafted here one by one.
+    ``say`` hears when the drafting is over and the build (silent, minutes on a large collection) starts.
     """
     result = CollectionResult()
     corpus = out / "corpus"
@@ -207,6 +208,8 @@ def code_collection(root: Path, fmt: str, out: Path, lexicon: Lexicon | None = N
         for finding in result.findings:
             f.write(json.dumps(finding.as_dict(), ensure_ascii=False) + "\n")
     if result.coded:
+        if say:
+            say(f"drafted: {n} article(s) read, {result.coded} coded; building the silver dataset {out / 'dataset'}")
         built = build(corpus, out / "dataset", workers=workers, cache=None, engine=engine)
         result.built = built.written
         result.build_findings = [f for f in built.report.findings if f.is_error]
