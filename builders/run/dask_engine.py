@@ -36,6 +36,16 @@ from builders.run.runner import code_fingerprint
 WINDOW = 8  # tasks in flight per worker thread, as the local pool
 CONNECT_TIMEOUT = "10s"
 WORKERS_TIMEOUT = 60  # seconds to wait for a running scheduler to have a worker
+# The engine's own LocalCluster runs quieter than distributed's defaults. Its background work costs
+# CPU in proportion to the run's length, not to the work (benchmarks/README.md, "Dask engine"):
+# - the statistical profiler samples every worker's stack every 10 ms: ~8% of the step's CPU,
+#   for a dashboard tab this engine does not need;
+# - the event loop's 20 ms tick (it only detects a blocked loop), the 500 ms system monitor (the
+#   dashboard's CPU and memory plots, now every 2 s) and each nanny's 100 ms memory poll: together
+#   ~1.5 of the client's ~6 CPU s and ~0.4 s a worker in a 30 s build of 1,000 documents.
+# A running scheduler's workers keep their own settings.
+QUIET = {"distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "1s",
+         "distributed.admin.system-monitor.interval": "2s", "distributed.worker.memory.monitor-interval": "1s"}
 
 
 def dask_installed() -> bool:
@@ -80,11 +90,9 @@ class DaskEngine:
         if address is None:
             n = workers or default_workers()
             # processes (the step holds the GIL), one thread each; loopback only; the dashboard
-            # only when asked (tests do not need one)
-            # the statistical profiler samples every worker's stack every 10 ms: measured at ~8% of
-            # the step's CPU time, for a dashboard tab this engine does not need
+            # only when asked (tests do not need one); QUIET: background work kept down
             # a busy port 8787 makes distributed pick another and warn; the link printed is the real one
-            with dask.config.set({"distributed.worker.profile.enabled": False}), warnings.catch_warnings():
+            with dask.config.set(QUIET), warnings.catch_warnings():
                 warnings.filterwarnings("ignore", message="Port .* is already in use")
                 self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
                                             dashboard_address="127.0.0.1:8787" if dashboard else None,
