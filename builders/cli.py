@@ -80,19 +80,17 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ) -> None:
     """GeoSignal: news articles -> schema-validated entities, events and stances."""
 
 
 @app.command(cls=Command)
 def validate(
-    paths: list[Path] = typer.Argument(None, help="Corpus folders, document folders or files in them (default: corpus)."),
-    format: FindingFormat = typer.Option(FindingFormat.text, "--format", "-f", help="text for people, json for tools, github for Actions."),
-    level: int = typer.Option(4, "--level", min=1, max=4, help="1 files/YAML, 2 schema, 3 spans/references, 4 lints."),
-    changed_since: Optional[str] = typer.Option(
-        None, "--changed-since", metavar="REF",
-        help="Only the documents changed, added or renamed since this git ref, and untracked ones (for pull requests)."),
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Corpus folders, document folders or files in them (default: corpus).")] = None,
+    format: Annotated[FindingFormat, typer.Option("--format", "-f", help="text for people, json for tools, github for Actions.")] = FindingFormat.text,
+    level: Annotated[int, typer.Option("--level", min=1, max=4, help="1 files/YAML, 2 schema, 3 spans/references, 4 lints.")] = 4,
+    changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REF", help="Only the documents changed, added or renamed since this git ref, and untracked ones (for pull requests).")] = None,
     workers: WorkersOption = None,
     cache: CacheOption = None,
     no_cache: NoCacheOption = False,
@@ -128,22 +126,22 @@ def validate(
 
 @app.command(cls=Command)
 def new(
-    source_file: Optional[Path] = typer.Argument(None, help="The raw article, as received (UTF-8); a Markdown file's front matter fills the metadata."),
-    doc_id: Optional[str] = typer.Option(None, "--doc-id", help="The document id (default: the file's stem if valid, else its slug, else a sha256 prefix)."),
-    corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder."),
-    publisher: Optional[str] = typer.Option(None, "--publisher", help="Publisher or site name."),
-    url: Optional[str] = typer.Option(None, "--url", help="Where the article was published."),
-    title: Optional[str] = typer.Option(None, "--title", help="The headline."),
-    language: Optional[str] = typer.Option(None, "--language", help="BCP-47 language tag (default: en)."),
-    published: Optional[str] = typer.Option(None, "--published", help="Publication date, YYYY-MM-DD."),
-    obtained: Optional[str] = typer.Option(None, "--obtained", help="How the raw source was obtained."),
-    license: Optional[str] = typer.Option(None, "--license", help="SPDX id of the source text's licence (CC-BY-2.5, CC0-1.0, LicenseRef-PublicDomain-USGov)."),
-    annotator: Optional[str] = typer.Option(None, "--annotator", help="Your name or a stable pseudonym, recorded as the document's annotator."),
-    csv_file: Optional[Path] = typer.Option(None, "--csv", help="Take the source from a field of this CSV file (instead of SOURCE_FILE)."),
-    row: Optional[int] = typer.Option(None, "--row", min=0, help="With --csv: the data row, from 0, header excluded."),
-    column: str = typer.Option("text", "--field", help="With --csv: the column holding the article text."),
-    repository: Optional[str] = typer.Option(None, "--repository", help="With --csv: owner/name of the repository the CSV comes from (provenance)."),
-    commit: Optional[str] = typer.Option(None, "--commit", help="With --csv: the commit the CSV was taken from (provenance)."),
+    source_file: Annotated[Optional[Path], typer.Argument(help="The raw article, as received (UTF-8); a Markdown file's front matter fills the metadata.")] = None,
+    doc_id: Annotated[Optional[str], typer.Option("--doc-id", help="The document id (default: the file's stem if valid, else its slug, else a sha256 prefix).")] = None,
+    corpus: Annotated[Path, typer.Option("--corpus", help="The corpus folder.")] = Path("corpus"),
+    publisher: Annotated[Optional[str], typer.Option("--publisher", help="Publisher or site name.")] = None,
+    url: Annotated[Optional[str], typer.Option("--url", help="Where the article was published.")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="The headline.")] = None,
+    language: Annotated[Optional[str], typer.Option("--language", help="BCP-47 language tag (default: en).")] = None,
+    published: Annotated[Optional[str], typer.Option("--published", help="Publication date, YYYY-MM-DD.")] = None,
+    obtained: Annotated[Optional[str], typer.Option("--obtained", help="How the raw source was obtained.")] = None,
+    license: Annotated[Optional[str], typer.Option("--license", help="SPDX id of the source text's licence (CC-BY-2.5, CC0-1.0, LicenseRef-PublicDomain-USGov).")] = None,
+    annotator: Annotated[Optional[str], typer.Option("--annotator", help="Your name or a stable pseudonym, recorded as the document's annotator.")] = None,
+    csv_file: Annotated[Optional[Path], typer.Option("--csv", help="Take the source from a field of this CSV file (instead of SOURCE_FILE).")] = None,
+    row: Annotated[Optional[int], typer.Option("--row", min=0, help="With --csv: the data row, from 0, header excluded.")] = None,
+    column: Annotated[str, typer.Option("--field", help="With --csv: the column holding the article text.")] = "text",
+    repository: Annotated[Optional[str], typer.Option("--repository", help="With --csv: owner/name of the repository the CSV comes from (provenance).")] = None,
+    commit: Annotated[Optional[str], typer.Option("--commit", help="With --csv: the commit the CSV was taken from (provenance).")] = None,
 ) -> None:
     """Start a document: copy SOURCE_FILE byte-for-byte into CORPUS/<doc_id>/ with a template.
 
@@ -173,14 +171,13 @@ def new(
 
 @app.command(cls=Command)
 def build(
-    corpus: Path = typer.Option(Path("corpus"), "--corpus", callback=_corpus_folder, help="The corpus folder."),
-    out: Path = typer.Option(Path("dist"), "--out", help="The dataset folder to (re)write."),
+    corpus: Annotated[Path, typer.Option("--corpus", callback=_corpus_folder, help="The corpus folder.")] = Path("corpus"),
+    out: Annotated[Path, typer.Option("--out", help="The dataset folder to (re)write.")] = Path("dist"),
     workers: WorkersOption = None,
     cache: CacheOption = None,
     no_cache: NoCacheOption = False,
-    redistributable_only: bool = typer.Option(False, "--redistributable-only",
-                                              help="Leave out the documents whose licence forbids redistribution (a build to publish)."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP),
+    redistributable_only: Annotated[bool, typer.Option("--redistributable-only", help="Leave out the documents whose licence forbids redistribution (a build to publish).")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help=VERBOSE_HELP)] = False,
     engine: EngineOption = EngineName.local,
     scheduler: SchedulerOption = None,
     dashboard: DashboardOption = True,
@@ -221,13 +218,13 @@ def build(
 
 @app.command(cls=Command)
 def stats(
-    dataset_dir: Optional[Path] = typer.Argument(None, help="A built dataset folder; without it, the corpus is read."),
-    corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder, when no DATASET_DIR is given."),
-    format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help="table for people (one table per layer, a column per split), json for tools (totals, and the same per split under by_split), markdown for the datasheet (totals, every label)."),
+    dataset_dir: Annotated[Optional[Path], typer.Argument(help="A built dataset folder; without it, the corpus is read.")] = None,
+    corpus: Annotated[Path, typer.Option("--corpus", help="The corpus folder, when no DATASET_DIR is given.")] = Path("corpus"),
+    format: Annotated[TableFormat, typer.Option("--format", "-f", help="table for people (one table per layer, a column per split), json for tools (totals, and the same per split under by_split), markdown for the datasheet (totals, every label).")] = TableFormat.table,
     workers: WorkersOption = None,
     cache: CacheOption = None,
     no_cache: NoCacheOption = False,
-    update: Optional[Path] = typer.Option(None, "--update", help="With --format markdown: rewrite the <!-- stats:begin/end --> block of this file (DATASHEET.md)."),
+    update: Annotated[Optional[Path], typer.Option("--update", help="With --format markdown: rewrite the <!-- stats:begin/end --> block of this file (DATASHEET.md).")] = None,
 ) -> None:
     """Documents, tokens, entities and mentions by type, time expressions, events by type and realis, links, stances by polarity: per split and in total."""
     from builders.dataset.stats import by_split, compute, to_json, to_markdown
@@ -279,12 +276,12 @@ def stats(
 
 @app.command(cls=Command)
 def publish(
-    dist_dir: Path = typer.Argument(Path("dist"), help="The built dataset folder."),
-    repo_id: str = typer.Option(..., "--repo-id", help="The Hub dataset repository, OWNER/NAME."),
-    revision: Optional[str] = typer.Option(None, "--revision", show_default="main", help="Branch to commit to (created if missing)."),
-    create_pr: bool = typer.Option(False, "--create-pr", help="Open a pull request against main instead of committing."),
-    private: bool = typer.Option(False, "--private", help="Create the repository private (an existing one keeps its visibility)."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan and stop; nothing is sent."),
+    repo_id: Annotated[str, typer.Option("--repo-id", help="The Hub dataset repository, OWNER/NAME.")],
+    dist_dir: Annotated[Path, typer.Argument(help="The built dataset folder.")] = Path("dist"),
+    revision: Annotated[Optional[str], typer.Option("--revision", show_default="main", help="Branch to commit to (created if missing).")] = None,
+    create_pr: Annotated[bool, typer.Option("--create-pr", help="Open a pull request against main instead of committing.")] = False,
+    private: Annotated[bool, typer.Option("--private", help="Create the repository private (an existing one keeps its visibility).")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan and stop; nothing is sent.")] = False,
 ) -> None:
     """Upload a checked build to the Hugging Face Hub; the token comes from HF_TOKEN or the saved login."""
     from builders.release.publish import DEFAULT_REVISION, REPO_ID, check, inventory, make_plan, redact, upload
@@ -335,8 +332,8 @@ def version_show() -> None:
 
 @version_app.command("bump", cls=Command)
 def version_bump(
-    part: VersionPart = typer.Argument(..., help="major: existing data changed; minor: data added; patch: same data."),
-    project: Path = typer.Option(Path("."), "--project", help="The folder holding geosignal.toml and CHANGELOG.md."),
+    part: Annotated[VersionPart, typer.Argument(help="major: existing data changed; minor: data added; patch: same data.")],
+    project: Annotated[Path, typer.Option("--project", help="The folder holding geosignal.toml and CHANGELOG.md.")] = Path("."),
 ) -> None:
     """Raise the dataset version in geosignal.toml and add a CHANGELOG.md entry to fill in."""
     from builders.release.metadata import CHANGELOG, ReleaseError, bump
@@ -396,12 +393,12 @@ def show(
 
 @app.command(cls=Command)
 def export(
-    dataset_dir: Optional[Path] = typer.Argument(None, help="A built dataset folder; without it, the corpus is read."),
-    format: ExportFormat = typer.Option(..., "--format", "-f", help="brat standoff, CoNLL BIO columns, JSON Lines, a spaCy DocBin, or INCEpTION (UIMA CAS XMI + project zip; reads the corpus)."),
-    out: Path = typer.Option(..., "--out", help="The folder to (re)write, one set of files per split."),
-    corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder, when no DATASET_DIR is given."),
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="brat standoff, CoNLL BIO columns, JSON Lines, a spaCy DocBin, or INCEpTION (UIMA CAS XMI + project zip; reads the corpus).")],
+    out: Annotated[Path, typer.Option("--out", help="The folder to (re)write, one set of files per split.")],
+    dataset_dir: Annotated[Optional[Path], typer.Argument(help="A built dataset folder; without it, the corpus is read.")] = None,
+    corpus: Annotated[Path, typer.Option("--corpus", help="The corpus folder, when no DATASET_DIR is given.")] = Path("corpus"),
     workers: WorkersOption = None,
-    verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP),
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help=VERBOSE_HELP)] = False,
 ) -> None:
     """Write the annotations for brat, CoNLL tools, JSON readers or spaCy (atomically); the corpus is checked once, as build checks it."""
     from builders.dataset.outdir import OutputRefused, OutputUnusable

@@ -62,3 +62,31 @@ def test_a_corpus_that_is_a_file_is_a_usage_error(tmp_path):
     result = invoke("build", "--corpus", str(tmp_path / "corpus.txt"), "--out", str(tmp_path / "dist"))
     assert result.exit_code == 2 and "not a folder" in result.output
     assert invoke("stats", "--corpus", str(CORPUS), "--format", "json").exit_code == 0  # a real one still works
+
+
+def command_functions(group: typer.Typer = app) -> list:
+    """The functions behind every command and group callback of the CLI."""
+    found = [info.callback for info in group.registered_commands]
+    if group.registered_callback is not None:
+        found.append(group.registered_callback.callback)
+    for sub in group.registered_groups:
+        found.extend(command_functions(sub.typer_instance))
+    return found
+
+
+def test_every_parameter_is_in_annotated_style():
+    """typer's ``Annotated`` style (the team's standard): the option's declaration in the type, the
+    default a plain value, so a command can be called as a function with its real defaults."""
+    import inspect
+    from typing import get_type_hints
+
+    old = []
+    functions = command_functions()
+    assert len(functions) >= 12, functions
+    for function in functions:
+        hints = get_type_hints(function, include_extras=True)
+        for name, param in inspect.signature(function).parameters.items():
+            declared = [m for m in getattr(hints[name], "__metadata__", ()) if isinstance(m, typer.models.ParameterInfo)]
+            if len(declared) != 1 or isinstance(param.default, typer.models.ParameterInfo):
+                old.append(f"{function.__name__}({name})")
+    assert not old, "write these as name: Annotated[T, typer.Option(...)] = default: " + ", ".join(old)
