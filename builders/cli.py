@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -72,6 +72,20 @@ def _corpus_folder(corpus: Path) -> Path:
     return corpus
 
 
+def _named(what: str) -> Callable[[Any], Any]:
+    """The callback of a path parameter: a path that names nothing is a usage error (exit 2, one line
+    saying what to name), as a --corpus that is no folder is; what an existing path holds is the
+    command's to judge (findings, exit 1). A dangling link goes on to the command, which names it."""
+
+    def check(value: Any) -> Any:
+        for path in value if isinstance(value, list) else [value]:
+            if path is not None and not path.exists() and not path.is_symlink():
+                raise typer.BadParameter(f"{path} does not exist; name {what}")
+        return value
+
+    return check
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"geosignal {__version__}")
@@ -87,7 +101,7 @@ def main(
 
 @app.command(cls=Command)
 def validate(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Corpus folders, document folders or files in them (default: corpus).")] = None,
+    paths: Annotated[Optional[list[Path]], typer.Argument(callback=_named("a corpus folder, a document folder or a file in one"), help="Corpus folders, document folders or files in them (default: corpus).")] = None,
     format: Annotated[FindingFormat, typer.Option("--format", "-f", help="text for people, json for tools, github for Actions.")] = FindingFormat.text,
     level: Annotated[int, typer.Option("--level", min=1, max=4, help="1 files/YAML, 2 schema, 3 spans/references, 4 lints.")] = 4,
     changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REF", help="Only the documents changed, added or renamed since this git ref, and untracked ones (for pull requests).")] = None,
@@ -103,7 +117,7 @@ def validate(
     3  spans, offsets, references, source sha256, duplicate ids and articles
     4  guideline lints (warnings)
 
-    Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error (a bad option; for --changed-since, not a git repository or an unknown ref).
+    Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error (a bad option, a path that does not exist; for --changed-since, not a git repository or an unknown ref).
     """
     from builders.report import render
     from builders.run.validate import validate as run
@@ -126,7 +140,7 @@ def validate(
 
 @app.command(cls=Command)
 def new(
-    source_file: Annotated[Optional[Path], typer.Argument(help="The raw article, as received (UTF-8); a Markdown file's front matter fills the metadata.")] = None,
+    source_file: Annotated[Optional[Path], typer.Argument(callback=_named("the raw article file"), help="The raw article, as received (UTF-8); a Markdown file's front matter fills the metadata.")] = None,
     doc_id: Annotated[Optional[str], typer.Option("--doc-id", help="The document id (default: the file's stem if valid, else its slug, else a sha256 prefix).")] = None,
     corpus: Annotated[Path, typer.Option("--corpus", help="The corpus folder.")] = Path("corpus"),
     publisher: Annotated[Optional[str], typer.Option("--publisher", help="Publisher or site name.")] = None,
@@ -137,7 +151,7 @@ def new(
     obtained: Annotated[Optional[str], typer.Option("--obtained", help="How the raw source was obtained.")] = None,
     license: Annotated[Optional[str], typer.Option("--license", help="SPDX id of the source text's licence (CC-BY-2.5, CC0-1.0, LicenseRef-PublicDomain-USGov).")] = None,
     annotator: Annotated[Optional[str], typer.Option("--annotator", help="Your name or a stable pseudonym, recorded as the document's annotator.")] = None,
-    csv_file: Annotated[Optional[Path], typer.Option("--csv", help="Take the source from a field of this CSV file (instead of SOURCE_FILE).")] = None,
+    csv_file: Annotated[Optional[Path], typer.Option("--csv", callback=_named("the CSV file"), help="Take the source from a field of this CSV file (instead of SOURCE_FILE).")] = None,
     row: Annotated[Optional[int], typer.Option("--row", min=0, help="With --csv: the data row, from 0, header excluded.")] = None,
     column: Annotated[str, typer.Option("--field", help="With --csv: the column holding the article text.")] = "text",
     repository: Annotated[Optional[str], typer.Option("--repository", help="With --csv: owner/name of the repository the CSV comes from (provenance).")] = None,
@@ -218,7 +232,7 @@ def build(
 
 @app.command(cls=Command)
 def stats(
-    dataset_dir: Annotated[Optional[Path], typer.Argument(help="A built dataset folder; without it, the corpus is read.")] = None,
+    dataset_dir: Annotated[Optional[Path], typer.Argument(callback=_named("a folder `geosignal build` wrote"), help="A built dataset folder; without it, the corpus is read.")] = None,
     corpus: Annotated[Path, typer.Option("--corpus", help="The corpus folder, when no DATASET_DIR is given.")] = Path("corpus"),
     format: Annotated[TableFormat, typer.Option("--format", "-f", help="table for people (one table per layer, a column per split), json for tools (totals, and the same per split under by_split), markdown for the datasheet (totals, every label).")] = TableFormat.table,
     workers: WorkersOption = None,
@@ -277,7 +291,7 @@ def stats(
 @app.command(cls=Command)
 def publish(
     repo_id: Annotated[str, typer.Option("--repo-id", help="The Hub dataset repository, OWNER/NAME.")],
-    dist_dir: Annotated[Path, typer.Argument(help="The built dataset folder.")] = Path("dist"),
+    dist_dir: Annotated[Path, typer.Argument(callback=_named("the folder `geosignal build` wrote"), help="The built dataset folder.")] = Path("dist"),
     revision: Annotated[Optional[str], typer.Option("--revision", show_default="main", help="Branch to commit to (created if missing).")] = None,
     create_pr: Annotated[bool, typer.Option("--create-pr", help="Open a pull request against main instead of committing.")] = False,
     private: Annotated[bool, typer.Option("--private", help="Create the repository private (an existing one keeps its visibility).")] = False,
@@ -356,7 +370,7 @@ def show(
 
     The terminal view writes each label as text ([China|GPE], {deployed|MOBILIZE}), so it reads the
     same without colour (NO_COLOR, or piped). Exit 0 shown, 1 no such document or annotation errors
-    (the text is still shown), 2 the corpus folder does not exist.
+    (the text is still shown), 2 the corpus folder or the document path does not exist.
     """
     from rich.console import Console
 
@@ -395,7 +409,7 @@ def show(
 def export(
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="brat standoff, CoNLL BIO columns, JSON Lines, a spaCy DocBin, or INCEpTION (UIMA CAS XMI + project zip; reads the corpus).")],
     out: Annotated[Path, typer.Option("--out", help="The folder to (re)write, one set of files per split.")],
-    dataset_dir: Annotated[Optional[Path], typer.Argument(help="A built dataset folder; without it, the corpus is read.")] = None,
+    dataset_dir: Annotated[Optional[Path], typer.Argument(callback=_named("a folder `geosignal build` wrote"), help="A built dataset folder; without it, the corpus is read.")] = None,
     corpus: Annotated[Path, typer.Option("--corpus", help="The corpus folder, when no DATASET_DIR is given.")] = Path("corpus"),
     workers: WorkersOption = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help=VERBOSE_HELP)] = False,
@@ -475,13 +489,14 @@ def import_inception(
 
 
 ScoreFormatOption = Annotated[TableFormat, typer.Option("--format", "-f")]
+SCORED_PATH = _named("an annotation file, a document folder, a corpus or a built dataset")
 LabelsOption = Annotated[bool, typer.Option("--labels/--no-labels", help="Table rows per label.")]
 
 
 @app.command(cls=Command)
 def agree(
-    a: Annotated[Optional[Path], typer.Argument(help="Annotation A: a file, a document folder or a corpus.")] = None,
-    b: Annotated[Optional[Path], typer.Argument(help="Annotation B (the reference for P/R): same kinds as A.")] = None,
+    a: Annotated[Optional[Path], typer.Argument(callback=SCORED_PATH, help="Annotation A: a file, a document folder or a corpus.")] = None,
+    b: Annotated[Optional[Path], typer.Argument(callback=SCORED_PATH, help="Annotation B (the reference for P/R): same kinds as A.")] = None,
     corpus: Annotated[Path, typer.Option("--corpus", help="Without A and B: every document of this corpus with an annotation.b.yaml beside its annotation.yaml.")] = Path("corpus"),
     format: ScoreFormatOption = TableFormat.table,
     labels: LabelsOption = True,
@@ -514,8 +529,8 @@ def agree(
 
 @app.command(cls=Command)
 def evaluate(
-    gold: Annotated[Path, typer.Argument(help="The reference: an annotation file, a document folder, a corpus or a built dataset.")],
-    pred: Annotated[Path, typer.Argument(help="The prediction (e.g. a silver dataset): same kinds as GOLD.")],
+    gold: Annotated[Path, typer.Argument(callback=SCORED_PATH, help="The reference: an annotation file, a document folder, a corpus or a built dataset.")],
+    pred: Annotated[Path, typer.Argument(callback=SCORED_PATH, help="The prediction (e.g. a silver dataset): same kinds as GOLD.")],
     format: ScoreFormatOption = TableFormat.table,
     labels: LabelsOption = True,
 ) -> None:
@@ -531,13 +546,13 @@ def evaluate(
 
 @app.command(cls=Command)
 def code(
-    path: Annotated[Optional[Path], typer.Argument(help="corpus/<doc_id> (coded in place) or a raw article file (added to --corpus with `new` first).")] = None,
+    path: Annotated[Optional[Path], typer.Argument(callback=_named("a document folder or a raw article file"), help="corpus/<doc_id> (coded in place) or a raw article file (added to --corpus with `new` first).")] = None,
     corpus: Annotated[Path, typer.Option("--corpus", help="Where a raw article's document folder is created.")] = Path("corpus"),
-    collection: Annotated[Optional[Path], typer.Option("--collection", help="Code every article of this folder (with --format and --out).")] = None,
+    collection: Annotated[Optional[Path], typer.Option("--collection", callback=_named("a folder of articles"), help="Code every article of this folder (with --format and --out).")] = None,
     shape: Annotated[CodeFormat, typer.Option("--format", help="With --collection: the articles' shape.")] = CodeFormat("text"),
     out: Annotated[Optional[Path], typer.Option("--out", help="With --collection: OUT/corpus (silver documents), OUT/dataset (silver build), OUT/findings.jsonl.")] = None,
     publisher: Annotated[Optional[str], typer.Option("--publisher", help="With --collection: the publisher (default by --format).")] = None,
-    cross_validate: Annotated[Optional[Path], typer.Option("--cross-validate", help="Score the coder on this gold corpus by document-level k-fold cross-validation (baseline and full coder).")] = None,
+    cross_validate: Annotated[Optional[Path], typer.Option("--cross-validate", callback=_named("a gold corpus"), help="Score the coder on this gold corpus by document-level k-fold cross-validation (baseline and full coder).")] = None,
     folds: Annotated[int, typer.Option("--folds", min=2, help="With --cross-validate: the number of folds.")] = 5,
     report: Annotated[TableFormat, typer.Option("--report", help="With --cross-validate: markdown (the README tables), json (both full reports) or table.")] = TableFormat.markdown,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, show_default="the machine's cores", help="With --collection: build workers (and the LocalCluster's size with --engine dask).")] = None,
@@ -600,8 +615,7 @@ def code(
         from builders.coder.collection import code_collection
 
         if not collection.is_dir():
-            typer.echo(f"error: {collection} is not a folder", err=True)
-            raise typer.Exit(2)
+            raise typer.BadParameter(f"{collection} is not a folder", param_hint="--collection")
 
         def progress(n: int, coded: int, where: str) -> None:
             if n % 25 == 0:

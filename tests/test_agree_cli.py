@@ -116,8 +116,8 @@ def test_usage_and_nothing_to_compare(tmp_path: Path, twice: Path):
     (twice / "good_doc" / "annotation.b.yaml").unlink()
     none = cli("agree", "--corpus", str(twice))
     assert none.returncode == 1 and "annotation.b.yaml" in none.stderr
-    missing = cli("evaluate", str(twice), str(tmp_path / "nowhere"))
-    assert missing.returncode == 1 and "does not exist" in missing.stderr
+    missing = cli("evaluate", str(twice), str(tmp_path / "nowhere"), env={"COLUMNS": "400"})
+    assert missing.returncode == 2 and f"{tmp_path / 'nowhere'} does not exist" in missing.stderr  # a usage error
     assert_no_traceback(missing)
 
 

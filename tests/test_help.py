@@ -57,6 +57,24 @@ def test_a_wrong_corpus_path_is_a_usage_error(tmp_path, command):
     assert not (tmp_path / "x").exists()
 
 
+MISSING = "nowhere/at-all"  # under tmp_path
+
+
+@pytest.mark.parametrize("command", [
+    ["validate", MISSING], ["validate", str(CORPUS), MISSING], ["stats", MISSING], ["export", MISSING, "--format", "jsonl", "--out", "x"],
+    ["show", MISSING], ["code", MISSING], ["code", "--cross-validate", MISSING], ["code", "--collection", MISSING, "--out", "x"],
+    ["evaluate", MISSING, str(CORPUS)], ["evaluate", str(CORPUS), MISSING], ["agree", MISSING, str(CORPUS)],
+    ["agree", str(CORPUS), MISSING], ["new", MISSING, "--corpus", "x"], ["new", "--csv", MISSING, "--row", "0", "--corpus", "x"],
+    ["publish", MISSING, "--repo-id", "owner/name", "--dry-run"]], ids=" ".join)
+def test_a_path_that_does_not_exist_is_a_usage_error(tmp_path, monkeypatch, command):
+    """Exit 2 and one message naming the path, before any work: as a --corpus that is no folder."""
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*command)
+    assert result.exit_code == 2, result.output
+    assert re.search(r"nowhere/at-all[^\n]* does not exist", result.output), result.output
+    assert "Traceback" not in result.output and not (tmp_path / "x").exists()
+
+
 def test_a_corpus_that_is_a_file_is_a_usage_error(tmp_path):
     (tmp_path / "corpus.txt").write_text("not a corpus\n")
     result = invoke("build", "--corpus", str(tmp_path / "corpus.txt"), "--out", str(tmp_path / "dist"))
