@@ -77,6 +77,7 @@ def _read(side: Side, paths: list[Path], name: str = ANNOTATION, having: str | N
     the records of the valid documents go to ``side``."""
     run = CorpusRun(paths, Job(level=LEVEL, records=True))
     wanted = [n for n in (name, having) if n and n != ANNOTATION]  # a folder without annotation.yaml is a finding
+    # the runner found the folders; which of them, and with which annotation file, is chosen here, before its pass
     run.folders = [f if name == ANNOTATION else _Named(f.doc_id, f.path, name) for f in run.folders
                    if all(os.path.lexists(f.path / n) for n in wanted)]
     records = [doc for chunk in run.batches() for doc in chunk.records or []]
