@@ -1,6 +1,6 @@
 """Peak memory of a full build at two corpus sizes: streaming keeps it flat.
 
-    python benchmarks/memory.py --small 1000 --large 50000
+    python benchmarks/memory.py --small 1000 --large 50000 [--shape statement]
 
 Both builds run in fresh processes (no cache, default workers) on generated corpora; the last
 line is ``rss_ratio=<large/small> small_mb=<n> large_mb=<n>``.
@@ -17,20 +17,21 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from build import task  # noqa: E402
-from generate import generate  # noqa: E402
+from generate import SHAPES, generate  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", type=int, default=1000)
     parser.add_argument("--large", type=int, default=50000)
+    parser.add_argument("--shape", choices=SHAPES, default="article", help="long web articles or short statements")
     parser.add_argument("--corpus-cache", type=Path, default=HERE / ".cache")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="geosignal-mem-"))
     try:
         figures = {}
         for n in (args.small, args.large):
-            corpus = generate(args.corpus_cache / f"corpus-article-{n}-0", n, 0)
+            corpus = generate(args.corpus_cache / f"corpus-{args.shape}-{n}-0", n, 0, args.shape)
             r = task("build", str(corpus), str(work / f"dist-{n}"), "0", "-")
             figures[n] = r
             print(f"{n:>7} documents: {r['seconds']:8.1f} s, {r['docs'] / r['seconds']:7.1f} docs/s, peak RSS {r['peak_rss_mb']:.0f} MB "

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -72,6 +72,20 @@ def _corpus_folder(corpus: Path) -> Path:
     return corpus
 
 
+def _named(what: str) -> Callable[[Any], Any]:
+    """The callback of a path parameter: a path that names nothing is a usage error (exit 2, one line
+    saying what to name), as a --corpus that is no folder is; what an existing path holds is the
+    command's to judge (findings, exit 1). A dangling link goes on to the command, which names it."""
+
+    def check(value: Any) -> Any:
+        for path in value if isinstance(value, list) else [value]:
+            if path is not None and not path.exists() and not path.is_symlink():
+                raise typer.BadParameter(f"{path} does not exist; name {what}")
+        return value
+
+    return check
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"geosignal {__version__}")
@@ -80,19 +94,17 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ) -> None:
     """GeoSignal: news articles -> schema-validated entities, events and stances."""
 
 
 @app.command(cls=Command)
 def validate(
-    paths: list[Path] = typer.Argument(None, help="Corpus folders, document folders or files in them (default: corpus)."),
-    format: FindingFormat = typer.Option(FindingFormat.text, "--format", "-f", help="text for people, json for tools, github for Actions."),
-    level: int = typer.Option(4, "--level", min=1, max=4, help="1 files/YAML, 2 schema, 3 spans/references, 4 lints."),
-    changed_since: Optional[str] = typer.Option(
-        None, "--changed-since", metavar="REF",
-        help="Only the documents changed, added or renamed since this git ref, and untracked ones (for pull requests)."),
+    paths: Annotated[Optional[list[Path]], typer.Argument(callback=_named("a corpus folder, a document folder or a file in one"), help="Corpus folders, document folders or files in them (default: corpus).")] = None,
+    format: Annotated[FindingFormat, typer.Option("--format", "-f", help="text for people, json for tools, github for Actions.")] = FindingFormat.text,
+    level: Annotated[int, typer.Option("--level", min=1, max=4, help="1 files/YAML, 2 schema, 3 spans/references, 4 lints.")] = 4,
+    changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REF", help="Only the documents changed, added or renamed since this git ref, and untracked ones (for pull requests).")] = None,
     workers: WorkersOption = None,
     cache: CacheOption = None,
     no_cache: NoCacheOption = False,
@@ -105,7 +117,7 @@ def validate(
     3  spans, offsets, references, source sha256, duplicate ids and articles
     4  guideline lints (warnings)
 
-    Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error (a bad option; for --changed-since, not a git repository or an unknown ref).
+    Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error (a bad option, a path that does not exist; for --changed-since, not a git repository or an unknown ref).
     """
     from builders.report import render
     from builders.run.validate import validate as run
@@ -128,22 +140,22 @@ def validate(
 
 @app.command(cls=Command)
 def new(
-    source_file: Optional[Path] = typer.Argument(None, help="The raw article, as received (UTF-8); a Markdown file's front matter fills the metadata."),
-    doc_id: Optional[str] = typer.Option(None, "--doc-id", help="The document id (default: the file's stem if valid, else its slug, else a sha256 prefix)."),
-    corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder."),
-    publisher: Optional[str] = typer.Option(None, "--publisher", help="Publisher or site name."),
-    url: Optional[str] = typer.Option(None, "--url", help="Where the article was published."),
-    title: Optional[str] = typer.Option(None, "--title", help="The headline."),
-    language: Optional[str] = typer.Option(None, "--language", help="BCP-47 language tag (default: en)."),
-    published: Optional[str] = typer.Option(None, "--published", help="Publication date, YYYY-MM-DD."),
-    obtained: Optional[str] = typer.Option(None, "--obtained", help="How the raw source was obtained."),
-    license: Optional[str] = typer.Option(None, "--license", help="SPDX id of the source text's licence (CC-BY-2.5, CC0-1.0, LicenseRef-PublicDomain-USGov)."),
-    annotator: Optional[str] = typer.Option(None, "--annotator", help="Your name or a stable pseudonym, recorded as the document's annotator."),
-    csv_file: Optional[Path] = typer.Option(None, "--csv", help="Take the source from a field of this CSV file (instead of SOURCE_FILE)."),
-    row: Optional[int] = typer.Option(None, "--row", min=0, help="With --csv: the data row, from 0, header excluded."),
-    column: str = typer.Option("text", "--field", help="With --csv: the column holding the article text."),
-    repository: Optional[str] = typer.Option(None, "--repository", help="With --csv: owner/name of the repository the CSV comes from (provenance)."),
-    commit: Optional[str] = typer.Option(None, "--commit", help="With --csv: the commit the CSV was taken from (provenance)."),
+    source_file: Annotated[Optional[Path], typer.Argument(callback=_named("the raw article file"), help="The raw article, as received (UTF-8); a Markdown file's front matter fills the metadata.")] = None,
+    doc_id: Annotated[Optional[str], typer.Option("--doc-id", help="The document id (default: the file's stem if valid, else its slug, else a sha256 prefix).")] = None,
+    corpus: Annotated[Path, typer.Option("--corpus", help="The corpus folder.")] = Path("corpus"),
+    publisher: Annotated[Optional[str], typer.Option("--publisher", help="Publisher or site name.")] = None,
+    url: Annotated[Optional[str], typer.Option("--url", help="Where the article was published.")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="The headline.")] = None,
+    language: Annotated[Optional[str], typer.Option("--language", help="BCP-47 language tag (default: en).")] = None,
+    published: Annotated[Optional[str], typer.Option("--published", help="Publication date, YYYY-MM-DD.")] = None,
+    obtained: Annotated[Optional[str], typer.Option("--obtained", help="How the raw source was obtained.")] = None,
+    license: Annotated[Optional[str], typer.Option("--license", help="SPDX id of the source text's licence (CC-BY-2.5, CC0-1.0, LicenseRef-PublicDomain-USGov).")] = None,
+    annotator: Annotated[Optional[str], typer.Option("--annotator", help="Your name or a stable pseudonym, recorded as the document's annotator.")] = None,
+    csv_file: Annotated[Optional[Path], typer.Option("--csv", callback=_named("the CSV file"), help="Take the source from a field of this CSV file (instead of SOURCE_FILE).")] = None,
+    row: Annotated[Optional[int], typer.Option("--row", min=0, help="With --csv: the data row, from 0, header excluded.")] = None,
+    column: Annotated[str, typer.Option("--field", help="With --csv: the column holding the article text.")] = "text",
+    repository: Annotated[Optional[str], typer.Option("--repository", help="With --csv: owner/name of the repository the CSV comes from (provenance).")] = None,
+    commit: Annotated[Optional[str], typer.Option("--commit", help="With --csv: the commit the CSV was taken from (provenance).")] = None,
 ) -> None:
     """Start a document: copy SOURCE_FILE byte-for-byte into CORPUS/<doc_id>/ with a template.
 
@@ -173,14 +185,13 @@ def new(
 
 @app.command(cls=Command)
 def build(
-    corpus: Path = typer.Option(Path("corpus"), "--corpus", callback=_corpus_folder, help="The corpus folder."),
-    out: Path = typer.Option(Path("dist"), "--out", help="The dataset folder to (re)write."),
+    corpus: Annotated[Path, typer.Option("--corpus", callback=_corpus_folder, help="The corpus folder.")] = Path("corpus"),
+    out: Annotated[Path, typer.Option("--out", help="The dataset folder to (re)write.")] = Path("dist"),
     workers: WorkersOption = None,
     cache: CacheOption = None,
     no_cache: NoCacheOption = False,
-    redistributable_only: bool = typer.Option(False, "--redistributable-only",
-                                              help="Leave out the documents whose licence forbids redistribution (a build to publish)."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP),
+    redistributable_only: Annotated[bool, typer.Option("--redistributable-only", help="Leave out the documents whose licence forbids redistribution (a build to publish).")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help=VERBOSE_HELP)] = False,
     engine: EngineOption = EngineName.local,
     scheduler: SchedulerOption = None,
     dashboard: DashboardOption = True,
@@ -221,13 +232,13 @@ def build(
 
 @app.command(cls=Command)
 def stats(
-    dataset_dir: Optional[Path] = typer.Argument(None, help="A built dataset folder; without it, the corpus is read."),
-    corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder, when no DATASET_DIR is given."),
-    format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help="table for people (one table per layer, a column per split), json for tools (totals, and the same per split under by_split), markdown for the datasheet (totals, every label)."),
+    dataset_dir: Annotated[Optional[Path], typer.Argument(callback=_named("a folder `geosignal build` wrote"), help="A built dataset folder; without it, the corpus is read.")] = None,
+    corpus: Annotated[Path, typer.Option("--corpus", help="The corpus folder, when no DATASET_DIR is given.")] = Path("corpus"),
+    format: Annotated[TableFormat, typer.Option("--format", "-f", help="table for people (one table per layer, a column per split), json for tools (totals, and the same per split under by_split), markdown for the datasheet (totals, every label).")] = TableFormat.table,
     workers: WorkersOption = None,
     cache: CacheOption = None,
     no_cache: NoCacheOption = False,
-    update: Optional[Path] = typer.Option(None, "--update", help="With --format markdown: rewrite the <!-- stats:begin/end --> block of this file (DATASHEET.md)."),
+    update: Annotated[Optional[Path], typer.Option("--update", help="With --format markdown: rewrite the <!-- stats:begin/end --> block of this file (DATASHEET.md).")] = None,
 ) -> None:
     """Documents, tokens, entities and mentions by type, time expressions, events by type and realis, links, stances by polarity: per split and in total."""
     from builders.dataset.stats import by_split, compute, to_json, to_markdown
@@ -279,12 +290,12 @@ def stats(
 
 @app.command(cls=Command)
 def publish(
-    dist_dir: Path = typer.Argument(Path("dist"), help="The built dataset folder."),
-    repo_id: str = typer.Option(..., "--repo-id", help="The Hub dataset repository, OWNER/NAME."),
-    revision: Optional[str] = typer.Option(None, "--revision", show_default="main", help="Branch to commit to (created if missing)."),
-    create_pr: bool = typer.Option(False, "--create-pr", help="Open a pull request against main instead of committing."),
-    private: bool = typer.Option(False, "--private", help="Create the repository private (an existing one keeps its visibility)."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan and stop; nothing is sent."),
+    repo_id: Annotated[str, typer.Option("--repo-id", help="The Hub dataset repository, OWNER/NAME.")],
+    dist_dir: Annotated[Path, typer.Argument(callback=_named("the folder `geosignal build` wrote"), help="The built dataset folder.")] = Path("dist"),
+    revision: Annotated[Optional[str], typer.Option("--revision", show_default="main", help="Branch to commit to (created if missing).")] = None,
+    create_pr: Annotated[bool, typer.Option("--create-pr", help="Open a pull request against main instead of committing.")] = False,
+    private: Annotated[bool, typer.Option("--private", help="Create the repository private (an existing one keeps its visibility).")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan and stop; nothing is sent.")] = False,
 ) -> None:
     """Upload a checked build to the Hugging Face Hub; the token comes from HF_TOKEN or the saved login."""
     from builders.release.publish import DEFAULT_REVISION, REPO_ID, check, inventory, make_plan, redact, upload
@@ -335,8 +346,8 @@ def version_show() -> None:
 
 @version_app.command("bump", cls=Command)
 def version_bump(
-    part: VersionPart = typer.Argument(..., help="major: existing data changed; minor: data added; patch: same data."),
-    project: Path = typer.Option(Path("."), "--project", help="The folder holding geosignal.toml and CHANGELOG.md."),
+    part: Annotated[VersionPart, typer.Argument(help="major: existing data changed; minor: data added; patch: same data.")],
+    project: Annotated[Path, typer.Option("--project", help="The folder holding geosignal.toml and CHANGELOG.md.")] = Path("."),
 ) -> None:
     """Raise the dataset version in geosignal.toml and add a CHANGELOG.md entry to fill in."""
     from builders.release.metadata import CHANGELOG, ReleaseError, bump
@@ -359,7 +370,7 @@ def show(
 
     The terminal view writes each label as text ([China|GPE], {deployed|MOBILIZE}), so it reads the
     same without colour (NO_COLOR, or piped). Exit 0 shown, 1 no such document or annotation errors
-    (the text is still shown), 2 the corpus folder does not exist.
+    (the text is still shown), 2 the corpus folder or the document path does not exist.
     """
     from rich.console import Console
 
@@ -396,12 +407,12 @@ def show(
 
 @app.command(cls=Command)
 def export(
-    dataset_dir: Optional[Path] = typer.Argument(None, help="A built dataset folder; without it, the corpus is read."),
-    format: ExportFormat = typer.Option(..., "--format", "-f", help="brat standoff, CoNLL BIO columns, JSON Lines, a spaCy DocBin, or INCEpTION (UIMA CAS XMI + project zip; reads the corpus)."),
-    out: Path = typer.Option(..., "--out", help="The folder to (re)write, one set of files per split."),
-    corpus: Path = typer.Option(Path("corpus"), "--corpus", help="The corpus folder, when no DATASET_DIR is given."),
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="brat standoff, CoNLL BIO columns, JSON Lines, a spaCy DocBin, or INCEpTION (UIMA CAS XMI + project zip; reads the corpus).")],
+    out: Annotated[Path, typer.Option("--out", help="The folder to (re)write, one set of files per split.")],
+    dataset_dir: Annotated[Optional[Path], typer.Argument(callback=_named("a folder `geosignal build` wrote"), help="A built dataset folder; without it, the corpus is read.")] = None,
+    corpus: Annotated[Path, typer.Option("--corpus", help="The corpus folder, when no DATASET_DIR is given.")] = Path("corpus"),
     workers: WorkersOption = None,
-    verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP),
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help=VERBOSE_HELP)] = False,
 ) -> None:
     """Write the annotations for brat, CoNLL tools, JSON readers or spaCy (atomically); the corpus is checked once, as build checks it."""
     from builders.dataset.outdir import OutputRefused, OutputUnusable
@@ -478,13 +489,14 @@ def import_inception(
 
 
 ScoreFormatOption = Annotated[TableFormat, typer.Option("--format", "-f")]
+SCORED_PATH = _named("an annotation file, a document folder, a corpus or a built dataset")
 LabelsOption = Annotated[bool, typer.Option("--labels/--no-labels", help="Table rows per label.")]
 
 
 @app.command(cls=Command)
 def agree(
-    a: Annotated[Optional[Path], typer.Argument(help="Annotation A: a file, a document folder or a corpus.")] = None,
-    b: Annotated[Optional[Path], typer.Argument(help="Annotation B (the reference for P/R): same kinds as A.")] = None,
+    a: Annotated[Optional[Path], typer.Argument(callback=SCORED_PATH, help="Annotation A: a file, a document folder or a corpus.")] = None,
+    b: Annotated[Optional[Path], typer.Argument(callback=SCORED_PATH, help="Annotation B (the reference for P/R): same kinds as A.")] = None,
     corpus: Annotated[Path, typer.Option("--corpus", help="Without A and B: every document of this corpus with an annotation.b.yaml beside its annotation.yaml.")] = Path("corpus"),
     format: ScoreFormatOption = TableFormat.table,
     labels: LabelsOption = True,
@@ -517,8 +529,8 @@ def agree(
 
 @app.command(cls=Command)
 def evaluate(
-    gold: Annotated[Path, typer.Argument(help="The reference: an annotation file, a document folder, a corpus or a built dataset.")],
-    pred: Annotated[Path, typer.Argument(help="The prediction (e.g. a silver dataset): same kinds as GOLD.")],
+    gold: Annotated[Path, typer.Argument(callback=SCORED_PATH, help="The reference: an annotation file, a document folder, a corpus or a built dataset.")],
+    pred: Annotated[Path, typer.Argument(callback=SCORED_PATH, help="The prediction (e.g. a silver dataset): same kinds as GOLD.")],
     format: ScoreFormatOption = TableFormat.table,
     labels: LabelsOption = True,
 ) -> None:
@@ -534,13 +546,13 @@ def evaluate(
 
 @app.command(cls=Command)
 def code(
-    path: Annotated[Optional[Path], typer.Argument(help="corpus/<doc_id> (coded in place) or a raw article file (added to --corpus with `new` first).")] = None,
+    path: Annotated[Optional[Path], typer.Argument(callback=_named("a document folder or a raw article file"), help="corpus/<doc_id> (coded in place) or a raw article file (added to --corpus with `new` first).")] = None,
     corpus: Annotated[Path, typer.Option("--corpus", help="Where a raw article's document folder is created.")] = Path("corpus"),
-    collection: Annotated[Optional[Path], typer.Option("--collection", help="Code every article of this folder (with --format and --out).")] = None,
+    collection: Annotated[Optional[Path], typer.Option("--collection", callback=_named("a folder of articles"), help="Code every article of this folder (with --format and --out).")] = None,
     shape: Annotated[CodeFormat, typer.Option("--format", help="With --collection: the articles' shape.")] = CodeFormat("text"),
     out: Annotated[Optional[Path], typer.Option("--out", help="With --collection: OUT/corpus (silver documents), OUT/dataset (silver build), OUT/findings.jsonl.")] = None,
     publisher: Annotated[Optional[str], typer.Option("--publisher", help="With --collection: the publisher (default by --format).")] = None,
-    cross_validate: Annotated[Optional[Path], typer.Option("--cross-validate", help="Score the coder on this gold corpus by document-level k-fold cross-validation (baseline and full coder).")] = None,
+    cross_validate: Annotated[Optional[Path], typer.Option("--cross-validate", callback=_named("a gold corpus"), help="Score the coder on this gold corpus by document-level k-fold cross-validation (baseline and full coder).")] = None,
     folds: Annotated[int, typer.Option("--folds", min=2, help="With --cross-validate: the number of folds.")] = 5,
     report: Annotated[TableFormat, typer.Option("--report", help="With --cross-validate: markdown (the README tables), json (both full reports) or table.")] = TableFormat.markdown,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, show_default="the machine's cores", help="With --collection: build workers (and the LocalCluster's size with --engine dask).")] = None,
@@ -603,8 +615,7 @@ def code(
         from builders.coder.collection import code_collection
 
         if not collection.is_dir():
-            typer.echo(f"error: {collection} is not a folder", err=True)
-            raise typer.Exit(2)
+            raise typer.BadParameter(f"{collection} is not a folder", param_hint="--collection")
 
         import time
 

@@ -191,16 +191,23 @@ def features(config: str) -> "datasets.Features":
     return datasets.Features(_feature(schema, schema["$id"]))
 
 
+@cache
 def arrow_schema(config: str) -> "pa.Schema":
+    """The Arrow schema of a config (immutable: derived once; ``Features.arrow_schema`` rebuilds it each call)."""
     return features(config).arrow_schema
 
 
 def label_names(config: str, *path: str) -> list[str]:
     """The ClassLabel names of a (nested) column, e.g. ``label_names("events", "arguments", "role")``."""
+    return list(_label_names(config, path))
+
+
+@cache
+def _label_names(config: str, path: tuple[str, ...]) -> tuple[str, ...]:
     feature: Any = features(config)
     for key in path:
         feature = feature[key] if isinstance(feature, dict) else feature.feature[key]
-    return list(feature.names)
+    return tuple(feature.names)
 
 
 def walk_enums(name: str) -> Iterator[tuple[str, list[str]]]:

@@ -51,7 +51,7 @@ class Located:
     folder: "DocFolder | None"
     problem: str = ""
     hint: str = ""
-    usage: bool = False  # the corpus named is no folder: a usage error, not a missing document
+    usage: bool = False  # the corpus named is no folder, or a path names nothing: a usage error, not a missing document
 
 
 def locate(name: str, corpus: Path) -> Located:
@@ -67,6 +67,9 @@ def locate(name: str, corpus: Path) -> Located:
         path = path.parent
     if corpus_io.is_doc_folder(path):
         return Located(corpus_io.DocFolder(path.resolve().name, path))
+    if len(path.parts) > 1 and not path.exists():  # a path (an id has no separator) that names nothing: usage
+        return Located(None, f"{name} does not exist", "give a document id of --corpus or the path of a document folder",
+                       usage=True)
     problem = f"no document {name!r} in {corpus_io.display(corpus)}"
     if not corpus.is_dir():
         return Located(None, f"{problem}: {corpus_io.display(corpus)} is not a folder",

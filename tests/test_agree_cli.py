@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from builders import validate
+from builders.score import second_annotations
+
 from conftest import assert_no_traceback, cli, edit
 
 GOOD = Path(__file__).resolve().parent / "data" / "small" / "good_doc"
@@ -110,14 +113,36 @@ def test_a_broken_second_annotation_is_a_finding_not_a_traceback(twice: Path):
     assert "annotation.b.yaml" in result.stderr and result.stdout == ""
 
 
+def errors_printed(text: str) -> list[str]:
+    return [line for line in text.splitlines() if ": error [" in line]
+
+
+def test_a_bad_file_gets_the_findings_validate_gives_it_once(twice: Path):
+    """agree and evaluate read annotations through the corpus run: a broken annotation.yaml and a
+    broken annotation.b.yaml give the findings `validate` gives them (levels 1-3), each printed once."""
+    doc = twice / "good_doc"
+    edit(doc / "annotation.b.yaml", "trigger: flew", "trigger: flown")  # a quote the text does not hold
+    edit(doc / "annotation.yaml", "realis: actual", "realis: maybe")  # not in the schema
+    validated = errors_printed(cli("validate", str(twice), "--level", "3", "--no-cache").stdout)
+    assert any("annotation.b.yaml" in line for line in validated) and any("annotation.yaml:" in line for line in validated)
+    for args in (["agree", "--corpus", str(twice)], ["agree", str(doc / "annotation.yaml"), str(doc / "annotation.b.yaml")],
+                 ["evaluate", str(doc), str(twice)]):
+        result = cli(*args)
+        assert result.returncode == 1 and result.stdout == "", args
+        assert errors_printed(result.stderr) == validated, args
+    first, second = second_annotations(twice)
+    assert first.findings == second.findings and not first.docs and not second.docs
+    assert [f for f in validate([twice], level=3).findings if f.is_error] == first.findings
+
+
 def test_usage_and_nothing_to_compare(tmp_path: Path, twice: Path):
     one = cli("agree", str(twice))
     assert one.returncode == 2 and "both A and B" in one.stderr
     (twice / "good_doc" / "annotation.b.yaml").unlink()
     none = cli("agree", "--corpus", str(twice))
     assert none.returncode == 1 and "annotation.b.yaml" in none.stderr
-    missing = cli("evaluate", str(twice), str(tmp_path / "nowhere"))
-    assert missing.returncode == 1 and "does not exist" in missing.stderr
+    missing = cli("evaluate", str(twice), str(tmp_path / "nowhere"), env={"COLUMNS": "400"})
+    assert missing.returncode == 2 and f"{tmp_path / 'nowhere'} does not exist" in missing.stderr  # a usage error
     assert_no_traceback(missing)
 
 

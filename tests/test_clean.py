@@ -284,3 +284,34 @@ def test_shaped_cleaning_keeps_an_exact_map_on_random_input():
         assert clean(raw, None, shape) == c
 
     check()
+
+
+def test_shaped_plain_block_fast_path_equals_the_atom_path():
+    """A block no rule but white space acts on is emitted from its text, not an atom per
+    character: same text, segments and removals as the general path, line decisions included."""
+    from hypothesis import example, given, settings, strategies as st
+
+    import builders.source.shapes as module
+    from builders.source.segments import Corrections
+
+    pieces = st.sampled_from(["a", "Bb", "x.", " ", "  ", "\t", "\u00a0", "\u3000", "\x0b", "\x85", "\u2028", "\n", "\n\n",
+                              "\r\n", "\r", "e\u0301", "\u0301", " \u0301", "A\u030a", "\u1100\u1161", "\u00e9", "#", "# ",
+                              "- ", "###", "-30-", "&amp;", "*", "\u200b", "---\n"])
+
+    @settings(max_examples=400, deadline=None, derandomize=True)
+    @given(st.lists(pieces, max_size=30).map("".join), st.sampled_from(["markdown", "csv-field"]), st.integers(0, 3))
+    @example("ab \u1100\u1161 cd\nef", "csv-field", 0)  # jamo that compose: only that word is replaced, not its run
+    @example("ab\r\ncd  ef \n\t g", "markdown", 3)
+    def check(raw, shape, pick):
+        starts = [0] + [i + 1 for i, ch in enumerate(raw) if ch == "\n"]
+        corrections = Corrections(keep=frozenset(starts[pick::3]), drop=frozenset(starts[pick + 1::4]))
+        fast = module.clean_shaped(raw, shape, corrections)
+        saved = module._plain
+        module._plain = lambda text, markdown: False  # every block takes the atom path
+        try:
+            general = module.clean_shaped(raw, shape, corrections)
+        finally:
+            module._plain = saved
+        assert fast == general
+
+    check()

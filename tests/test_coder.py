@@ -11,7 +11,7 @@ import yaml
 
 from builders.coder import NAME, VERSION, Article, code
 from builders.coder.crossval import cross_validate, folds, load_gold, to_markdown
-from builders.coder.draft import bad_article, code_folder, to_yaml
+from builders.coder.draft import _str, bad_article, code_folder, to_yaml
 from builders.coder.lexicon import Lexicon
 from builders.annotation.yamlio import parse_yaml
 
@@ -204,6 +204,18 @@ def test_cross_validation_learns_from_training_folds_only(tmp_path, monkeypatch)
 def test_yaml_keeps_codes_and_dates_as_strings():
     text = to_yaml({"cameo": "084", "published": "2023-01-02", "flag": "no"}, "d")
     assert parse_yaml(text).data == {"cameo": "084", "published": "2023-01-02", "flag": "no"}
+
+
+def test_draft_text_is_the_pure_python_emitters_text():
+    """to_yaml uses libyaml's emitter for speed: a draft must read the same as PyYAML's own emitter writes it."""
+    class Plain(yaml.SafeDumper):
+        pass
+
+    Plain.add_representer(str, _str)
+    draft = code(Article("d1", STATEMENT, _document(STATEMENT.encode())))
+    draft["notes"] = "Ünïcode, «quotes», a line\nbreak, 'single' and \"double\", " + "long " * 40
+    text = to_yaml(draft, "d1")
+    assert text.endswith(yaml.dump(draft, Dumper=Plain, sort_keys=False, allow_unicode=True, width=120))
 
 
 def test_learned_lexicon_overrides_base_types():

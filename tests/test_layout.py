@@ -188,3 +188,17 @@ def test_the_public_api_names_what_it_exports_and_the_cli_stays_light():
             f"and m.split('.')[1] in {library!r}))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert result.stdout.strip() == "[]", result.stdout
+
+
+def test_data_files_are_found_in_one_place():
+    """builders/files.py's ``project_file`` is the one data-file locator: no other module builds a
+    path from its own ``__file__`` (two such definitions of the coder's data folder once drifted)."""
+    from builders.coder.lexicon import DATA
+    from builders.files import project_file
+
+    own = [f"{module} ({path.relative_to(REPO)})" for module, path in modules().items()
+           if module != "builders.files"
+           and any(isinstance(node, ast.Name) and node.id == "__file__"
+                   for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))))]
+    assert not own, "locate data files with builders.files.project_file, not __file__: " + ", ".join(own)
+    assert DATA == project_file("coder/data") and (DATA / "model.json").is_file() and (DATA / "actors.tsv").is_file()

@@ -85,8 +85,11 @@ def refused(monkeypatch, capfd, folder: Path, code: str) -> str:
     return err
 
 
-def test_refuses_a_missing_folder(tmp_path, monkeypatch, capfd):
-    refused(monkeypatch, capfd, tmp_path / "missing", "not-a-build")
+def test_a_missing_folder_is_a_usage_error(tmp_path, monkeypatch, capfd):
+    monkeypatch.setenv("COLUMNS", "400")  # the message on one line, however long the path
+    code, out, err = run_cli(monkeypatch, capfd, "publish", str(tmp_path / "missing"), "--repo-id", "x/y", "--dry-run")
+    assert code == 2 and f"{tmp_path / 'missing'} does not exist" in err, err
+    assert "Traceback" not in out + err and "publish plan" not in out
 
 
 def test_refuses_a_build_of_a_corpus_outside_git(tmp_path, corpus_copy, monkeypatch, capfd):

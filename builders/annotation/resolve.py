@@ -181,7 +181,7 @@ def _resolve(index: QuoteIndex, ref: str | dict[str, Any]) -> Span:
     if isinstance(ref, str):
         ref = {"text": ref}
     quote = ref["text"]
-    if not any(c.isalnum() for c in quote):
+    if not quote[:1].isalnum() and not any(c.isalnum() for c in quote):  # most quotes start with a word
         raise SpanError(
             "span-not-a-word", f"the span {short(quote)} holds no letter or digit (only white space or punctuation)",
             "a span covers words: quote the words themselves, not the space or punctuation around them",
@@ -265,17 +265,17 @@ def _explicit(index: QuoteIndex, quote: str, start: int, end: int) -> Span:
 
 def _in_context(index: QuoteIndex, quote: str, context: str) -> Span:
     text = index.text
-    found = text.count(context) if context else 0
-    if found == 0:
+    at = text.find(context) if context else -1
+    if at == -1:
         raise SpanError(
             "context-not-found",
             f"the context {short(context)} does not occur in the clean text",
             index.near_miss(context),
         )
-    if found > 1:
+    if text.find(context, at + len(context)) != -1:  # a second occurrence that does not overlap the first
         raise SpanError(
             "context-ambiguous",
-            f"the context {short(context)} occurs {found} times",
+            f"the context {short(context)} occurs {text.count(context)} times",
             "lengthen the context until it occurs once, or use 'occurrence: N'",
         )
     inner = occurrences(context, quote)
@@ -285,7 +285,7 @@ def _in_context(index: QuoteIndex, quote: str, context: str) -> Span:
             f"the quote {short(quote)} occurs {len(inner)} times as a whole word inside its context {short(context)}",
             "the context must contain the quote exactly once",
         )
-    start = text.find(context) + inner[0]
+    start = at + inner[0]
     return Span(start, start + len(quote), quote)
 
 

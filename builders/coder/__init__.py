@@ -79,9 +79,13 @@ def code(article: Article, lexicon: Lexicon | None = None) -> dict[str, Any]:
     sents, mentions, author, times, events = found.sentences, found.mentions, found.author, found.times, found.events
     stances = find_stances(found, lexicon)
 
+    places: dict[str, list[int]] = {}  # a quote's occurrences, searched once (a long briefing repeats its names)
+
     def ref(start: int, end: int) -> Any:
         quote = text[start:end]
-        found = occurrences(text, quote)
+        found = places.get(quote)
+        if found is None:
+            found = places[quote] = occurrences(text, quote)
         if start in found:
             return quote if len(found) == 1 else {"text": quote, "occurrence": found.index(start) + 1}
         return {"text": quote, "start": start, "end": end}

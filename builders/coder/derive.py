@@ -18,7 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-DATA = Path(__file__).parent / "data"
+from builders.coder.lexicon import DATA
+
 DICTS = "petrarch2/data/dictionaries"
 
 

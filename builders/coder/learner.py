@@ -13,6 +13,7 @@ import math
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 
@@ -31,7 +32,7 @@ class Logistic:
 
     def probability(self, features: Iterable[str]) -> float:
         w = self.weights
-        return _sigmoid(sum(w.get(f, 0.0) for f in features))
+        return _sigmoid(sum(map(w.get, features, repeat(0.0))))  # the same sum as a loop, in C
 
     def to_json(self) -> dict[str, float]:
         return {f: round(v, 4) for f, v in sorted(self.weights.items()) if abs(v) >= 1e-4}

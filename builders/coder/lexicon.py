@@ -10,12 +10,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from builders.annotation.resolve import occurrences
+from builders.files import project_file
 
-DATA = Path(__file__).parent / "data"
+DATA = project_file("coder/data")  # the coder's tables and model.json (builders/files.py finds every data file)
 
 
 def _rows(name: str) -> list[list[str]]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from builders.findings import Finding, Severity
 from builders.annotation.records import DocRecords
@@ -34,8 +34,7 @@ HINT_OVERLAP = "nothing to fix: the span views keep both; BIO tags can hold one 
 TAG_COLUMNS = {"ner": "ner_tags", "event_triggers": "trigger_tags"}  # the token views and their tag column
 
 
-@dataclass(frozen=True)
-class Labeled:
+class Labeled(NamedTuple):  # a tuple: a document has hundreds, made for every build
     """A span to tag: offsets, its label, and what it is (for findings)."""
 
     start: int
@@ -130,28 +129,29 @@ def tag(tokens: Tokens, spans: list[Labeled], file: str,
         else:
             aligned.append((span, sentence_of[first], first, last + 1))
     order = sorted(range(len(aligned)), key=lambda k: (-(aligned[k][0].end - aligned[k][0].start), aligned[k][0].start, k))
-    owner: dict[int, Labeled] = {}
+    owner: list[Labeled | None] = [None] * len(tokens.texts)  # the span each token went to
     kept = []
     for k in order:
         span, s, i, j = aligned[k]
-        taken = next((owner[t] for t in range(i, j) if t in owner), None)
+        taken = next((o for o in owner[i:j] if o is not None), None)
         if taken is not None:
             findings.append(_warning(file, "span-overlap-dropped",
                                      f"{_describe(span)} overlaps {_describe(taken)}; the token views keep the latter",
                                      HINT_OVERLAP, Severity.NOTE))  # by design: nothing to fix
             continue
-        owner.update({t: span for t in range(i, j)})
+        owner[i:j] = [span] * (j - i)
         kept.append(aligned[k])
     kept.sort(key=lambda item: (item[1], item[2]))
     labels, code = ["O"], {"O": 0}
-    codes = numpy.zeros(len(tokens.texts), dtype="int64")
+    codes = [0] * len(tokens.texts)
     for span, s, i, j in kept:
-        for prefix, at in (("B", slice(i, i + 1)), ("I", slice(i + 1, j))):
+        for prefix, a, z in (("B", i, i + 1), ("I", i + 1, j)):
             name = f"{prefix}-{span.label}"
             if name not in code:
                 code[name] = len(labels)
                 labels.append(name)
-            codes[at] = code[name]
+            codes[a:z] = [code[name]] * (z - a)
+    codes = numpy.array(codes, dtype="int64")
     local = [(span, s, i - first_of[s], j - first_of[s]) for span, s, i, j in kept]
     return Tagged(labels, codes, bounds, local, findings)
 

@@ -68,10 +68,21 @@ def _encoder(feature: Any) -> Callable[[Any], Any]:
         ids = {name: i for i, name in enumerate(feature.names)}
         return lambda v: None if v is None else ids[v]
     if isinstance(feature, dict):
-        fields = [(k, _encoder(f)) for k, f in feature.items()]
-        if all(enc is _identity for _, enc in fields):
+        # only the label fields are rebuilt: the rest is copied in C (Arrow reads a struct's
+        # fields by name, so the order and any other key do not matter)
+        coded = [(k, enc) for k, f in feature.items() if (enc := _encoder(f)) is not _identity]
+        if not coded:
             return _identity
-        return lambda v: None if v is None else {k: enc(v[k]) for k, enc in fields}
+
+        def encode(v: Any) -> Any:
+            if v is None:
+                return None
+            out = v.copy()
+            for k, enc in coded:
+                out[k] = enc(v[k])
+            return out
+
+        return encode
     if isinstance(feature, datasets.List):
         inner = _encoder(feature.feature)
         return _identity if inner is _identity else (lambda v: None if v is None else [inner(x) for x in v])
@@ -95,7 +106,7 @@ def tables_of(records: list[DocRecords], configs: Iterable[str], views: list[Doc
     import pyarrow as pa
 
     def table(config: str) -> Any:
-        schema = record_arrow_schema(config).remove_metadata()
+        schema = _bare_schema(config)
         if config in TAG_COLUMNS:
             return token_table(config, views or [], schema)
         if config in CONFIGS:
@@ -105,6 +116,12 @@ def tables_of(records: list[DocRecords], configs: Iterable[str], views: list[Doc
         return pa.Table.from_pylist(encode_rows(config, rows), schema=schema)
 
     return {c: table(c) for c in configs}
+
+
+@cache
+def _bare_schema(config: str) -> Any:
+    """The Arrow schema of a config without its metadata (the writer adds it), derived once."""
+    return record_arrow_schema(config).remove_metadata()
 
 
 SHARD_BYTES = 256 * 1024 * 1024  # Arrow bytes per Parquet file, as the Hub recommends (<= ~500 MB)

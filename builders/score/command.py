@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from builders.dataset.stats import embed
+from builders.findings import sort_findings
 from builders.report import text_lines
 from builders.score import Side, compare
 from builders.score.render import print_tables, to_markdown
@@ -21,7 +22,7 @@ BLOCK_END = "<!-- agree:end -->"
 def run(prediction: Side, reference: Side, mode: str, fmt: str, labels: bool = True, update: Path | None = None) -> int:
     import typer
 
-    findings = prediction.findings + reference.findings
+    findings = sort_findings(list(set(prediction.findings + reference.findings)))  # both sides may read the same folder
     if findings:
         for line in text_lines(findings):
             typer.echo(line, err=True)

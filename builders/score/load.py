@@ -1,34 +1,44 @@
 """The I/O edge of scoring: annotation files, document folders, corpora and built datasets ->
-records per document, through the same code path as ``validate`` and ``build`` (levels 1-3 of
-``check.document.check_folder``; annotation files are never parsed a second way) or, for a built dataset,
-through ``read.read_dataset`` (Parquet via pyarrow)."""
+records per document. Annotations are read by the corpus run (``run.runner.CorpusRun``, the one
+that serves ``validate`` and ``build``): each document through levels 1-3, with the findings
+``validate`` gives for its files, and the records of the valid ones. The checks across documents
+are left out (a frozen agreement round links into documents it does not hold). A built dataset is
+read through ``read.read_dataset`` (Parquet via pyarrow)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from builders.check.document import check_folder
 from builders.dataset.read import read_dataset
+from builders.findings import Finding, sort_findings
+from builders.run.outcomes import Job
+from builders.run.runner import CorpusRun
 from builders.schema import ALL_CONFIGS
-from builders.source import corpus as corpus_io
-from builders.source.corpus import ANNOTATION, DocFolder
+from builders.source.corpus import ANNOTATION, SOURCE, DocFolder, display
 from builders.source.corpus import SECOND_ANNOTATION as SECOND
-from builders.findings import Finding
 
 SCORED = ("entities", "events", "stances", "times")
+LEVEL = 3  # files, schema, spans and references: what a document needs to be scored (the lints are warnings)
 
 
 @dataclass(frozen=True)
 class _Named(DocFolder):
-    """A document folder read with another annotation file (e.g. annotation.b.yaml)."""
+    """A document folder read with another annotation file in annotation.yaml's place (e.g.
+    annotation.b.yaml): the corpus run checks that file and keeps its records. annotation.yaml then
+    stands in the second annotation's place, so both files of the folder are checked, as validate checks them."""
 
     name: str = ANNOTATION
 
     @property
     def annotation(self) -> Path:
         return self.path / self.name
+
+    @property
+    def second_annotation(self) -> Path:
+        return self.path / (ANNOTATION if self.name == SECOND else SECOND)
 
 
 @dataclass
@@ -50,40 +60,32 @@ def is_dataset(path: Path) -> bool:
 
 def load(path: Path, name: str | None = None) -> Side:
     """Records of the documents at ``path``: an annotation file, a document folder, a corpus, or a
-    built dataset folder. ``name`` picks the annotation file of each folder (default annotation.yaml)."""
-    side = Side(corpus_io.display(path))
+    built dataset folder. ``name`` picks the annotation file of each folder (default annotation.yaml;
+    the folders without one are left out); an annotation file names its own, source.txt annotation.yaml."""
+    side = Side(display(path))
     if is_dataset(path):
         return _load_dataset(path, side)
-    if path.is_file() or (not path.exists() and path.suffix in (".yaml", ".yml")):
-        chosen = ANNOTATION if path.name == corpus_io.SOURCE else path.name  # source.txt names its document
-        folders = [_Named(path.parent.name, path.parent, chosen)]
-    elif path.is_dir() and corpus_io.is_doc_folder(path):
-        folders = [_Named(path.name, path, name or ANNOTATION)]
-    elif path.is_dir():
-        found, findings = corpus_io.discover([path])
-        side.findings.extend(f for f in findings if f.is_error)
-        folders = [_Named(f.doc_id, f.path, name or ANNOTATION) for f in found]
-        if name:  # a second annotation exists for some documents only
-            folders = [f for f in folders if f.annotation.exists()]
-    else:
-        side.findings.append(Finding(side.label, None, "path-missing", f"{side.label} does not exist",
-                                     "name an annotation file, a document folder, a corpus or a built dataset folder",
-                                     level=1))
-        return side
-    for folder in folders:
-        add_folder(side, folder)
+    if path.is_file():
+        name = ANNOTATION if path.name == SOURCE else path.name
+    _read(side, [path], name or ANNOTATION)
     return side
 
 
-def add_folder(side: Side, folder: DocFolder) -> None:
-    checked = check_folder(folder, level=3)
-    errors = [f for f in checked.findings if f.is_error]
-    if checked.records is None and not errors:
-        errors = [Finding(corpus_io.display(folder.annotation), None, "not-scored", "the document has no records",
-                          f"run `geosignal validate {corpus_io.display(folder.path)}`", level=3)]
-    side.findings.extend(errors)
-    if checked.records is not None and not errors:
-        side.docs[folder.doc_id] = records_dict(checked.records)
+def _read(side: Side, paths: list[Path], name: str = ANNOTATION, having: str | None = None) -> None:
+    """One corpus run over the documents under ``paths``, each read with its annotation file ``name``
+    (only the folders that have one, and ``having`` too when given): the run's error findings and
+    the records of the valid documents go to ``side``."""
+    run = CorpusRun(paths, Job(level=LEVEL, records=True))
+    wanted = [n for n in (name, having) if n and n != ANNOTATION]  # a folder without annotation.yaml is a finding
+    # the runner found the folders; which of them, and with which annotation file, is chosen here, before its pass
+    run.folders = [f if name == ANNOTATION else _Named(f.doc_id, f.path, name) for f in run.folders
+                   if all(os.path.lexists(f.path / n) for n in wanted)]
+    records = [doc for chunk in run.batches() for doc in chunk.records or []]
+    # the run's tally without ``finish``: the checks across documents (links into other documents,
+    # the same article twice) are the corpus's business, not the scored annotations'
+    side.findings.extend(sort_findings([f for f in run.report.findings if f.is_error]))
+    for doc in records:
+        side.docs[doc.doc_id] = records_dict(doc)
 
 
 def records_dict(records: Any) -> dict[str, Any]:
@@ -92,14 +94,11 @@ def records_dict(records: Any) -> dict[str, Any]:
 
 
 def second_annotations(corpus: Path) -> tuple[Side, Side]:
-    """Every document of ``corpus`` with an annotation.b.yaml: (annotation.yaml, annotation.b.yaml)."""
-    found, findings = corpus_io.discover([corpus])
-    first, second = Side(f"{corpus_io.display(corpus)}/*/{ANNOTATION}"), Side(f"{corpus_io.display(corpus)}/*/{SECOND}")
-    first.findings.extend(f for f in findings if f.is_error)
-    for folder in found:
-        if (folder.path / SECOND).exists():
-            add_folder(first, _Named(folder.doc_id, folder.path, ANNOTATION))
-            add_folder(second, _Named(folder.doc_id, folder.path, SECOND))
+    """Every document of ``corpus`` with an annotation.b.yaml: (annotation.yaml, annotation.b.yaml).
+    Both runs check both files of each folder, so the two sides report the same findings."""
+    first, second = Side(f"{display(corpus)}/*/{ANNOTATION}"), Side(f"{display(corpus)}/*/{SECOND}")
+    _read(first, [corpus], ANNOTATION, having=SECOND)
+    _read(second, [corpus], SECOND)
     return first, second
 
 

@@ -25,6 +25,7 @@ The rules, in order (rule names as in ``Cleaned.removals``):
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import unicodedata
@@ -65,16 +66,104 @@ def clean_shaped(raw: str, source_format: str, corrections: Corrections = NO_COR
         lines = _skip_front_matter(w, raw, lines)
     first = True
     for block in _blocks(w, lines, markdown, corrections.drop):
+        text = " ".join(line[1] for line in block)  # what the atoms hold: a line break is one space
+        if markdown and not any(line[0] in corrections.keep for line in block) and _END_MARK.match(text):
+            w.remove("end-mark", block[0][0], block[-1][0] + len(block[-1][1]))
+            continue
+        if _plain(text, markdown):
+            if _emit_plain(w, block, text, first):
+                first = False
+            continue
         atoms = _atoms(raw, block)
         if markdown:
-            if not any(line[0] in corrections.keep for line in block) and _END_MARK.match("".join(a.out for a in atoms)):
-                w.remove("end-mark", block[0][0], block[-1][0] + len(block[-1][1]))
-                continue
             _markdown(atoms)
         _entities(atoms)
         if _emit(w, atoms, first):
             first = False
     return Cleaned("".join(w.parts), tuple(w.segments), _merged(w.removals))
+
+
+# a character some rule may act on: markup (markdown), an entity, an invisible character
+_SPECIAL = re.compile("[&" + "".join(sorted(INVISIBLE)) + "]")
+_SPECIAL_MARKDOWN = re.compile(r"[\\\[<*_&" + "".join(sorted(INVISIBLE)) + "]")
+_RUNS = re.compile(r"\S+(?: \S+)*|\s+")  # words joined by single spaces, or white space
+_PIECES = re.compile(r"\S+| ")
+
+
+def _plain(text: str, markdown: bool) -> bool:
+    """Whether no rule but white space can act on a block: no character any other rule looks for
+    (markdown's rules all need one of ``\\ [ < * _`` but the heading and the bullet, checked
+    here), no entity, no invisible character. Such a block is most blocks, and is emitted from
+    its text (``_emit_plain``) without an atom per character."""
+    if markdown:
+        return _SPECIAL_MARKDOWN.search(text) is None and not _HEADING.match(text) and not BULLET.match(text)
+    return _SPECIAL.search(text) is None
+
+
+def _emit_plain(w: Writer, block: list, text: str, first: bool) -> bool:
+    """``_emit`` of a plain block (``_plain``), with the same text, segments and removals: every
+    character is copied from the raw text but the line breaks (one space each, rule
+    ``whitespace``); runs of white space become one space, the ends are trimmed. Words joined
+    by single spaces are copied as one run (``Writer`` would merge their segments anyway)."""
+    offsets, at = [], 0  # text offset of each line
+    for _, line, _ in block:
+        offsets.append(at)
+        at += len(line) + 1
+    lead, trail = len(text) - len(text.lstrip()), len(text.rstrip())
+    if lead == len(text):
+        for t in range(len(text)):
+            _remove_space(w, block, offsets, t)
+        return False
+    if not first:
+        w.write("\n")
+    k = 0  # the line of the current run
+    for m in _RUNS.finditer(text):
+        i, j = m.span()
+        while k + 1 < len(offsets) and offsets[k + 1] <= i:
+            k += 1
+        if not text[i].isspace():  # words and single spaces: copied, but the line breaks among them
+            while True:
+                start, line, end = block[k]
+                stop = offsets[k] + len(line)  # where this line's break stands in the text
+                if j <= stop:
+                    _copy_words(w, start + i - offsets[k], text[i:j])
+                    break
+                _copy_words(w, start + i - offsets[k], text[i:stop])
+                w.remove("whitespace", start + len(line), end)
+                w.write(" ")
+                i, k = stop + 1, k + 1
+            continue
+        inner = lead < i and j < trail
+        if inner and j == i + 1 and text[i] == " " and i - offsets[k] < len(block[k][1]):
+            w.copy(block[k][0] + i - offsets[k], " ")
+            continue
+        for t in range(i, j):
+            _remove_space(w, block, offsets, t)
+        if inner:
+            w.write(" ")
+    return True
+
+
+def _copy_words(w: Writer, raw_start: int, s: str) -> None:
+    """Copy words joined by single spaces as ``_emit`` copies them (word by word, space by
+    space): in one piece when it is NFC (then each word is, a space composing with nothing),
+    else piece by piece, each normalised as ``Writer.copy`` does."""
+    if unicodedata.is_normalized("NFC", s):
+        w.copy(raw_start, s)
+        return
+    for piece in _PIECES.findall(s):
+        w.copy(raw_start, piece)
+        raw_start += len(piece)
+
+
+def _remove_space(w: Writer, block: list, offsets: list[int], t: int) -> None:
+    """Remove the white-space character at text offset ``t``: a raw character, or a line break."""
+    k = bisect.bisect_right(offsets, t) - 1
+    start, line, end = block[k]
+    if t - offsets[k] < len(line):
+        w.remove("whitespace", start + t - offsets[k], start + t - offsets[k] + 1)
+    else:
+        w.remove("whitespace", start + len(line), end)
 
 
 def _merged(removals: list[Removal]) -> tuple[Removal, ...]:
