@@ -88,6 +88,39 @@ def test_editing_one_document_rebuilds_only_its_chunk(corpus, tmp_path):
     assert digest(tmp_path / "a") == digest(tmp_path / "b")
 
 
+class CountingEngine:
+    """This process's engine, counting the chunks it is handed."""
+
+    def __init__(self) -> None:
+        self.chunks: list[list[str]] = []
+
+    def map(self, fn, calls, lost=None):
+        from builders.run.engine import Serial
+
+        calls = list(calls)
+        self.chunks += [[f.doc_id for f in call[0]] for call in calls]
+        return Serial().map(fn, calls)
+
+
+def test_cached_chunks_are_read_here_and_only_misses_reach_the_engine(corpus, tmp_path):
+    import shutil
+
+    work, cache = tmp_path / "corpus", tmp_path / "cache"
+    shutil.copytree(corpus, work)
+    first = CountingEngine()
+    assert build(work, tmp_path / "a", cache=cache, engine=first).written
+    assert len(first.chunks) == len(list(runner.chunks(sorted_folders(work)))) > 1
+    unchanged = CountingEngine()
+    assert build(work, tmp_path / "a", cache=cache, engine=unchanged).from_cache == DOCS and not unchanged.chunks
+    edit(work / "gen_000005" / "annotation.yaml", "realis: actual", "realis: generic")
+    edited = CountingEngine()
+    again = build(work, tmp_path / "a", cache=cache, engine=edited)
+    assert len(edited.chunks) == 1 and "gen_000005" in edited.chunks[0]
+    assert again.written and again.from_cache == DOCS - len(edited.chunks[0])
+    assert build(work, tmp_path / "b", workers=1, cache=None).written
+    assert digest(tmp_path / "a") == digest(tmp_path / "b")
+
+
 @pytest.mark.parametrize("change", ["builder version", "schema"])
 def test_a_new_builder_or_schema_version_rebuilds_everything(corpus, tmp_path, monkeypatch, change):
     import shutil

@@ -174,6 +174,14 @@ def _tables(meta: list[list[Any]], blobs: bytes) -> dict[str, dict[str, Any]]:
     return out
 
 
+def present(cache_dir: Path, key: str) -> bool:
+    """Whether an entry is filed under ``key`` (a regular file; not yet proved: ``load`` checks it)."""
+    try:
+        return stat.S_ISREG(entry_path(cache_dir, key).lstat().st_mode)
+    except OSError:
+        return False
+
+
 def load(cache_dir: Path, key: str, doc_ids: list[str]) -> tuple["ChunkResult | None", str | None]:
     """(result, None) on a hit, (None, note) when an entry was there but not used, (None, None) on a plain miss."""
     path = entry_path(cache_dir, key)
