@@ -88,6 +88,14 @@ def test_a_broken_document_is_reported_and_the_others_still_load(corpus, tmp_pat
     assert written is None and any(f.code == "unknown-label" for f in findings) and not (tmp_path / "out").exists()
 
 
+def test_a_run_runs_the_folders_its_select_keeps(corpus):
+    every = builders.CorpusRun([corpus], builders.Job(level=3), workers=1).folders
+    kept = every[1::2]
+    run = builders.CorpusRun([corpus], builders.Job(level=3), workers=1, select=lambda found: found[1::2])
+    assert [f.doc_id for f in run.folders] == [f.doc_id for f in kept] and len(kept) < len(every)
+    assert [doc.doc_id for chunk in run.batches() for doc in chunk.docs] == [f.doc_id for f in kept]
+
+
 def test_a_run_streams_chunks_in_corpus_order(corpus, monkeypatch):
     monkeypatch.setattr(runner, "AVERAGE_CHUNK", 2)
     run = builders.CorpusRun([corpus], builders.Job(level=3), workers=1)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -208,8 +208,12 @@ class CorpusRun:
     """
 
     def __init__(self, paths: list[Path], job: Job = Job(), *, workers: int | None = None,
-                 cache: Path | None = None, engine: Engine | None = None) -> None:
-        self.folders, found = discover(paths)
+                 cache: Path | None = None, engine: Engine | None = None,
+                 select: Callable[[list[DocFolder]], list[DocFolder]] | None = None) -> None:
+        folders, found = discover(paths)
+        # ``select``: which of the folders found are run, and as what (scoring reads annotation.b.yaml in
+        # annotation.yaml's place); the discovery's findings stay
+        self.folders = select(folders) if select is not None else folders
         self.job = job
         self.report = Report(findings=list(found))
         self.notes = self.report.notes  # one line each: cache entries not used, a cache not usable

@@ -75,11 +75,14 @@ def _read(side: Side, paths: list[Path], name: str = ANNOTATION, having: str | N
     """One corpus run over the documents under ``paths``, each read with its annotation file ``name``
     (only the folders that have one, and ``having`` too when given): the run's error findings and
     the records of the valid documents go to ``side``."""
-    run = CorpusRun(paths, Job(level=LEVEL, records=True))
     wanted = [n for n in (name, having) if n and n != ANNOTATION]  # a folder without annotation.yaml is a finding
-    # the runner found the folders; which of them, and with which annotation file, is chosen here, before its pass
-    run.folders = [f if name == ANNOTATION else _Named(f.doc_id, f.path, name) for f in run.folders
-                   if all(os.path.lexists(f.path / n) for n in wanted)]
+
+    def select(folders: list[DocFolder]) -> list[DocFolder]:
+        """The folders that have the files, each read with its annotation file ``name``."""
+        return [f if name == ANNOTATION else _Named(f.doc_id, f.path, name) for f in folders
+                if all(os.path.lexists(f.path / n) for n in wanted)]
+
+    run = CorpusRun(paths, Job(level=LEVEL, records=True), select=select)
     records = [doc for chunk in run.batches() for doc in chunk.records or []]
     # the run's tally without ``finish``: the checks across documents (links into other documents,
     # the same article twice) are the corpus's business, not the scored annotations'
