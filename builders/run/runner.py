@@ -134,12 +134,10 @@ def run_chunk(folders: list[DocFolder], splits: list[str] | None, job: Job, cach
 
 def _run_chunk(folders: list[DocFolder], splits: list[str] | None, job: Job, cache_dir: Path | None,
                known: str | None = None) -> ChunkResult:
-    if known is not None:  # the caller looked the entry up already
-        key = known if cache_dir is not None and not job.records else None
-    else:
-        key = chunk_key(folders, splits, job) if cache_dir is not None and not job.records else None
+    cached = cache_dir is not None and not job.records
+    key = (known or chunk_key(folders, splits, job)) if cached else None
     note = None
-    if key is not None and known is None:
+    if key is not None and known is None:  # with ``known`` the caller looked the entry up already
         hit, note = chunkcache.load(cache_dir, key, [f.doc_id for f in folders])
         if hit is not None:
             return hit
