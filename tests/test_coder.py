@@ -118,6 +118,21 @@ def test_bad_articles_are_named():
     assert bad_article(STATEMENT.encode()) is None
 
 
+def test_a_page_of_links_is_judged_by_its_prose_not_its_addresses():
+    """An English page that is mostly links (a fact sheet per state) is English; links do not make French English."""
+    places = ["Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Delaware", "Florida", "Georgia",
+              "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas", "Kentucky", "Louisiana", "Maine"]
+    links = "".join(f"[{p}](https://example.gov/wp-content/uploads/2021/10/{p}_State-Fact-Sheet-Download.pdf)  \n"
+                    f"<https://www.example.gov/briefing-room/statements/{p.lower()}-state-fact-sheet/>  \n"
+                    for p in places)
+    english = ("Today, the White House released state by state fact sheets that show how the framework will help "
+               "working families across the country.\n\n" + links).encode()
+    assert bad_article(english) is None
+    french = ("Le gouvernement a annonc\u00e9 une nouvelle politique pour les agriculteurs de la r\u00e9gion "
+              "avec des mesures pour la sant\u00e9 et le travail des familles et des enfants du pays.\n\n" + links).encode()
+    assert bad_article(french)[0] == "not-english"
+
+
 def test_collection_codes_the_good_articles_and_reports_the_bad(tmp_path):
     src = tmp_path / "wh"
     src.mkdir()

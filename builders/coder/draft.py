@@ -120,6 +120,9 @@ def code_path(path: Path, corpus: Path, lexicon: Lexicon | None = None) -> Coded
 
 ENGLISH = frozenset("the of and to in a is that for on with as by was at from it be are has have this which an "
                     "will not its their or were been said also after".split())
+# Addresses are not prose: a page that is mostly a list of links ("fact sheets by state") would
+# otherwise read as foreign, its URLs' path words outnumbering the function words of its prose.
+ADDRESS = re.compile(r"\]\([^)\s]*\)|<?\b(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>()\[\]]*>?", re.IGNORECASE)
 
 
 def bad_article(data: bytes) -> tuple[str, str, str] | None:
@@ -132,7 +135,7 @@ def bad_article(data: bytes) -> tuple[str, str, str] | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return ("not-utf8", f"the article is not valid UTF-8 (byte {exc.start})", "re-save the article as UTF-8")
-    words = re.findall(r"[^\W\d_]+", text.lower())
+    words = re.findall(r"[^\W\d_]+", ADDRESS.sub(" ", text).lower())
     if len(words) >= 20 and sum(w in ENGLISH for w in words) / len(words) < 0.08:
         return ("not-english", "the article does not look like English (too few English function words)",
                 "the coder's dictionaries are English; code English articles only")
