@@ -102,3 +102,37 @@ def test_compiled_validator_agrees_with_jsonschema_on_every_annotation_in_the_re
         assert (not list(schema.checker("annotation").iter_errors(parsed.data, floats=parsed.has_floats))) == slow_ok, path
         checked += 1
     assert checked >= 30
+
+
+def test_one_call_over_a_documents_records_answers_as_the_record_by_record_check():
+    """level3 checks all of a document's records in one compiled call and explains a 'no' record by
+    record: the one call must say no exactly when some record breaks its schema."""
+    import copy
+    from pathlib import Path
+
+    from builders.check import level3
+    from builders.run.outcomes import Job
+    from builders.run.step import step
+    from builders.source.corpus import discover, read
+
+    folders, _ = discover([Path(__file__).resolve().parent / "data" / "corpus"])
+    records = step(read(folders[0]), Job()).records
+    assert records is not None and records.events and records.entities
+    valid = schema.records_valid()
+
+    def per_record(recs):
+        return not any(list(schema.checker(name).iter_errors(r)) for c, name in schema.CONFIGS.items()
+                       for r in recs.config(c))
+
+    assert valid({c: records.config(c) for c in schema.CONFIGS}) and per_record(records)
+    assert level3.record_schema_findings(records, "x.yaml") == []
+    breaks = [("documents", "text", 7), ("entities", "type", "NOT-A-TYPE"), ("events", "realis", None),
+              ("events", "trigger", {"start": "0"}), ("entities", "unknown_field", 1)]
+    for config, key, value in breaks:
+        broken = copy.deepcopy(records)
+        broken.config(config)[-1][key] = value
+        assert not per_record(broken), (config, key)
+        assert not valid({c: broken.config(c) for c in schema.CONFIGS}), (config, key)
+        found = level3.record_schema_findings(broken, "x.yaml")
+        assert found and {f.code for f in found} == {"record-schema"}, (config, key)
+        assert all(f.message.startswith(f"{config} record") for f in found)

@@ -15,7 +15,7 @@ from builders.annotation.links import CrossLink, of_annotation
 from builders.annotation.records import DocRecords, make_records
 from builders.annotation.yamlio import Parsed
 from builders.findings import Finding
-from builders.schema import CONFIGS, checker
+from builders.schema import CONFIGS, checker, records_valid
 
 LEVEL = 3
 
@@ -35,6 +35,9 @@ def links(parsed: Parsed, file: str) -> list[CrossLink]:
 
 def record_schema_findings(records: DocRecords, file: str) -> list[Finding]:
     """Every record against its record schema, before anything is written."""
+    valid = records_valid()
+    if valid is not None and valid({config: records.config(config) for config in CONFIGS}):
+        return []
     out = []
     for config, name in CONFIGS.items():
         for record in records.config(config):
