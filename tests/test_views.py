@@ -176,3 +176,30 @@ def test_token_views_built_as_columns_equal_the_rows(tmp_path):
 
 def schema_of(config: str):
     return schema.arrow_schema(config).remove_metadata()
+
+
+def test_spans_placed_by_sorted_search_as_by_the_offset_dicts():
+    """tag places spans on tokens by a sorted search over the token arrays; the offset dicts
+    (token_index) answer the same: tags, kept spans and findings alike, on random spans
+    (on, off and across token and sentence boundaries, overlapping, nested, empty lists)."""
+    import random
+
+    from builders.dataset.tokens import tokenize
+    from builders.dataset.views import Labeled, tag, token_index
+
+    rng = random.Random(19)
+    texts = ["", "One.", "The U.S. Indo-Pacific Command met. Then it rained!\n\nA new day; co-operation ends.",
+             "Mr. Smith   said: 'no'.\nWe met in Washington, D.C. on 3 May.  Done?  Yes."]
+    for text in texts + [" ".join(rng.choice(["We", "met", "U.S.", "co-op", ".", "!", "\n\n", "x", "  "])
+                                  for _ in range(rng.randint(1, 60))) for _ in range(200)]:
+        tokens = tokenize(text)
+        bounds = sorted({0, len(text), *tokens.starts.tolist(), *tokens.ends.tolist()})
+        for _ in range(3):
+            spans = []
+            for k in range(rng.randint(0, 12)):
+                a = rng.choice(bounds) if rng.random() < 0.8 else rng.randint(0, len(text))
+                b = rng.choice([x for x in bounds if x > a] or [a + 1]) if rng.random() < 0.8 else a + rng.randint(1, 5)
+                spans.append(Labeled(a, b, rng.choice(["PER", "ORG", "GPE"]), f"span {k}"))
+            fast, slow = tag(tokens, spans, "f.yaml"), tag(tokens, spans, "f.yaml", token_index(tokens))
+            assert fast.labels == slow.labels and fast.codes.tolist() == slow.codes.tolist()
+            assert fast.kept == slow.kept and fast.findings == slow.findings

@@ -107,29 +107,47 @@ def token_index(tokens: Tokens) -> tuple[dict[int, int], dict[int, int]]:
 
 def tag(tokens: Tokens, spans: list[Labeled], file: str,
         index: tuple[dict[int, int], dict[int, int]] | None = None) -> Tagged:
-    """BIO-tag spans over the document's tokens by the rules in the module docstring."""
+    """BIO-tag spans over the document's tokens by the rules in the module docstring.
+
+    Spans are placed on tokens with one sorted search over the token arrays (token starts and
+    ends only grow); ``index`` (token_index's dicts) is accepted for callers that have it and
+    answers the same."""
     import numpy
 
-    starts, ends = index or token_index(tokens)
     bounds = tokens.bounds
-    sentence_of = numpy.repeat(numpy.arange(len(bounds) - 1), numpy.diff(bounds)).tolist()
-    first_of = bounds.tolist()
+    n_tokens = len(tokens.texts)
     findings: list[Finding] = []
     aligned: list[tuple[Labeled, int, int, int]] = []  # span, sentence, first token, end token (document indexes)
-    for span in spans:
-        first, last = starts.get(span.start), ends.get(span.end)
-        if first is None or last is None:
-            cut = [tokens.texts[k] for k in numpy.flatnonzero((tokens.starts < span.end) & (span.start < tokens.ends)).tolist()]
-            findings.append(_warning(file, "span-off-token-boundary",
-                                     f"{_describe(span)} does not start and end on token boundaries (tokens {cut})",
-                                     HINT_BOUNDARY))
-        elif sentence_of[first] != sentence_of[last]:
-            findings.append(_warning(file, "span-crosses-sentence",
-                                     f"{_describe(span)} crosses a sentence boundary", HINT_BOUNDARY))
-        else:
-            aligned.append((span, sentence_of[first], first, last + 1))
+    if spans:
+        if index is not None:
+            starts, ends = index
+            firsts = [starts.get(span.start, -1) for span in spans]
+            lasts = [ends.get(span.end, -1) for span in spans]
+        else:  # the last token starting (ending) at the offset, as the dicts of token_index keep it
+            wanted_starts = numpy.fromiter((span.start for span in spans), dtype="int64", count=len(spans))
+            wanted_ends = numpy.fromiter((span.end for span in spans), dtype="int64", count=len(spans))
+            first = numpy.searchsorted(tokens.starts, wanted_starts, side="right") - 1
+            last = numpy.searchsorted(tokens.ends, wanted_ends, side="right") - 1
+            found_first = (first >= 0) & (tokens.starts[first.clip(0)] == wanted_starts) if n_tokens else first < -1
+            found_last = (last >= 0) & (tokens.ends[last.clip(0)] == wanted_ends) if n_tokens else last < -1
+            firsts = numpy.where(found_first, first, -1).tolist()
+            lasts = numpy.where(found_last, last, -1).tolist()
+        # the sentence of a token: the last sentence starting at or before it
+        sentence_of = (numpy.searchsorted(bounds, numpy.array([firsts, lasts], dtype="int64"), side="right") - 1).tolist()
+        for k, span in enumerate(spans):
+            first_k, last_k = firsts[k], lasts[k]
+            if first_k < 0 or last_k < 0:
+                cut = [tokens.texts[t] for t in numpy.flatnonzero((tokens.starts < span.end) & (span.start < tokens.ends)).tolist()]
+                findings.append(_warning(file, "span-off-token-boundary",
+                                         f"{_describe(span)} does not start and end on token boundaries (tokens {cut})",
+                                         HINT_BOUNDARY))
+            elif sentence_of[0][k] != sentence_of[1][k]:
+                findings.append(_warning(file, "span-crosses-sentence",
+                                         f"{_describe(span)} crosses a sentence boundary", HINT_BOUNDARY))
+            else:
+                aligned.append((span, sentence_of[0][k], first_k, last_k + 1))
     order = sorted(range(len(aligned)), key=lambda k: (-(aligned[k][0].end - aligned[k][0].start), aligned[k][0].start, k))
-    owner: list[Labeled | None] = [None] * len(tokens.texts)  # the span each token went to
+    owner: list[Labeled | None] = [None] * n_tokens  # the span each token went to
     kept = []
     for k in order:
         span, s, i, j = aligned[k]
@@ -143,15 +161,15 @@ def tag(tokens: Tokens, spans: list[Labeled], file: str,
         kept.append(aligned[k])
     kept.sort(key=lambda item: (item[1], item[2]))
     labels, code = ["O"], {"O": 0}
-    codes = [0] * len(tokens.texts)
+    codes = numpy.zeros(n_tokens, dtype="int64")
     for span, s, i, j in kept:
         for prefix, a, z in (("B", i, i + 1), ("I", i + 1, j)):
             name = f"{prefix}-{span.label}"
             if name not in code:
                 code[name] = len(labels)
                 labels.append(name)
-            codes[a:z] = [code[name]] * (z - a)
-    codes = numpy.array(codes, dtype="int64")
+            codes[a:z] = code[name]
+    first_of = bounds.tolist()
     local = [(span, s, i - first_of[s], j - first_of[s]) for span, s, i, j in kept]
     return Tagged(labels, codes, bounds, local, findings)
 
@@ -215,9 +233,8 @@ def stance_pairs(records: DocRecords, sentences: list[tuple[int, int]]) -> list[
 def doc_views(records: DocRecords, file: str) -> DocViews:
     """All three views of one document, with the findings about what the token views left out."""
     tokens = tokenize(records.documents[0]["text"])
-    index = token_index(tokens)
-    entities = tag(tokens, entity_spans(records), file, index)
-    triggers = tag(tokens, trigger_spans(records), file, index)
+    entities = tag(tokens, entity_spans(records), file)
+    triggers = tag(tokens, trigger_spans(records), file)
     return DocViews(records.doc_id, tokens, entities, triggers, stance_pairs(records, tokens.sentence_spans()))
 
 
