@@ -238,18 +238,40 @@ def doc_views(records: DocRecords, file: str) -> DocViews:
     return DocViews(records.doc_id, tokens, entities, triggers, stance_pairs(records, tokens.sentence_spans()))
 
 
-def token_table(config: str, docs: list[DocViews], schema: "pa.Schema") -> "pa.Table":
+def token_table(config: str, docs: list[DocViews], schema: "pa.Schema", shared: dict | None = None) -> "pa.Table":
     """The ``ner`` or ``event_triggers`` rows of some documents as one Arrow table, built column by
-    column from the token arrays (a dict per token and row cost more than the rest of the view)."""
+    column from the token arrays (a dict per token and row cost more than the rest of the view).
+    ``shared``: a dict kept across the two configs of the same documents, so that their common
+    columns (doc ids, sentence ids, tokens, offsets) are built once."""
     import numpy
     import pyarrow as pa
 
     column = TAG_COLUMNS[config]
     ids = {name: i for i, name in enumerate(features(config)[column].feature.names)}
-    doc_ids, sentence_ids, offsets, texts, starts, ends, tags = [], [], [numpy.zeros(1, dtype="int64")], [], [], [], []
+    types = {f.name: f.type for f in schema}
+    key = tuple((name, types[name]) for name in ("doc_id", "sentence_id", "tokens", "token_offsets"))
+    common = None if shared is None else shared.get(key)
+    if common is None:
+        common = _token_columns(docs, types)
+        if shared is not None:
+            shared[key] = common
+    offsets_array, columns = common
+    tags = [numpy.array([ids[name] for name in tagged.labels], dtype="int64")[tagged.codes]
+            for tagged in (doc.entities if config == "ner" else doc.triggers for doc in docs)]
+    columns = {**columns, column: pa.ListArray.from_arrays(
+        offsets_array, pa.array(numpy.concatenate(tags or [numpy.zeros(0, "int64")]), types[column].value_type),
+        type=types[column])}
+    return pa.Table.from_arrays([columns[f.name] for f in schema], schema=schema)
+
+
+def _token_columns(docs: list[DocViews], types: dict[str, "pa.DataType"]) -> tuple["pa.Array", dict[str, "pa.Array"]]:
+    """The list offsets (one list per sentence) and the columns both token views share."""
+    import numpy
+    import pyarrow as pa
+
+    doc_ids, sentence_ids, offsets, texts, starts, ends = [], [], [numpy.zeros(1, dtype="int64")], [], [], []
     count = 0
     for doc in docs:
-        tagged = doc.entities if config == "ner" else doc.triggers
         n_sentences = len(doc.tokens.bounds) - 1
         doc_ids += [doc.doc_id] * n_sentences
         sentence_ids.append(numpy.arange(n_sentences, dtype="int64"))
@@ -258,9 +280,7 @@ def token_table(config: str, docs: list[DocViews], schema: "pa.Schema") -> "pa.T
         texts += doc.tokens.texts
         starts.append(doc.tokens.starts)
         ends.append(doc.tokens.ends)
-        tags.append(numpy.array([ids[name] for name in tagged.labels], dtype="int64")[tagged.codes])
     offsets_array = pa.array(numpy.concatenate(offsets).astype("int32"))
-    types = {f.name: f.type for f in schema}
 
     def listed(values: "pa.Array", name: str) -> "pa.Array":
         return pa.ListArray.from_arrays(offsets_array, values, type=types[name])
@@ -270,11 +290,9 @@ def token_table(config: str, docs: list[DocViews], schema: "pa.Schema") -> "pa.T
         [pa.array(numpy.concatenate(starts or [numpy.zeros(0, "int64")]), offsets_type.field("start").type),
          pa.array(numpy.concatenate(ends or [numpy.zeros(0, "int64")]), offsets_type.field("end").type)],
         fields=list(offsets_type))
-    columns = {
+    return offsets_array, {
         "doc_id": pa.array(doc_ids, types["doc_id"]),
         "sentence_id": pa.array(numpy.concatenate(sentence_ids or [numpy.zeros(0, "int64")]), types["sentence_id"]),
         "tokens": listed(pa.array(texts, types["tokens"].value_type), "tokens"),
         "token_offsets": listed(spans, "token_offsets"),
-        column: listed(pa.array(numpy.concatenate(tags or [numpy.zeros(0, "int64")]), types[column].value_type), column),
     }
-    return pa.Table.from_arrays([columns[f.name] for f in schema], schema=schema)

@@ -105,10 +105,12 @@ def tables_of(records: list[DocRecords], configs: Iterable[str], views: list[Doc
     the token views are built as columns (views.token_table), not as a dict per token."""
     import pyarrow as pa
 
+    shared: dict = {}  # columns the two token views have in common, built once
+
     def table(config: str) -> Any:
         schema = _bare_schema(config)
         if config in TAG_COLUMNS:
-            return token_table(config, views or [], schema)
+            return token_table(config, views or [], schema, shared)
         if config in CONFIGS:
             rows = [r for doc in records for r in doc.config(config)]
         else:
