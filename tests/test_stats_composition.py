@@ -41,3 +41,18 @@ def test_composition_counts_and_merge():
     assert total["documents_by_year"] == stats["documents_by_year"]
     md = to_markdown(stats)
     assert "**Documents by type of item**" in md and "| joint statement | 2 |" in md and "| 2024 | 1 |" in md
+
+
+def test_tokens_counted_as_the_matches_of_the_token_pattern():
+    """compute counts tokens with subn (no string per match): the count is findall's, on random
+    texts of word characters, joiners, punctuation, white space and non-Latin letters."""
+    import random
+
+    from builders.dataset import stats
+
+    rng = random.Random(19)
+    pieces = ["a", "B", "7", "_", "-", "'", "\u2019", ".", " ", "\n", ",", "é", "\u0663", "--", "..", "!", "\t", "x-y", "U.S."]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        doc = {"text": text, "license": {"spdx": "CC-BY-4.0", "redistributable": True}, "annotation_status": "draft"}
+        assert stats.compute({"documents": [doc]})["tokens"] == len(stats._TOKEN.findall(text)), repr(text)
