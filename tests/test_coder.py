@@ -388,3 +388,19 @@ def test_code_drafts_a_wikinews_text_and_a_web_page_that_validate(tmp_path):
         assert all(item["origin"] == "machine" for layer in ("entities", "events") for item in draft[layer])
     check = cli("validate", str(tmp_path / "corpus"), "--level", "3", "--no-cache")
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_draft_larger_than_a_corpus_accepts_is_a_finding_not_a_file(monkeypatch):
+    """A draft over the annotation size limit would fail every later check (and stop the build of a
+    whole collection): it is the article's finding, with how to fix it, and nothing is written."""
+    from builders.coder import collection
+    from builders.source import corpus as corpus_io
+
+    raw = collection.Raw("wh/statement.md", "statement.md", STATEMENT.encode(), {"obtained": "written for this test"})
+    fits = collection.draft_article(raw, "wh-markdown", None, None, "statement")
+    assert fits.finding is None and fits.annotation
+    monkeypatch.setattr(corpus_io, "MAX_ANNOTATION_BYTES", len(fits.annotation.encode()) - 1)
+    over = collection.draft_article(raw, "wh-markdown", None, None, "statement")
+    assert over.annotation is None
+    assert (over.finding.file, over.finding.code, over.finding.is_error) == ("wh/statement.md", "draft-too-large", True)
+    assert "limit" in over.finding.message and "split the article" in over.finding.hint

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from builders.coder import Article, code
-from builders.coder.draft import bad_article, check_draft, to_yaml
+from builders.coder.draft import TOO_LARGE, bad_article, check_draft, to_yaml
 from builders.coder.lexicon import Lexicon
 from builders.findings import Finding, errors
 from builders.formats import COLLECTIONS
@@ -142,8 +142,11 @@ def draft_article(raw: Raw, fmt: str, publisher: str | None, lexicon: Lexicon | 
     yaml_text = to_yaml(draft, doc_id)
     problems = check_draft(doc_id, raw.data, text, yaml_text, f"{raw.where} (draft)")
     if errors(problems):
+        first = errors(problems)[0]
+        if first.code == TOO_LARGE:  # the article's size, not a coder bug
+            return Drafted(doc_id, finding=Finding(raw.where, None, first.code, first.message, first.hint, level=1))
         return Drafted(doc_id, finding=Finding(raw.where, None, "draft-invalid",
-                                               f"the coder's draft does not validate: {errors(problems)[0].message}",
+                                               f"the coder's draft does not validate: {first.message}",
                                                "a coder bug: report it with the article", level=3))
     return Drafted(doc_id, yaml_text)
 

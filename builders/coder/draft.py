@@ -44,8 +44,18 @@ def to_yaml(annotation: dict[str, Any], doc_id: str) -> str:
     return head + yaml.dump(annotation, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120)
 
 
-def check_draft(doc_id: str, data: bytes, text: str, draft: str, file: str) -> list[Finding]:
-    """Levels 1-3 on the draft in memory, as ``new`` checks its template."""
+TOO_LARGE = "draft-too-large"
+
+
+def check_draft(doc_id: str, data: bytes, text: str, draft: str, file: str, limit: int | None = None) -> list[Finding]:
+    """Levels 1-3 on the draft in memory, as ``new`` checks its template; and the size a corpus
+    reader accepts (``limit``: corpus_io.MAX_ANNOTATION_BYTES), or the draft, once written, would
+    fail every later check (a long summit communique can give a draft of over a megabyte)."""
+    limit = limit or corpus_io.MAX_ANNOTATION_BYTES
+    size = len(draft.encode("utf-8"))
+    if size > limit:
+        return [Finding(file, None, TOO_LARGE, f"the draft annotation has {size:,} bytes; the limit is {limit:,}",
+                        "split the article into parts and code each part", level=1)]
     return check_annotation(doc_id, (data, text), draft, file, level3.LEVEL).findings
 
 
