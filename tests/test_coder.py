@@ -119,11 +119,13 @@ def test_bad_articles_are_named():
 
 
 def test_a_page_of_links_is_judged_by_its_prose_not_its_addresses():
-    """An English page that is mostly links (a fact sheet per state) is English; links do not make French English."""
+    """An English page that is mostly links and images (a fact sheet per state) is English; they do not make French English."""
     places = ["Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Delaware", "Florida", "Georgia",
               "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas", "Kentucky", "Louisiana", "Maine"]
     links = "".join(f"[{p}](https://example.gov/wp-content/uploads/2021/10/{p}_State-Fact-Sheet-Download.pdf)  \n"
                     f"<https://www.example.gov/briefing-room/statements/{p.lower()}-state-fact-sheet/>  \n"
+                    f'<figure class="wp-block-image aligncenter size-large">\n<img src="https://example.gov/{p}.jpg"\n'
+                    f'class="wp-image-5489" decoding="async" sizes="(max-width: 1050px) 100vw, 1050px" />\n</figure>\n'
                     for p in places)
     english = ("Today, the White House released state by state fact sheets that show how the framework will help "
                "working families across the country.\n\n" + links).encode()

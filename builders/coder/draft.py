@@ -130,9 +130,10 @@ def code_path(path: Path, corpus: Path, lexicon: Lexicon | None = None) -> Coded
 
 ENGLISH = frozenset("the of and to in a is that for on with as by was at from it be are has have this which an "
                     "will not its their or were been said also after".split())
-# Addresses are not prose: a page that is mostly a list of links ("fact sheets by state") would
-# otherwise read as foreign, its URLs' path words outnumbering the function words of its prose.
-ADDRESS = re.compile(r"\]\([^)\s]*\)|<?\b(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>()\[\]]*>?", re.IGNORECASE)
+# Addresses and markup are not prose: a page that is mostly a list of links ("fact sheets by state")
+# or of embedded images would otherwise read as foreign, its URLs' path words and its tags'
+# attributes outnumbering the function words of its prose.
+ADDRESS = re.compile(r"<[^<>]*>|\]\([^)\s]*\)|\b(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>()\[\]]*", re.IGNORECASE)
 
 
 def bad_article(data: bytes) -> tuple[str, str, str] | None:
