@@ -124,12 +124,29 @@ def _bare_schema(config: str) -> Any:
     return record_arrow_schema(config).remove_metadata()
 
 
-SHARD_BYTES = 256 * 1024 * 1024  # Arrow bytes per Parquet file, as the Hub recommends (<= ~500 MB)
-ROW_GROUP_BYTES = 4 * 1024 * 1024  # the largest row group a config and split gets
-BUFFER_BYTES = 16 * 1024 * 1024  # rows waiting for their row group, all configs and splits together:
-# beyond it the largest buffer is written out early, so memory stays flat however many files are open
+SHARD_BYTES = 256 * 1024 * 1024  # Arrow bytes per Parquet file at most, as the Hub recommends (<= ~500 MB)
+ROW_GROUP_BYTES = 4 * 1024 * 1024  # the largest row group a config and split gets; each file flushes at its
+# own size, so a file's bytes depend on its own rows only, and memory holds at most configs x splits x this
+# (8 x 3 x 4 MB = 96 MB of rows, plus the table being cut)
+SHARD_CHUNKS = 16  # a shard ends after a chunk whose last doc id hashes to 0 mod this (on other bytes than the
+MIN_SHARD_CHUNKS = 4  # chunk cut), and only after this many chunks: ~20 chunks (~640 documents) a shard, so a
+# corpus of a few dozen documents keeps one file per config and split, and 10,000 documents make ~16
 COMPACT_EVERY = 32  # buffered tables merged into one block: each table carries its own schema and
 # buffers, which for a chunk's few rows of a small config weigh more than the rows themselves
+
+
+def shard_numbers(last_doc_ids: Iterable[str], every: int = SHARD_CHUNKS, minimum: int = MIN_SHARD_CHUNKS) -> list[int]:
+    """The shard of each chunk, from the chunks' last doc ids alone (content-defined, like the chunks):
+    an edit changes one chunk, so one shard of each config and split, and leaves every other file as it was."""
+    import hashlib
+
+    out, shard, size = [], 0, 0
+    for doc_id in last_doc_ids:
+        out.append(shard)
+        size += 1
+        if size >= minimum and int.from_bytes(hashlib.sha256(doc_id.encode()).digest()[4:8], "big") % every == 0:
+            shard, size = shard + 1, 0
+    return out
 
 
 @dataclass
@@ -137,10 +154,23 @@ class SplitFiles:
     files: list[str] = field(default_factory=list)
     num_examples: int = 0
     num_bytes: int = 0
+    sha256: list[str] = field(default_factory=list)  # of each file, in order (the build manifest, Croissant)
+
+
+@dataclass
+class ShardFiles:
+    """What one shard gave one config and split: its files (partial paths until closed) and their sha256."""
+
+    paths: list[Path] = field(default_factory=list)
+    sha256: list[str] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+    num_examples: int = 0
+    num_bytes: int = 0
 
 
 class _ShardWriter:
-    """One config and split: buffers tables, writes row groups, rolls over to a new shard by size."""
+    """One config and split: buffers tables, writes row groups, starts a new file at each shard
+    (and, as a safety, when a shard's file passes ``shard_bytes``)."""
 
     def __init__(self, root: Path, config: str, split: str, shard_bytes: int, row_group_bytes: int,
                  metadata: dict[str, str] | None = None):
@@ -154,6 +184,7 @@ class _ShardWriter:
         self.shard_size = 0
         self.partials: list[Path] = []
         self.info = SplitFiles()
+        self.shard = ShardFiles()  # the current shard's files
 
     def add(self, table: Any) -> None:
         """Buffer rows; a table larger than the room left in the row group is cut at a row.
@@ -165,6 +196,8 @@ class _ShardWriter:
             return
         self.info.num_examples += table.num_rows
         self.info.num_bytes += table.nbytes
+        self.shard.num_examples += table.num_rows
+        self.shard.num_bytes += table.nbytes
         per_row = max(1, table.nbytes // table.num_rows)
         while table.num_rows:
             room = max(per_row, self.row_group_bytes - self.buffered)
@@ -188,9 +221,9 @@ class _ShardWriter:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        if not self.buffer and (self.writer is not None or self.partials):
-            return  # nothing new; an empty file is written only when the split has no file at all
-        table = pa.concat_tables(self.buffer).combine_chunks() if self.buffer else self.schema.empty_table()
+        if not self.buffer:
+            return
+        table = pa.concat_tables(self.buffer).combine_chunks()
         if self.writer is None:
             path = self.root / "data" / self.config / f"{self.split}-{len(self.partials):05d}.partial"
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -199,17 +232,46 @@ class _ShardWriter:
             self.writer = pq.ParquetWriter(path, self.schema, compression="zstd", write_statistics=True,
                                            use_dictionary=False)
             self.partials.append(path)
+            self.shard.paths.append(path)
         self.writer.write_table(table, row_group_size=max(1, table.num_rows))
         self.shard_size += self.buffered
         self.buffer, self.blocks, self.buffered = [], 0, 0
         if self.shard_size >= self.shard_bytes:
-            self.writer.close()
-            self.writer, self.shard_size = None, 0
+            self._close_file()
+
+    def _close_file(self) -> None:
+        from builders.files import file_sha256
+
+        if self.writer is None:
+            return
+        self.writer.close()
+        self.writer, self.shard_size = None, 0
+        path = self.shard.paths[-1]
+        self.shard.sha256.append(file_sha256(path))
+        self.shard.sizes.append(path.stat().st_size)
+        self.info.sha256.append(self.shard.sha256[-1])
+
+    def end_shard(self) -> ShardFiles:
+        """Write what is buffered and close the file: the next rows start a new file. Returns the shard's files."""
+        self._flush()
+        self._close_file()
+        done, self.shard = self.shard, ShardFiles()
+        return done
+
+    def keep(self, path: Path, sha256: str, num_examples: int, num_bytes: int) -> None:
+        """A file of the previous build, copied and verified, as this split's next file (between shards)."""
+        self.partials.append(path)
+        self.shard.paths.append(path)
+        self.shard.sha256.append(sha256)
+        self.shard.sizes.append(path.stat().st_size)
+        self.info.sha256.append(sha256)
+        self.shard.num_examples += num_examples
+        self.shard.num_bytes += num_bytes
+        self.info.num_examples += num_examples
+        self.info.num_bytes += num_bytes
 
     def close(self) -> SplitFiles:
-        self._flush()  # only called for a split with rows
-        if self.writer is not None:
-            self.writer.close()
+        self.end_shard()  # only called for a split with rows
         n = len(self.partials)
         for i, path in enumerate(self.partials):
             name = f"{self.split}-{i:05d}-of-{n:05d}.parquet"
@@ -222,30 +284,74 @@ class DatasetWriter:
     """Writes a dataset folder into a staged sibling (outdir.Staged); ``commit`` swaps it in,
     anything else discards it. The folder's lock is held from the start (``protected``: folders
     ``out`` must stay out of, the corpus) until the writer is closed.
+
+    Rows come shard by shard (``end_shard`` between two); a shard of the previous build can be
+    taken whole instead (``copy_previous`` then ``keep``), its rows never decoded.
     """
 
     def __init__(self, out: Path, shard_bytes: int = SHARD_BYTES, row_group_bytes: int = ROW_GROUP_BYTES,
-                 parquet_metadata: dict[str, str] | None = None, buffer_bytes: int | None = None,
-                 protected: list[Path] | None = None):
+                 parquet_metadata: dict[str, str] | None = None, protected: list[Path] | None = None):
         self.staged = outdir.Staged(out, "build", protected)
         self.tmp = self.staged.tmp
         self.parquet_metadata = parquet_metadata
         self.out = out
         self.shard_bytes, self.row_group_bytes = shard_bytes, row_group_bytes
-        self.buffer_bytes = buffer_bytes or BUFFER_BYTES
         self.writers: dict[tuple[str, str], _ShardWriter] = {}
+        self._copies = 0
+
+    def _writer(self, config: str, split: str) -> _ShardWriter:
+        key = (config, split)
+        if key not in self.writers:
+            self.writers[key] = _ShardWriter(self.tmp, config, split, self.shard_bytes, self.row_group_bytes,
+                                             self.parquet_metadata)
+        return self.writers[key]
 
     def add(self, split: str, tables: dict[str, Any]) -> None:
+        # Each config and split flushes at its own row-group size: where its row groups are cut
+        # depends on its own rows only, never on another file's (the order of adds is the corpus order).
         for config, table in tables.items():
-            key = (config, split)
-            if key not in self.writers:
-                self.writers[key] = _ShardWriter(self.tmp, config, split, self.shard_bytes, self.row_group_bytes,
-                                                 self.parquet_metadata)
-            self.writers[key].add(table)
-        # The order of adds is the corpus order whatever the workers or the cache, so early writes
-        # (and the row groups they cut) fall at the same rows in every build.
-        while sum(w.buffered for w in self.writers.values()) > self.buffer_bytes:
-            max(self.writers.values(), key=lambda w: w.buffered)._flush()
+            self._writer(config, split).add(table)
+
+    def end_shard(self) -> dict[tuple[str, str], ShardFiles]:
+        """Close the current shard of every config and split: (config, split) -> its files, for those with any."""
+        done = {key: writer.end_shard() for key, writer in self.writers.items()}
+        return {key: files for key, files in done.items() if files.paths}
+
+    def copy_previous(self, config: str, name: str, sha256: str, size: int) -> Path | None:
+        """Copy ``data/<config>/<name>`` of the previous output into the staged folder, hashing it on
+        the way; the copy's path, or None (nothing left) when the file is not there as a plain file
+        or its bytes are not the ``sha256`` and ``size`` the build manifest recorded."""
+        import hashlib
+        import stat
+
+        source = self.out / "data" / config / name
+        target = self.tmp / "data" / config / f".kept-{self._copies:06d}.partial"
+        self._copies += 1
+        try:
+            fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            return None
+        h = hashlib.sha256()
+        try:
+            with os.fdopen(fd, "rb") as f:
+                if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                    return None
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with open(target, "wb") as dst:
+                    while block := f.read(1 << 20):
+                        h.update(block)
+                        dst.write(block)
+        except OSError:
+            target.unlink(missing_ok=True)
+            return None
+        if h.hexdigest() != sha256 or target.stat().st_size != size:
+            target.unlink(missing_ok=True)
+            return None
+        return target
+
+    def keep(self, config: str, split: str, path: Path, sha256: str, num_examples: int, num_bytes: int) -> None:
+        """A verified copy (``copy_previous``) as the next file of ``config``/``split``, in shard order."""
+        self._writer(config, split).keep(path, sha256, num_examples, num_bytes)
 
     def commit(
         self,
