@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -224,19 +224,39 @@ class CorpusRun:
         self._fingerprints = Packed()  # one per folder, for the checks across documents
         self._links: list[list] = []  # cross-document event links, one (mostly empty) list per folder
         self._started = False
+        self._calls: list[tuple] | None = None
+        self._keys: list[str | None] | None = None
+        self._splits: Mapping[str, str] | None = None
 
-    def batches(self, splits: Mapping[str, str] | None = None) -> Iterator[ChunkResult]:
-        """The chunks' results in corpus order; ``splits`` (doc id -> split) groups their tables and counts."""
+    def plan(self, splits: Mapping[str, str] | None = None) -> list[tuple[list[DocFolder], str | None]]:
+        """The chunks in corpus order with their cache keys (None without a cache), computed once;
+        ``batches`` must be given the same ``splits`` and reuses them. A consumer can decide from
+        the keys which chunks' tables it will not need (build.py: a kept shard)."""
+        if self._calls is None:
+            self._splits = splits
+            self._calls = [(chunk, [splits[f.doc_id] for f in chunk] if splits is not None else None, self.job,
+                            self.cache) for chunk in chunks(self.folders)]
+            cached = self.cache is not None and not self.job.records
+            self._keys = [chunk_key(folders, chunk_splits, self.job) if cached else None
+                          for folders, chunk_splits, *_ in self._calls]
+        elif splits is not self._splits:
+            raise RuntimeError("a CorpusRun is planned for one assignment of splits")
+        return [(call[0], key) for call, key in zip(self._calls, self._keys or [])]
+
+    def batches(self, splits: Mapping[str, str] | None = None, without_tables: Collection[int] = ()
+                ) -> Iterator[ChunkResult]:
+        """The chunks' results in corpus order; ``splits`` (doc id -> split) groups their tables and counts.
+        ``without_tables``: indices of chunks whose tables the caller does not need (a cached one is then
+        read without them: its outcomes and counts only)."""
         if self._started:
             raise RuntimeError("a CorpusRun is one pass over the corpus; start another for another pass")
         self._started = True
+        self.plan(splits)
         preload = spacy_pipeline if self.job.tables and self.cache is None else None
         engine = self.engine or LocalPool(self.workers, preload=preload)
         # with a cache, a rerun may need spaCy for no chunk at all: it is loaded only where needed
-        calls = [(chunk, [splits[f.doc_id] for f in chunk] if splits is not None else None, self.job, self.cache)
-                 for chunk in chunks(self.folders)]
         with gctune.tuned():
-            for result in self._results(engine, calls):
+            for result in self._results(engine, self._calls, self._keys, without_tables):
                 for doc in result.docs:
                     self.report.findings.extend(doc.findings)
                     self._fingerprints.append(doc.fingerprint)
@@ -248,23 +268,23 @@ class CorpusRun:
                     self.notes.append(result.note)
                 yield result
 
-    def _results(self, engine: Engine, calls: list[tuple]) -> Iterator[ChunkResult]:
-        """The chunks' results in order. With a cache, this process computes each chunk's key and
-        reads the stored entries itself (one at a time: memory stays bounded); only the other
-        chunks go to the engine, with their key. A worker reading an entry would have to send
-        its tables back pickled, which cost more than reading it (~30% of a warm rebuild)."""
+    def _results(self, engine: Engine, calls: list[tuple], keys: list[str | None],
+                 without_tables: Collection[int]) -> Iterator[ChunkResult]:
+        """The chunks' results in order. With a cache, this process reads the stored entries itself
+        (one at a time: memory stays bounded); only the other chunks go to the engine, with their
+        key. A worker reading an entry would have to send its tables back pickled, which cost more
+        than reading it (~30% of a warm rebuild)."""
         if self.cache is None or self.job.records:
             yield from engine.map(run_chunk, calls, lost=lost_chunk)
             return
-        keys = [chunk_key(folders, chunk_splits, self.job) for folders, chunk_splits, *_ in calls]
         stored = [key is not None and chunkcache.present(self.cache, key) for key in keys]
         rebuilt = iter(engine.map(run_chunk, [call + (key,) for call, key, hit in zip(calls, keys, stored) if not hit],
                                   lost=lost_chunk))
-        for call, key, hit in zip(calls, keys, stored):
+        for i, (call, key, hit) in enumerate(zip(calls, keys, stored)):
             if not hit:
                 yield next(rebuilt)
                 continue
-            result, note = chunkcache.load(self.cache, key, [f.doc_id for f in call[0]])
+            result, note = chunkcache.load(self.cache, key, [f.doc_id for f in call[0]], tables=i not in without_tables)
             if result is None:  # an entry that did not prove itself (or vanished): rebuilt here, noted
                 result = run_chunk(*call, key)
                 result.note = note
