@@ -247,7 +247,8 @@ def test_shard_boundaries_depend_only_on_doc_ids_and_a_small_corpus_keeps_one_fi
     assert shard_numbers(ids[:MIN_SHARD_CHUNKS]) == [0] * MIN_SHARD_CHUNKS
 
 
-def test_a_warm_rebuild_keeps_unchanged_shards_and_equals_a_cold_build(corpus, tmp_path, monkeypatch):
+@pytest.mark.parametrize("workers", [1, 2])  # 2: the edited chunk is rebuilt in a worker while hits are read
+def test_a_warm_rebuild_keeps_unchanged_shards_and_equals_a_cold_build(corpus, tmp_path, monkeypatch, workers):
     import shutil
 
     from builders.run import chunkcache
@@ -263,7 +264,7 @@ def test_a_warm_rebuild_keeps_unchanged_shards_and_equals_a_cold_build(corpus, t
     decoded = []
     tables = chunkcache._tables
     monkeypatch.setattr(chunkcache, "_tables", lambda meta, blobs: decoded.append(meta) or tables(meta, blobs))
-    again = build(work, tmp_path / "a", workers=1, cache=cache, **SHARDS)
+    again = build(work, tmp_path / "a", workers=workers, cache=cache, **SHARDS)
     assert again.written and not again.notes
     edited = next(s for s in shards if any("gen_000003" in c for c in s))
     assert len(decoded) == len(edited) - 1  # the edited shard's other chunks; no kept shard's tables are read

@@ -34,7 +34,7 @@ from builders.dataset.write import tables_of
 from builders.files import PACKAGE
 from builders.findings import Finding, sort_findings
 from builders.run import chunkcache, gctune
-from builders.run.engine import Engine, LocalPool
+from builders.run.engine import WINDOW, Engine, LocalPool, default_workers
 from builders.run.outcomes import ChunkResult, DocOutcome, Job
 from builders.run.step import DocResult, step
 from builders.schema import ALL_CONFIGS, schema_dir
@@ -194,6 +194,41 @@ def _merged(parts: Iterable[dict[str, Any] | None]) -> dict[str, Any]:
     return total
 
 
+READ_AHEAD = 256  # hits read ahead at most while waiting for a rebuilt chunk: bounds memory
+
+
+class _Behind:
+    """The missed chunks on this machine's worker processes, submitted (a window at a time) from
+    this thread, so that this process can read cached chunks while they run; results in order."""
+
+    def __init__(self, workers: int, calls: list[tuple]) -> None:
+        from collections import deque
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.window = workers * WINDOW
+        self.pool = ProcessPoolExecutor(max_workers=min(workers, len(calls)), initializer=gctune.worker_init)
+        self.calls = iter(calls)
+        self.pending: Any = deque()
+        self._fill()
+
+    def _fill(self) -> None:
+        while len(self.pending) < self.window and (call := next(self.calls, None)) is not None:
+            self.pending.append(self.pool.submit(run_chunk, *call))
+
+    def ready(self) -> bool:
+        return self.pending[0].done()
+
+    def __next__(self) -> ChunkResult:
+        result = self.pending.popleft().result()
+        self._fill()
+        return result
+
+    def close(self) -> None:
+        for future in self.pending:
+            future.cancel()
+        self.pool.shutdown(wait=True)
+
+
 class CorpusRun:
     """One run over the documents under ``paths``: iterate ``batches`` for the chunks' results in
     corpus order (tally kept here: findings, fingerprints, cross-document links), then ``finish``
@@ -278,17 +313,38 @@ class CorpusRun:
             yield from engine.map(run_chunk, calls, lost=lost_chunk)
             return
         stored = [key is not None and chunkcache.present(self.cache, key) for key in keys]
-        rebuilt = iter(engine.map(run_chunk, [call + (key,) for call, key, hit in zip(calls, keys, stored) if not hit],
-                                  lost=lost_chunk))
-        for i, (call, key, hit) in enumerate(zip(calls, keys, stored)):
-            if not hit:
-                yield next(rebuilt)
-                continue
+        missed = [call + (key,) for call, key, hit in zip(calls, keys, stored) if not hit]
+        ahead = self.engine is None and missed and any(stored) and (self.workers or default_workers()) > 1
+        # the default engine's workers rebuild the misses while this process reads the hits (a
+        # warm rebuild's edited chunk: spaCy's import and the step run beside the reading)
+        rebuilt: Any = (_Behind(self.workers or default_workers(), missed) if ahead
+                        else iter(engine.map(run_chunk, missed, lost=lost_chunk)))
+        hits = [i for i, hit in enumerate(stored) if hit]
+        read: dict[int, ChunkResult] = {}  # hits read ahead while a miss is being rebuilt
+        next_hit = 0  # hits[next_hit:] are not read yet
+
+        def load(i: int) -> ChunkResult:
+            call, key = calls[i], keys[i]
             result, note = chunkcache.load(self.cache, key, [f.doc_id for f in call[0]], tables=i not in without_tables)
             if result is None:  # an entry that did not prove itself (or vanished): rebuilt here, noted
                 result = run_chunk(*call, key)
                 result.note = note
-            yield result
+            return result
+
+        try:
+            for i, hit in enumerate(stored):
+                while next_hit < len(hits) and hits[next_hit] <= i:
+                    next_hit += 1
+                if hit:
+                    yield read.pop(i) if i in read else load(i)
+                    continue
+                while ahead and not rebuilt.ready() and next_hit < len(hits) and len(read) < READ_AHEAD:
+                    read[hits[next_hit]] = load(hits[next_hit])
+                    next_hit += 1
+                yield next(rebuilt)
+        finally:
+            if ahead:
+                rebuilt.close()
 
     def finish(self) -> Report:
         """The report: every document's findings and, from level 3, the checks across documents; sorted."""
