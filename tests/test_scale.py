@@ -245,6 +245,7 @@ def test_shard_boundaries_depend_only_on_doc_ids_and_a_small_corpus_keeps_one_fi
     fewer = shard_numbers(ids[:100] + ids[101:], 4, 2)  # a chunk gone: the shards after it realign
     assert fewer[-500:] == [n + (fewer[-1] - numbers[-1]) for n in numbers[-500:]]
     assert shard_numbers(ids[:MIN_SHARD_CHUNKS]) == [0] * MIN_SHARD_CHUNKS
+    assert shard_numbers(ids[:12], 10**9, 1, 5) == [0] * 5 + [1] * 5 + [2] * 2  # the cap, when no id cuts
 
 
 @pytest.mark.parametrize("workers", [1, 2])  # 2: the edited chunk is rebuilt in a worker while hits are read

@@ -129,15 +129,17 @@ SHARD_BYTES = 256 * 1024 * 1024  # Arrow bytes per Parquet file at most, as the 
 ROW_GROUP_BYTES = 4 * 1024 * 1024  # the largest row group a config and split gets; each file flushes at its
 # own size, so a file's bytes depend on its own rows only, and memory holds at most configs x splits x this
 # (8 x 3 x 4 MB = 96 MB of rows, plus the table being cut)
-SHARD_CHUNKS = 64  # a shard ends after a chunk whose last doc id hashes to 0 mod this (on other bytes than the
-MIN_SHARD_CHUNKS = 32  # chunk cut), and only after this many chunks: ~96 chunks (~3,000 documents) a shard, so
-# a corpus of up to ~1,000 documents keeps one file per config and split, 10,000 make ~3-4 shards (the largest
-# files a few MB: 2-3 for statements, 6-8 for articles) and an edit re-encodes one of them; 50,000 make ~16
+SHARD_CHUNKS = 16  # a shard ends after a chunk whose last doc id hashes to 0 mod this (on other bytes than the
+MIN_SHARD_CHUNKS = 32  # chunk cut), and only after this many chunks (and at the latest after MAX_SHARD_CHUNKS,
+MAX_SHARD_CHUNKS = 128  # a cap that ~0.2% of shards reach): ~48 chunks (~1,500 documents) a shard, so a corpus
+# of up to ~1,000 documents keeps one file per config and split; the 10,000-document benchmark corpora make 7
+# shards of 33-84 chunks (an edit re-encodes 10-26% of the files' rows), the 27,113 articles 19
 COMPACT_EVERY = 32  # buffered tables merged into one block: each table carries its own schema and
 # buffers, which for a chunk's few rows of a small config weigh more than the rows themselves
 
 
-def shard_numbers(last_doc_ids: Iterable[str], every: int = SHARD_CHUNKS, minimum: int = MIN_SHARD_CHUNKS) -> list[int]:
+def shard_numbers(last_doc_ids: Iterable[str], every: int = SHARD_CHUNKS, minimum: int = MIN_SHARD_CHUNKS,
+                  maximum: int = MAX_SHARD_CHUNKS) -> list[int]:
     """The shard of each chunk, from the chunks' last doc ids alone (content-defined, like the chunks):
     an edit changes one chunk, so one shard of each config and split, and leaves every other file as it was."""
     import hashlib
@@ -146,7 +148,8 @@ def shard_numbers(last_doc_ids: Iterable[str], every: int = SHARD_CHUNKS, minimu
     for doc_id in last_doc_ids:
         out.append(shard)
         size += 1
-        if size >= minimum and int.from_bytes(hashlib.sha256(doc_id.encode()).digest()[4:8], "big") % every == 0:
+        if size >= maximum or (size >= minimum
+                               and int.from_bytes(hashlib.sha256(doc_id.encode()).digest()[4:8], "big") % every == 0):
             shard, size = shard + 1, 0
     return out
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from builders.dataset.write import DatasetWriter, ShardFiles, SplitFiles
+from builders.dataset.write import MAX_SHARD_CHUNKS, DatasetWriter, ShardFiles, SplitFiles
 from builders.run import chunkcache
 from builders.schema import ALL_CONFIGS
 
@@ -60,6 +60,7 @@ def params(writer: DatasetWriter, every: int, minimum: int) -> dict[str, Any]:
 
     return {"shard_bytes": writer.shard_bytes, "row_group_bytes": writer.row_group_bytes,
             "parquet_metadata": writer.parquet_metadata, "shard_chunks": every, "min_shard_chunks": minimum,
+            "max_shard_chunks": MAX_SHARD_CHUNKS,
             "pyarrow": pyarrow.__version__}
 
 
