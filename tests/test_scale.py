@@ -194,29 +194,143 @@ def test_a_shard_writer_holds_few_tables_however_many_come(tmp_path):
     assert len(writer.buffer) <= 40 + COMPACT_EVERY  # blocks of merged tables, not 1,280 tables
 
 
-def test_a_small_buffer_budget_writes_early_keeps_the_rows_and_stays_within_it(corpus, plain, tmp_path, monkeypatch):
+def test_a_files_bytes_depend_on_its_own_rows_only(plain, tmp_path):
+    """Each config and split flushes at its own row-group size: rows of another split, however
+    many, do not move where a file's row groups are cut (the writer once flushed the largest
+    buffer of all once their total passed a budget)."""
     import pyarrow.parquet as pq
 
-    import builders.dataset.write as write
+    from builders.dataset.write import MARKER, DatasetWriter
 
-    budget = 48 * 1024
-    monkeypatch.setattr(write, "BUFFER_BYTES", budget)
-    held: list[int] = []
-    add = write.DatasetWriter.add
+    def bare(path):
+        return pq.read_table(path).replace_schema_metadata(None)
 
-    def watched(self, split, tables):
-        add(self, split, tables)
-        held.append(sum(w.buffered for w in self.writers.values()))
+    docs = bare(sorted((plain / "data" / "documents").glob("train-*.parquet"))[0])
+    tokens = bare(sorted((plain / "data" / "ner").glob("train-*.parquet"))[0])
+    assert docs.num_rows > 2
 
-    monkeypatch.setattr(write.DatasetWriter, "add", watched)
-    one, two = tmp_path / "one", tmp_path / "two"
-    assert build(corpus, one, workers=1, cache=None, shard_bytes=64 * 1024).written
-    assert build(corpus, two, workers=2, cache=None, shard_bytes=64 * 1024).written
-    assert held and max(held) <= budget
-    assert digest(one) == digest(two)  # early writes fall at the same rows whatever the workers
-    for config in ("documents", "entities", "ner"):
-        def rows(folder):
-            return [r for p in sorted((folder / "data" / config).glob("*.parquet")) for r in pq.read_table(p).to_pylist()]
-        assert rows(one) == rows(plain)
-    groups = sum(pq.ParquetFile(p).num_row_groups for p in (one / "data").rglob("*.parquet"))
-    assert groups > sum(pq.ParquetFile(p).num_row_groups for p in (plain / "data").rglob("*.parquet"))
+    def write(out, other):
+        with DatasetWriter(out, row_group_bytes=4 * 1024) as writer:
+            for i in range(docs.num_rows):
+                writer.add("train", {"documents": docs.slice(i, 1)})
+                if other:
+                    writer.add("test", {"ner": tokens, "documents": docs})
+            writer.commit(lambda files: MARKER)
+
+    write(tmp_path / "alone", False)
+    write(tmp_path / "mixed", True)
+    alone = tmp_path / "alone" / "data" / "documents" / "train-00000-of-00001.parquet"
+    assert pq.ParquetFile(alone).num_row_groups > 1
+    assert alone.read_bytes() == (tmp_path / "mixed" / "data" / "documents" / "train-00000-of-00001.parquet").read_bytes()
+
+
+SHARDS = {"shard_chunks": 2, "min_shard_chunks": 1}  # a shard every ~2 chunks: 20 documents make several
+
+
+def shard_chunks(corpus: Path) -> list[list[list[str]]]:
+    """The chunks (doc ids) of each shard, as the build cuts them with SHARDS."""
+    from builders.dataset.write import shard_numbers
+
+    cut = [[f.doc_id for f in c] for c in runner.chunks(sorted_folders(corpus))]
+    numbers = shard_numbers([c[-1] for c in cut], SHARDS["shard_chunks"], SHARDS["min_shard_chunks"])
+    return [[c for c, n in zip(cut, numbers) if n == k] for k in range(numbers[-1] + 1)]
+
+
+def test_shard_boundaries_depend_only_on_doc_ids_and_a_small_corpus_keeps_one_file(corpus):
+    from builders.dataset.write import MIN_SHARD_CHUNKS, shard_numbers
+
+    ids = [f"doc-{i}" for i in range(4000)]
+    numbers = shard_numbers(ids, 4, 2)
+    assert 4000 / 8 <= numbers[-1] + 1 <= 4000 / 3 and numbers == sorted(numbers)
+    fewer = shard_numbers(ids[:100] + ids[101:], 4, 2)  # a chunk gone: the shards after it realign
+    assert fewer[-500:] == [n + (fewer[-1] - numbers[-1]) for n in numbers[-500:]]
+    assert shard_numbers(ids[:MIN_SHARD_CHUNKS]) == [0] * MIN_SHARD_CHUNKS
+    assert shard_numbers(ids[:12], 10**9, 1, 5) == [0] * 5 + [1] * 5 + [2] * 2  # the cap, when no id cuts
+
+
+@pytest.mark.parametrize("workers", [1, 2])  # 2: the edited chunk is rebuilt in a worker while hits are read
+def test_a_warm_rebuild_keeps_unchanged_shards_and_equals_a_cold_build(corpus, tmp_path, monkeypatch, workers):
+    import shutil
+
+    from builders.run import chunkcache
+
+    work, cache = tmp_path / "corpus", tmp_path / "cache"
+    shutil.copytree(corpus, work)
+    assert build(work, tmp_path / "a", workers=1, cache=cache, **SHARDS).written
+    before = digest(tmp_path / "a")
+    shards = shard_chunks(work)
+    assert len(shards) > 2 and len(list((tmp_path / "a" / "data" / "documents").glob("train-*"))) > 2
+
+    edit(work / "gen_000003" / "annotation.yaml", "realis: actual", "realis: generic")
+    decoded = []
+    tables = chunkcache._tables
+    monkeypatch.setattr(chunkcache, "_tables", lambda meta, blobs: decoded.append(meta) or tables(meta, blobs))
+    again = build(work, tmp_path / "a", workers=workers, cache=cache, **SHARDS)
+    assert again.written and not again.notes
+    edited = next(s for s in shards if any("gen_000003" in c for c in s))
+    assert len(decoded) == len(edited) - 1  # the edited shard's other chunks; no kept shard's tables are read
+    after = digest(tmp_path / "a")
+    changed = {name for name in after if after[name] != before.get(name)}
+    assert changed and all(not name.startswith("data/") or name.endswith(".parquet") for name in changed)
+    assert len([n for n in changed if n.startswith("data/")]) < len([n for n in after if n.startswith("data/")]) / 2
+
+    monkeypatch.setattr(chunkcache, "_tables", tables)
+    assert build(work, tmp_path / "b", workers=1, cache=None, **SHARDS).written
+    assert after == digest(tmp_path / "b")  # file by file, the card and croissant.json too
+
+
+def _retamper_listing(out: Path, rel: str) -> None:
+    """Make the output folder's own file list agree with an edited file (what someone editing it would do)."""
+    import json
+
+    from builders.dataset.outdir import MANIFEST
+    from builders.files import file_sha256
+
+    listing = json.loads((out / MANIFEST).read_text())
+    for f in listing["files"]:
+        if f["path"] == rel:
+            f["size"], f["sha256"] = (out / rel).stat().st_size, file_sha256(out / rel)
+    (out / MANIFEST).write_text(json.dumps(listing))
+
+
+def test_a_tampered_previous_file_is_rebuilt_not_copied(corpus, tmp_path):
+    import pyarrow.parquet as pq
+
+    cache, out = tmp_path / "cache", tmp_path / "a"
+    assert build(corpus, out, workers=1, cache=cache, **SHARDS).written
+    clean = digest(out)
+    victim = sorted((out / "data" / "documents").glob("train-*"))[0]
+    table = pq.read_table(victim)
+    forged = table.set_column(table.schema.get_field_index("text"), "text",
+                              [["forged " + t for t in table.column("text").to_pylist()]])
+    pq.write_table(forged, victim, compression="zstd")
+    _retamper_listing(out, victim.relative_to(out).as_posix())
+    again = build(corpus, out, workers=1, cache=cache, **SHARDS)
+    assert again.written and digest(out) == clean
+    assert all(not t.startswith("forged") for t in pq.read_table(victim).column("text").to_pylist())
+
+
+@pytest.mark.parametrize("damage", ["flipped", "another folder's"])
+def test_a_tampered_or_foreign_build_manifest_is_a_miss(corpus, tmp_path, monkeypatch, damage):
+    from builders.run import chunkcache, shards
+
+    cache = tmp_path / "cache"
+    assert build(corpus, tmp_path / "a", workers=1, cache=cache, **SHARDS).written
+    assert build(corpus, tmp_path / "b", workers=1, cache=cache, **SHARDS).written
+    path = shards.manifest_path(cache, tmp_path / "a")
+    if damage == "flipped":
+        data = bytearray(path.read_bytes())
+        data[len(shards.MAGIC) + 5] ^= 0x01
+        path.write_bytes(bytes(data))
+    else:
+        path.write_bytes(shards.manifest_path(cache, tmp_path / "b").read_bytes())  # genuine, signed, of b
+    copied = []
+    monkeypatch.setattr(shards.DatasetWriter, "copy_previous", lambda *a: copied.append(a))
+    decoded = []
+    tables = chunkcache._tables
+    monkeypatch.setattr(chunkcache, "_tables", lambda meta, blobs: decoded.append(meta) or tables(meta, blobs))
+    again = build(corpus, tmp_path / "a", workers=1, cache=cache, **SHARDS)
+    assert again.written and not copied and len(decoded) == len(list(runner.chunks(sorted_folders(corpus))))
+    assert len(again.notes) == 1 and "build manifest" in again.notes[0] and "every shard rebuilt" in again.notes[0]
+    assert ("signature" if damage == "flipped" else "another output folder") in again.notes[0]
+    assert digest(tmp_path / "a") == digest(tmp_path / "b")

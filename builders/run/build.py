@@ -3,7 +3,9 @@ and keeps the output only if all is well.
 
 Chunks arrive in corpus order (runner.py) and are written as they come, so memory stays flat;
 the output goes to a staged folder that replaces ``out`` only when the whole corpus had no
-error. Nothing of a failed build is left behind. Every document lands in the split its id
+error. The files are cut into shards at chunk boundaries (write.shard_numbers); with a cache, a
+shard whose chunks are all unchanged since the last build into ``out`` is copied from it
+(shards.py: verified against the signed build manifest) and its chunks' tables are not read. Nothing of a failed build is left behind. Every document lands in the split its id
 hashes to (dataset/splits.py), the same in every config.
 """
 
@@ -19,6 +21,7 @@ from builders.findings import Finding
 from builders.release import card, croissant, provenance
 from builders.run.engine import Engine
 from builders.run.outcomes import Job
+from builders.run import shards
 from builders.run.runner import CorpusRun
 
 
@@ -40,6 +43,8 @@ def build(
     shard_bytes: int | None = None,
     redistributable_only: bool = False,
     engine: Engine | None = None,
+    shard_chunks: int = write.SHARD_CHUNKS,
+    min_shard_chunks: int = write.MIN_SHARD_CHUNKS,
 ) -> BuildResult:
     """Validate and convert ``corpus``; write the dataset folder ``out`` only if there is no error.
 
@@ -59,13 +64,41 @@ def build(
         {"dataset_version": info.dataset_version, "schema_version": info.schema_version}, sort_keys=True)}
     with write.DatasetWriter(out, parquet_metadata=parquet_metadata, protected=[corpus], **options) as writer:
         left_out: set[str] = set()
-        for chunk in run.batches(assignment):
+        planned = run.plan(assignment)
+        numbers = write.shard_numbers([folders[-1].doc_id for folders, _ in planned], shard_chunks, min_shard_chunks)
+        built = [shards.Shard([]) for _ in range(numbers[-1] + 1 if numbers else 0)]
+        for (_, key), number in zip(planned, numbers):
+            built[number].chunks.append(key)
+        expected = shards.params(writer, shard_chunks, min_shard_chunks)
+        kept: dict[int, list] = {}
+        if run.cache is not None:
+            previous, note = shards.load(run.cache, out, expected)
+            if note:
+                run.notes.append(note)
+            for number, shard in enumerate(built if previous else []):
+                if (found := shards.keep(previous, shard.chunks, writer)) is not None:
+                    kept[number], shard.languages = found
+        current = None
+        for chunk, number in zip(run.batches(assignment, without_tables={i for i, n in enumerate(numbers) if n in kept}),
+                                 numbers):
+            if number != current:
+                if current is not None:
+                    shards.record(built[current], writer.end_shard())
+                current = number
+                for config, split, path, sha, examples, nbytes in kept.get(number, []):
+                    writer.keep(config, split, path, sha, examples, nbytes)
+                languages.update(built[number].languages)
             left_out.update(d.doc_id for d in chunk.docs if redistributable_only and d.redistributable is False)
-            if chunk.tables is not None and run.report.ok:
-                for split, tables in chunk.tables.items():
-                    writer.add(split, tables)
-                    languages.update(lang.split("-")[0] for lang in tables["documents"].column("language").to_pylist())
+            if run.report.ok and (chunk.tables is not None or (number in kept and chunk.stats is not None)):
+                if number not in kept:
+                    for split, tables in (chunk.tables or {}).items():
+                        writer.add(split, tables)
+                        built[number].languages.update(
+                            lang.split("-")[0] for lang in tables["documents"].column("language").to_pylist())
+                    languages.update(built[number].languages)
                 total = stats.merge(total, chunk.stats)
+        if current is not None:
+            shards.record(built[current], writer.end_shard())
         report = run.finish()
         result.from_cache = run.from_cache
         if report.ok and (refusal := _refusal(corpus, len(run.folders), len(left_out))) is not None:
@@ -79,6 +112,8 @@ def build(
             lambda files: card.render(files, total, split_config, info, langs, held, licences),
             render_extra=lambda folder: {croissant.FILE: croissant.render(folder, info, langs, licences)},
         )
+    if run.cache is not None:
+        shards.store(run.cache, out, expected, built, written)
     result.counts = card.counts_of(written)
     result.splits = held
     result.written = True

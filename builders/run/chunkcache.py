@@ -4,10 +4,13 @@ A cache folder is input someone else may have written (a shared ``$XDG_CACHE_HOM
 restored across runs), so an entry is never code and never trusted as it is:
 
 - one file per chunk, ``<key[:2]>/<key>.gsc``: a magic line, a JSON header (the content key,
-  the documents' outcomes, the counts) and the tables as Arrow IPC streams; no pickle;
-- an HMAC-SHA256 over all of it, under a secret that stays outside the cache folder
+  the documents' outcomes, the counts, each table's length and sha256), its signature, then the
+  tables as Arrow IPC streams; no pickle;
+- an HMAC-SHA256 over the header, under a secret that stays outside the cache folder
   (``$XDG_STATE_HOME/geosignal/cache-secret``, mode 0600, made on first use): an entry
-  someone else wrote or edited does not verify, whatever its content;
+  someone else wrote or edited does not verify, whatever its content; a table is used only if
+  its bytes have the sha256 the signed header gives, so a build that needs a chunk's outcomes
+  but not its rows (its shard is kept, build.py) reads the header alone;
 - before use, the header must name the content key it is filed under, the chunk's documents
   in order, and tables with exactly the schema the builder would write.
 
@@ -31,7 +34,7 @@ from builders.findings import Finding, Severity
 from builders.run.outcomes import ChunkResult, DocOutcome
 from builders.schema import ALL_CONFIGS, arrow_schema
 
-MAGIC = b"geosignal-chunk/3\n"
+MAGIC = b"geosignal-chunk/4\n"
 SUFFIX = ".gsc"
 MAX_HEADER = 64 * 1024 * 1024
 
@@ -83,13 +86,13 @@ def _tables_meta(tables: dict[str, dict[str, Any]] | None) -> tuple[list[list[An
             with pa.ipc.new_stream(sink, table.schema) as writer:
                 writer.write_table(table)
             blob = sink.getvalue().to_pybytes()
-            meta.append([split, config, len(blob)])
+            meta.append([split, config, len(blob), hashlib.sha256(blob).hexdigest()])
             blobs.append(blob)
     return meta, blobs
 
 
 def encode(key: str, result: ChunkResult, signing_key: bytes) -> bytes:
-    """An entry's bytes: magic, header length, JSON header, Arrow IPC streams, HMAC."""
+    """An entry's bytes: magic, header length, JSON header, HMAC of the three, Arrow IPC streams."""
     meta, blobs = _tables_meta(result.tables)
     header = {
         "key": key,
@@ -103,23 +106,32 @@ def encode(key: str, result: ChunkResult, signing_key: bytes) -> bytes:
         "tables": meta if result.tables is not None else None,
     }
     head = json.dumps(header, sort_keys=True, ensure_ascii=True).encode()
-    body = MAGIC + len(head).to_bytes(8, "big") + head + b"".join(blobs)
-    return body + hmac.new(signing_key, body, hashlib.sha256).digest()
+    signed = MAGIC + len(head).to_bytes(8, "big") + head
+    return signed + hmac.new(signing_key, signed, hashlib.sha256).digest() + b"".join(blobs)
 
 
-def decode(data: bytes, key: str, doc_ids: list[str], signing_key: bytes) -> ChunkResult:
-    """The result an entry holds, once it has proved what it claims; else CacheMiss."""
-    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 8 + 32:
+def header_size(prefix: bytes) -> int:
+    """The length of the signed part and its signature, from the entry's first ``len(MAGIC) + 8`` bytes."""
+    if not prefix.startswith(MAGIC) or len(prefix) < len(MAGIC) + 8:
         raise CacheMiss("not a cache entry of this version")
-    body, mac = data[:-32], data[-32:]
-    if not hmac.compare_digest(mac, hmac.new(signing_key, body, hashlib.sha256).digest()):
-        raise CacheMiss("its signature does not verify (written or changed by someone else)")
-    size = int.from_bytes(body[len(MAGIC):len(MAGIC) + 8], "big")
-    start = len(MAGIC) + 8
-    if size > min(MAX_HEADER, len(body) - start):
+    size = int.from_bytes(prefix[len(MAGIC):len(MAGIC) + 8], "big")
+    if size > MAX_HEADER:
         raise CacheMiss("its header is cut short")
+    return len(MAGIC) + 8 + size + 32
+
+
+def decode(data: bytes, key: str, doc_ids: list[str], signing_key: bytes, tables: bool = True) -> ChunkResult:
+    """The result an entry holds, once it has proved what it claims; else CacheMiss. Without
+    ``tables``, ``data`` may stop after the header's signature and the result holds no tables."""
+    end = header_size(data[:len(MAGIC) + 8])
+    if len(data) < end:
+        raise CacheMiss("its header is cut short")
+    signed, mac = data[:end - 32], data[end - 32:end]
+    if not hmac.compare_digest(mac, hmac.new(signing_key, signed, hashlib.sha256).digest()):
+        raise CacheMiss("its signature does not verify (written or changed by someone else)")
+    start = len(MAGIC) + 8
     try:
-        header = json.loads(body[start:start + size])
+        header = json.loads(signed[start:])
         if header["key"] != key:
             raise CacheMiss("it is filed under a key it does not claim")
         docs = [DocOutcome(d["doc_id"], [_finding(f) for f in d["findings"]],
@@ -133,8 +145,8 @@ def decode(data: bytes, key: str, doc_ids: list[str], signing_key: bytes) -> Chu
         raise CacheMiss(f"its header cannot be read ({type(exc).__name__})") from None
     if [d.doc_id for d in docs] != doc_ids:
         raise CacheMiss("it holds other documents than its chunk")
-    tables = None if header["tables"] is None else _tables(header["tables"], body[start + size:])
-    return ChunkResult(docs, tables, stats, split_stats, cached=True)
+    read = None if header["tables"] is None or not tables else _tables(header["tables"], data[end:])
+    return ChunkResult(docs, read, stats, split_stats, cached=True)
 
 
 def _link(x: list[Any]) -> CrossLink:
@@ -158,16 +170,23 @@ def _tables(meta: list[list[Any]], blobs: bytes) -> dict[str, dict[str, Any]]:
 
     out: dict[str, dict[str, Any]] = {}
     at = 0
-    for split, config, length in meta:
-        if config not in ALL_CONFIGS or not isinstance(length, int) or at + length > len(blobs):
+    try:
+        listed = [(str(split), str(config), int(length), str(sha)) for split, config, length, sha in meta]
+    except (ValueError, TypeError):
+        raise CacheMiss("its tables do not match their header") from None
+    for split, config, length, sha in listed:
+        if config not in ALL_CONFIGS or at + length > len(blobs):
             raise CacheMiss("its tables do not match their header")
+        blob = blobs[at:at + length]
+        if not hmac.compare_digest(hashlib.sha256(blob).hexdigest(), sha):
+            raise CacheMiss(f"its {config} table is not the one its signed header names")
         try:
-            table = pa.ipc.open_stream(pa.py_buffer(blobs[at:at + length])).read_all()
+            table = pa.ipc.open_stream(pa.py_buffer(blob)).read_all()
         except (pa.ArrowException, OSError) as exc:
             raise CacheMiss(f"a table cannot be read ({type(exc).__name__})") from None
         if not table.schema.equals(arrow_schema(config).remove_metadata(), check_metadata=False):
             raise CacheMiss(f"its {config} table has another schema than the builder writes")
-        out.setdefault(str(split), {})[config] = table
+        out.setdefault(split, {})[config] = table
         at += length
     if at != len(blobs) or any(set(t) != set(ALL_CONFIGS) for t in out.values()):
         raise CacheMiss("its tables do not match their header")
@@ -182,8 +201,9 @@ def present(cache_dir: Path, key: str) -> bool:
         return False
 
 
-def load(cache_dir: Path, key: str, doc_ids: list[str]) -> tuple["ChunkResult | None", str | None]:
-    """(result, None) on a hit, (None, note) when an entry was there but not used, (None, None) on a plain miss."""
+def load(cache_dir: Path, key: str, doc_ids: list[str], tables: bool = True) -> tuple["ChunkResult | None", str | None]:
+    """(result, None) on a hit, (None, note) when an entry was there but not used, (None, None) on a plain miss.
+    Without ``tables`` only the signed header is read (the result has no tables)."""
     path = entry_path(cache_dir, key)
     signing_key = secret()
     if signing_key is None:
@@ -198,8 +218,12 @@ def load(cache_dir: Path, key: str, doc_ids: list[str]) -> tuple["ChunkResult | 
         with os.fdopen(fd, "rb") as f:
             if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
                 raise CacheMiss("it is not a regular file")
-            data = f.read()
-        return decode(data, key, doc_ids, signing_key), None
+            if tables:
+                data = f.read()
+            else:
+                prefix = f.read(len(MAGIC) + 8)
+                data = prefix + f.read(header_size(prefix) - len(prefix))
+        return decode(data, key, doc_ids, signing_key, tables), None
     except CacheMiss as exc:
         return None, f"cache entry {path.name} not used: {exc}; rebuilt"
     except OSError as exc:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ from builders.dataset.write import tables_of
 from builders.files import PACKAGE
 from builders.findings import Finding, sort_findings
 from builders.run import chunkcache, gctune
-from builders.run.engine import Engine, LocalPool
+from builders.run.engine import WINDOW, Engine, LocalPool, default_workers
 from builders.run.outcomes import ChunkResult, DocOutcome, Job
 from builders.run.step import DocResult, step
 from builders.schema import ALL_CONFIGS, schema_dir
@@ -194,6 +194,41 @@ def _merged(parts: Iterable[dict[str, Any] | None]) -> dict[str, Any]:
     return total
 
 
+READ_AHEAD = 256  # hits read ahead at most while waiting for a rebuilt chunk: bounds memory
+
+
+class _Behind:
+    """The missed chunks on this machine's worker processes, submitted (a window at a time) from
+    this thread, so that this process can read cached chunks while they run; results in order."""
+
+    def __init__(self, workers: int, calls: list[tuple]) -> None:
+        from collections import deque
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.window = workers * WINDOW
+        self.pool = ProcessPoolExecutor(max_workers=min(workers, len(calls)), initializer=gctune.worker_init)
+        self.calls = iter(calls)
+        self.pending: Any = deque()
+        self._fill()
+
+    def _fill(self) -> None:
+        while len(self.pending) < self.window and (call := next(self.calls, None)) is not None:
+            self.pending.append(self.pool.submit(run_chunk, *call))
+
+    def ready(self) -> bool:
+        return self.pending[0].done()
+
+    def __next__(self) -> ChunkResult:
+        result = self.pending.popleft().result()
+        self._fill()
+        return result
+
+    def close(self) -> None:
+        for future in self.pending:
+            future.cancel()
+        self.pool.shutdown(wait=True)
+
+
 class CorpusRun:
     """One run over the documents under ``paths``: iterate ``batches`` for the chunks' results in
     corpus order (tally kept here: findings, fingerprints, cross-document links), then ``finish``
@@ -224,19 +259,39 @@ class CorpusRun:
         self._fingerprints = Packed()  # one per folder, for the checks across documents
         self._links: list[list] = []  # cross-document event links, one (mostly empty) list per folder
         self._started = False
+        self._calls: list[tuple] | None = None
+        self._keys: list[str | None] | None = None
+        self._splits: Mapping[str, str] | None = None
 
-    def batches(self, splits: Mapping[str, str] | None = None) -> Iterator[ChunkResult]:
-        """The chunks' results in corpus order; ``splits`` (doc id -> split) groups their tables and counts."""
+    def plan(self, splits: Mapping[str, str] | None = None) -> list[tuple[list[DocFolder], str | None]]:
+        """The chunks in corpus order with their cache keys (None without a cache), computed once;
+        ``batches`` must be given the same ``splits`` and reuses them. A consumer can decide from
+        the keys which chunks' tables it will not need (build.py: a kept shard)."""
+        if self._calls is None:
+            self._splits = splits
+            self._calls = [(chunk, [splits[f.doc_id] for f in chunk] if splits is not None else None, self.job,
+                            self.cache) for chunk in chunks(self.folders)]
+            cached = self.cache is not None and not self.job.records
+            self._keys = [chunk_key(folders, chunk_splits, self.job) if cached else None
+                          for folders, chunk_splits, *_ in self._calls]
+        elif splits is not self._splits:
+            raise RuntimeError("a CorpusRun is planned for one assignment of splits")
+        return [(call[0], key) for call, key in zip(self._calls, self._keys or [])]
+
+    def batches(self, splits: Mapping[str, str] | None = None, without_tables: Collection[int] = ()
+                ) -> Iterator[ChunkResult]:
+        """The chunks' results in corpus order; ``splits`` (doc id -> split) groups their tables and counts.
+        ``without_tables``: indices of chunks whose tables the caller does not need (a cached one is then
+        read without them: its outcomes and counts only)."""
         if self._started:
             raise RuntimeError("a CorpusRun is one pass over the corpus; start another for another pass")
         self._started = True
+        self.plan(splits)
         preload = spacy_pipeline if self.job.tables and self.cache is None else None
         engine = self.engine or LocalPool(self.workers, preload=preload)
         # with a cache, a rerun may need spaCy for no chunk at all: it is loaded only where needed
-        calls = [(chunk, [splits[f.doc_id] for f in chunk] if splits is not None else None, self.job, self.cache)
-                 for chunk in chunks(self.folders)]
         with gctune.tuned():
-            for result in self._results(engine, calls):
+            for result in self._results(engine, self._calls, self._keys, without_tables):
                 for doc in result.docs:
                     self.report.findings.extend(doc.findings)
                     self._fingerprints.append(doc.fingerprint)
@@ -248,27 +303,48 @@ class CorpusRun:
                     self.notes.append(result.note)
                 yield result
 
-    def _results(self, engine: Engine, calls: list[tuple]) -> Iterator[ChunkResult]:
-        """The chunks' results in order. With a cache, this process computes each chunk's key and
-        reads the stored entries itself (one at a time: memory stays bounded); only the other
-        chunks go to the engine, with their key. A worker reading an entry would have to send
-        its tables back pickled, which cost more than reading it (~30% of a warm rebuild)."""
+    def _results(self, engine: Engine, calls: list[tuple], keys: list[str | None],
+                 without_tables: Collection[int]) -> Iterator[ChunkResult]:
+        """The chunks' results in order. With a cache, this process reads the stored entries itself
+        (one at a time: memory stays bounded); only the other chunks go to the engine, with their
+        key. A worker reading an entry would have to send its tables back pickled, which cost more
+        than reading it (~30% of a warm rebuild)."""
         if self.cache is None or self.job.records:
             yield from engine.map(run_chunk, calls, lost=lost_chunk)
             return
-        keys = [chunk_key(folders, chunk_splits, self.job) for folders, chunk_splits, *_ in calls]
         stored = [key is not None and chunkcache.present(self.cache, key) for key in keys]
-        rebuilt = iter(engine.map(run_chunk, [call + (key,) for call, key, hit in zip(calls, keys, stored) if not hit],
-                                  lost=lost_chunk))
-        for call, key, hit in zip(calls, keys, stored):
-            if not hit:
-                yield next(rebuilt)
-                continue
-            result, note = chunkcache.load(self.cache, key, [f.doc_id for f in call[0]])
+        missed = [call + (key,) for call, key, hit in zip(calls, keys, stored) if not hit]
+        ahead = self.engine is None and missed and any(stored) and (self.workers or default_workers()) > 1
+        # the default engine's workers rebuild the misses while this process reads the hits (a
+        # warm rebuild's edited chunk: spaCy's import and the step run beside the reading)
+        rebuilt: Any = (_Behind(self.workers or default_workers(), missed) if ahead
+                        else iter(engine.map(run_chunk, missed, lost=lost_chunk)))
+        hits = [i for i, hit in enumerate(stored) if hit]
+        read: dict[int, ChunkResult] = {}  # hits read ahead while a miss is being rebuilt
+        next_hit = 0  # hits[next_hit:] are not read yet
+
+        def load(i: int) -> ChunkResult:
+            call, key = calls[i], keys[i]
+            result, note = chunkcache.load(self.cache, key, [f.doc_id for f in call[0]], tables=i not in without_tables)
             if result is None:  # an entry that did not prove itself (or vanished): rebuilt here, noted
                 result = run_chunk(*call, key)
                 result.note = note
-            yield result
+            return result
+
+        try:
+            for i, hit in enumerate(stored):
+                while next_hit < len(hits) and hits[next_hit] <= i:
+                    next_hit += 1
+                if hit:
+                    yield read.pop(i) if i in read else load(i)
+                    continue
+                while ahead and not rebuilt.ready() and next_hit < len(hits) and len(read) < READ_AHEAD:
+                    read[hits[next_hit]] = load(hits[next_hit])
+                    next_hit += 1
+                yield next(rebuilt)
+        finally:
+            if ahead:
+                rebuilt.close()
 
     def finish(self) -> Report:
         """The report: every document's findings and, from level 3, the checks across documents; sorted."""
