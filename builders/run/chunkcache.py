@@ -235,13 +235,18 @@ def store(cache_dir: Path, key: str, result: ChunkResult) -> None:
     signing_key = secret()
     if signing_key is None:
         return
-    path = entry_path(cache_dir, key)
+    write_atomic(entry_path(cache_dir, key), encode(key, result, signing_key))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all (a temporary sibling, then a rename); a cache that
+    cannot be written is simply not written."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
         with os.fdopen(fd, "wb") as f:
-            f.write(encode(key, result, signing_key))
+            f.write(data)
         os.replace(tmp, path)
     except OSError:
         try:

@@ -140,19 +140,7 @@ def store(cache_dir: Path, out: Path, expected: dict[str, Any], shards: list[Sha
         entries.append({"chunks": shard.chunks, "languages": sorted(shard.languages), "files": files})
     payload = {"out": str(out.resolve()), "params": expected, "shards": entries}
     body = MAGIC + json.dumps(payload, sort_keys=True, ensure_ascii=True).encode()
-    path = manifest_path(cache_dir, out)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
-        with os.fdopen(fd, "wb") as f:
-            f.write(body + hmac.new(signing_key, body, hashlib.sha256).digest())
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
+    chunkcache.write_atomic(manifest_path(cache_dir, out), body + hmac.new(signing_key, body, hashlib.sha256).digest())
 
 
 def record(shard: Shard, files: dict[tuple[str, str], ShardFiles]) -> None:
