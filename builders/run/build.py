@@ -87,7 +87,6 @@ def build(
                 current = number
                 for config, split, path, sha, examples, nbytes in kept.get(number, []):
                     writer.keep(config, split, path, sha, examples, nbytes)
-                languages.update(built[number].languages)
             left_out.update(d.doc_id for d in chunk.docs if redistributable_only and d.redistributable is False)
             if run.report.ok and (chunk.tables is not None or (number in kept and chunk.stats is not None)):
                 if number not in kept:
@@ -95,10 +94,11 @@ def build(
                         writer.add(split, tables)
                         built[number].languages.update(
                             lang.split("-")[0] for lang in tables["documents"].column("language").to_pylist())
-                    languages.update(built[number].languages)
                 total = stats.merge(total, chunk.stats)
         if current is not None:
             shards.record(built[current], writer.end_shard())
+        for shard in built:  # a kept shard's languages come from the manifest, a written one's from its rows
+            languages.update(shard.languages)
         report = run.finish()
         result.from_cache = run.from_cache
         if report.ok and (refusal := _refusal(corpus, len(run.folders), len(left_out))) is not None:
