@@ -58,8 +58,11 @@ def floor(corpus: str, out: str, gc_mode: str, reader: str = "csafe") -> dict:
     (dates kept as written, as the build keeps them),
     one compiled validation (jsonschema-rs) of the annotation, clean the text (builders.source.clean: the
     project's own rules, there is no library for them), resolve every quote with str.find, tokenise
-    and split sentences with spaCy's blank English pipeline read as arrays, and write the documents,
-    spans and tokens to Parquet (zstd, no dictionary pages, as the build does). The collector is
+    and split sentences with spaCy's blank English pipeline read as arrays, tag the kept tokens BIO
+    for the entity mentions and the event triggers (numpy searchsorted of the spans over the token
+    starts and ends, label ids as int arrays, the longest of overlapping spans kept, as the build's
+    views do; see _bio), and write the documents, spans and tokens (with both tag columns) to
+    Parquet (zstd, no dictionary pages, as the build does). The collector is
     treated as the build treats it (builders.run.gctune).
 
     With ``reader="events"`` the YAML is read by the build's own reader (libyaml's events straight
@@ -70,6 +73,7 @@ def floor(corpus: str, out: str, gc_mode: str, reader: str = "csafe") -> dict:
     import json as json_
 
     import jsonschema_rs
+    import numpy
     import pyarrow as pa
     import pyarrow.parquet as pq
     import yaml
@@ -103,7 +107,9 @@ def floor(corpus: str, out: str, gc_mode: str, reader: str = "csafe") -> dict:
                                                 registry=registry)
         docs: dict[str, list] = {"doc_id": [], "sha256": [], "text": []}
         spans: dict[str, list] = {"doc_id": [], "kind": [], "start": [], "end": [], "text": []}
-        tokens: dict[str, list] = {"doc_id": [], "tokens": [], "starts": [], "ends": [], "sentence_starts": []}
+        tokens: dict[str, list] = {"doc_id": [], "tokens": [], "starts": [], "ends": [], "sentence_starts": [],
+                                   "ner_tags": [], "trigger_tags": []}
+        labels: dict[str, int] = {"O": 0}  # tag name -> id, B- and I- tags in the order first used
         for folder in sorted(p for p in Path(corpus).iterdir() if p.is_dir()):
             raw = (folder / "source.txt").read_bytes()
             ann_bytes = (folder / "annotation.yaml").read_bytes()
@@ -114,8 +120,11 @@ def floor(corpus: str, out: str, gc_mode: str, reader: str = "csafe") -> dict:
                 raise SystemExit(f"{folder}: not valid")
             meta = ann["document"]
             text = clean(raw.decode("utf-8"), meta.get("publisher"), meta.get("source_format", "text")).text
-            for kind, ref in _refs(ann):
+            tagged: dict[str, list] = {"mention": [], "trigger": []}
+            for kind, ref, label in _refs(ann):
                 start, end = _find(text, ref)
+                if kind in tagged:
+                    tagged[kind].append((start, end, label))
                 spans["doc_id"].append(folder.name)
                 spans["kind"].append(kind)
                 spans["start"].append(start)
@@ -129,8 +138,15 @@ def floor(corpus: str, out: str, gc_mode: str, reader: str = "csafe") -> dict:
             tokens["starts"].append(starts.tolist())
             tokens["ends"].append(ends.tolist())
             tokens["sentence_starts"].append((cols[keep, 3] == 1).nonzero()[0].tolist())
+            tokens["ner_tags"].append(_bio(numpy, starts, ends, tagged["mention"], labels))
+            tokens["trigger_tags"].append(_bio(numpy, starts, ends, tagged["trigger"], labels))
             for key, value in (("doc_id", folder.name), ("sha256", digest), ("text", text)):
                 docs[key].append(value)
+        for key in ("ner_tags", "trigger_tags"):  # the int arrays as one Arrow list column, no Python list per token
+            lengths = numpy.array([len(codes) for codes in tokens[key]], dtype="int32")
+            offsets = numpy.concatenate([[0], numpy.cumsum(lengths)]).astype("int32")
+            values = numpy.concatenate(tokens[key]) if tokens[key] else numpy.zeros(0, dtype="int32")
+            tokens[key] = pa.ListArray.from_arrays(pa.array(offsets), pa.array(values))
         target = Path(out)
         target.mkdir(parents=True, exist_ok=True)
         for name, columns in (("documents", docs), ("spans", spans), ("tokens", tokens)):
@@ -139,16 +155,57 @@ def floor(corpus: str, out: str, gc_mode: str, reader: str = "csafe") -> dict:
 
 
 def _refs(ann: dict):
+    """Every quote: its kind, the reference, and the label a tag gives it (mentions and triggers)."""
     for entity in ann.get("entities") or []:
         for mention in entity.get("mentions") or []:
-            yield "mention", mention
+            yield "mention", mention, entity["type"]
     for t in ann.get("times") or []:
-        yield "time", t
+        yield "time", t, None
     for event in ann.get("events") or []:
-        yield "trigger", event["trigger"]
+        yield "trigger", event["trigger"], event["type"]
     for stance in ann.get("stances") or []:
         if stance.get("evidence"):
-            yield "evidence", stance["evidence"]
+            yield "evidence", stance["evidence"], None
+
+
+def _bio(numpy, starts, ends, spans: list[tuple[int, int, str]], labels: dict[str, int]):
+    """BIO tag ids (int32, one per kept token) for spans: each placed by a sorted search over the
+    token starts and ends (a span that does not start and end on token boundaries is left out),
+    the longest first, a span over tokens already tagged left out (the build keeps the longest of
+    overlapping spans too)."""
+    n = len(starts)
+    if not spans or not n:
+        return numpy.zeros(n, dtype="int32")
+    offsets = numpy.array([(s, e) for s, e, _ in spans], dtype="int64")
+    first = numpy.searchsorted(starts, offsets[:, 0])
+    last = numpy.searchsorted(ends, offsets[:, 1])
+    aligned = ((first < n) & (last < n) & (first <= last)
+               & (starts[first.clip(max=n - 1)] == offsets[:, 0]) & (ends[last.clip(max=n - 1)] == offsets[:, 1]))
+    kept = aligned.nonzero()[0]
+    kept = kept[numpy.argsort(offsets[kept, 0] - offsets[kept, 1], kind="stable")]  # longest first
+    codes = [0] * n  # filled span by span (a list: cheaper per slice than an array for short spans)
+    for k, a, z in zip(kept.tolist(), first[kept].tolist(), (last[kept] + 1).tolist()):
+        if not any(codes[a:z]):
+            label = spans[k][2]
+            codes[a] = labels.setdefault("B-" + label, len(labels))
+            codes[a + 1:z] = [labels.setdefault("I-" + label, len(labels))] * (z - a - 1)
+    return numpy.array(codes, dtype="int32")
+    offsets = numpy.array([(s, e) for s, e, _ in spans], dtype="int64")
+    first = numpy.searchsorted(starts, offsets[:, 0])
+    last = numpy.searchsorted(ends, offsets[:, 1])
+    n = len(starts)
+    aligned = ((first < n) & (last < n) & (first <= last)
+               & (starts[first.clip(max=n - 1)] == offsets[:, 0]) & (ends[last.clip(max=n - 1)] == offsets[:, 1]))
+    order = numpy.argsort(offsets[:, 0] - offsets[:, 1], kind="stable")  # longest first
+    firsts, lasts, keep = first.tolist(), last.tolist(), aligned.tolist()
+    for k in order.tolist():
+        if keep[k]:
+            a, z = firsts[k], lasts[k] + 1
+            if not codes[a:z].any():
+                label = spans[k][2]
+                codes[a] = labels.setdefault("B-" + label, len(labels))
+                codes[a + 1:z] = labels.setdefault("I-" + label, len(labels))
+    return codes
 
 
 def _find(text: str, ref) -> tuple[int, int]:

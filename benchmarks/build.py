@@ -15,8 +15,8 @@ seconds of the process and its workers (getrusage SELF + CHILDREN; start-up and 
   shipped (builders/gctune.py) and, in the same run, with CPython's default collector;
 - floor: the same essential work on one core with the fastest well-kept libraries, nothing
   preloaded (see _task.floor): read + sha256, libyaml C loader, one jsonschema-rs validation,
-  clean, resolve quotes, spaCy blank tokenizer + sentencizer read as arrays, one Parquet write
-  per table; the collector treated as the build treats it;
+  clean, resolve quotes, spaCy blank tokenizer + sentencizer read as arrays, BIO tags of the
+  mentions and triggers (numpy searchsorted, int arrays), one Parquet write per table; the collector treated as the build treats it;
 - a strict floor: the same, its YAML read by the build's own reader (libyaml events straight to
   values), which is several times faster than CSafeLoader: the build's own reader must not
   make the floor look slow (benchmarks/yaml_paths.py compares the readers);
