@@ -203,3 +203,106 @@ def test_spans_placed_by_sorted_search_as_by_the_offset_dicts():
             fast, slow = tag(tokens, spans, "f.yaml"), tag(tokens, spans, "f.yaml", token_index(tokens))
             assert fast.labels == slow.labels and fast.codes.tolist() == slow.codes.tolist()
             assert fast.kept == slow.kept and fast.findings == slow.findings
+
+
+def test_tag_equals_the_tag_before_perf5():
+    """tag's overlap and code loops (keys compared in C, any() over the owners, one B/I pair per
+    label) give what they gave before: labels, codes, kept spans and findings, on random spans
+    (on and off token and sentence boundaries, overlapping, nested, of equal lengths, several labels)."""
+    import random
+
+    from builders.dataset.tokens import tokenize
+    from builders.dataset.views import Labeled, tag
+
+    rng = random.Random(5)
+    overlaps = 0
+    for _ in range(300):
+        text = " ".join(rng.choice(["We", "met", "U.S.", "co-op", ".", "!", "\n\n", "x", "  ", "New York"])
+                        for _ in range(rng.randint(1, 60)))
+        tokens = tokenize(text)
+        bounds = sorted({0, len(text), *tokens.starts.tolist(), *tokens.ends.tolist()})
+        for _ in range(3):
+            spans = []
+            for k in range(rng.randint(0, 16)):
+                a = rng.choice(bounds) if rng.random() < 0.85 else rng.randint(0, len(text))
+                b = rng.choice([x for x in bounds if x > a][:4] or [a + 1]) if rng.random() < 0.85 else a + rng.randint(1, 5)
+                spans.append(Labeled(a, b, rng.choice(["PER", "ORG", "GPE", "LOC"]), f"span {k}"))
+            new, old = tag(tokens, spans, "f.yaml"), _tag_before_perf5(tokens, spans, "f.yaml")
+            assert new.labels == old.labels and new.codes.tolist() == old.codes.tolist()
+            assert new.kept == old.kept and new.findings == old.findings
+            overlaps += sum(f.code == "span-overlap-dropped" for f in old.findings)
+    assert overlaps > 50  # the overlap path was exercised
+
+
+# views.tag as main had it before perf5 (859e307), kept verbatim as the reference for the cheaper loops
+from builders.dataset.views import HINT_BOUNDARY, HINT_OVERLAP, Tagged, _describe, _warning  # noqa: E402
+from builders.findings import Finding, Severity  # noqa: E402
+
+
+def _tag_before_perf5(tokens: Tokens, spans: list[Labeled], file: str,
+        index: tuple[dict[int, int], dict[int, int]] | None = None) -> Tagged:
+    """views.tag as it was on main before perf5 (the reference its cheaper overlap and code loops must equal).
+
+    Spans are placed on tokens with one sorted search over the token arrays (token starts and
+    ends only grow); ``index`` (token_index's dicts) is accepted for callers that have it and
+    answers the same."""
+    import numpy
+
+    bounds = tokens.bounds
+    n_tokens = len(tokens.texts)
+    findings: list[Finding] = []
+    aligned: list[tuple[Labeled, int, int, int]] = []  # span, sentence, first token, end token (document indexes)
+    if spans:
+        if index is not None:
+            starts, ends = index
+            firsts = [starts.get(span.start, -1) for span in spans]
+            lasts = [ends.get(span.end, -1) for span in spans]
+        else:  # the last token starting (ending) at the offset, as the dicts of token_index keep it
+            wanted_starts = numpy.fromiter((span.start for span in spans), dtype="int64", count=len(spans))
+            wanted_ends = numpy.fromiter((span.end for span in spans), dtype="int64", count=len(spans))
+            first = numpy.searchsorted(tokens.starts, wanted_starts, side="right") - 1
+            last = numpy.searchsorted(tokens.ends, wanted_ends, side="right") - 1
+            found_first = (first >= 0) & (tokens.starts[first.clip(0)] == wanted_starts) if n_tokens else first < -1
+            found_last = (last >= 0) & (tokens.ends[last.clip(0)] == wanted_ends) if n_tokens else last < -1
+            firsts = numpy.where(found_first, first, -1).tolist()
+            lasts = numpy.where(found_last, last, -1).tolist()
+        # the sentence of a token: the last sentence starting at or before it
+        sentence_of = (numpy.searchsorted(bounds, numpy.array([firsts, lasts], dtype="int64"), side="right") - 1).tolist()
+        for k, span in enumerate(spans):
+            first_k, last_k = firsts[k], lasts[k]
+            if first_k < 0 or last_k < 0:
+                cut = [tokens.texts[t] for t in numpy.flatnonzero((tokens.starts < span.end) & (span.start < tokens.ends)).tolist()]
+                findings.append(_warning(file, "span-off-token-boundary",
+                                         f"{_describe(span)} does not start and end on token boundaries (tokens {cut})",
+                                         HINT_BOUNDARY))
+            elif sentence_of[0][k] != sentence_of[1][k]:
+                findings.append(_warning(file, "span-crosses-sentence",
+                                         f"{_describe(span)} crosses a sentence boundary", HINT_BOUNDARY))
+            else:
+                aligned.append((span, sentence_of[0][k], first_k, last_k + 1))
+    order = sorted(range(len(aligned)), key=lambda k: (-(aligned[k][0].end - aligned[k][0].start), aligned[k][0].start, k))
+    owner: list[Labeled | None] = [None] * n_tokens  # the span each token went to
+    kept = []
+    for k in order:
+        span, s, i, j = aligned[k]
+        taken = next((o for o in owner[i:j] if o is not None), None)
+        if taken is not None:
+            findings.append(_warning(file, "span-overlap-dropped",
+                                     f"{_describe(span)} overlaps {_describe(taken)}; the token views keep the latter",
+                                     HINT_OVERLAP, Severity.NOTE))  # by design: nothing to fix
+            continue
+        owner[i:j] = [span] * (j - i)
+        kept.append(aligned[k])
+    kept.sort(key=lambda item: (item[1], item[2]))
+    labels, code = ["O"], {"O": 0}
+    codes = numpy.zeros(n_tokens, dtype="int64")
+    for span, s, i, j in kept:
+        for prefix, a, z in (("B", i, i + 1), ("I", i + 1, j)):
+            name = f"{prefix}-{span.label}"
+            if name not in code:
+                code[name] = len(labels)
+                labels.append(name)
+            codes[a:z] = code[name]
+    first_of = bounds.tolist()
+    local = [(span, s, i - first_of[s], j - first_of[s]) for span, s, i, j in kept]
+    return Tagged(labels, codes, bounds, local, findings)

@@ -146,13 +146,14 @@ def tag(tokens: Tokens, spans: list[Labeled], file: str,
                                          f"{_describe(span)} crosses a sentence boundary", HINT_BOUNDARY))
             else:
                 aligned.append((span, sentence_of[0][k], first_k, last_k + 1))
-    order = sorted(range(len(aligned)), key=lambda k: (-(aligned[k][0].end - aligned[k][0].start), aligned[k][0].start, k))
+    # longest first, then the first to start, then the first annotated (keys made once, compared in C)
+    keys = [(span.start - span.end, span.start, k) for k, (span, _, _, _) in enumerate(aligned)]
     owner: list[Labeled | None] = [None] * n_tokens  # the span each token went to
     kept = []
-    for k in order:
+    for k in sorted(range(len(aligned)), key=keys.__getitem__):
         span, s, i, j = aligned[k]
-        taken = next((o for o in owner[i:j] if o is not None), None)
-        if taken is not None:
+        if any(owner[i:j]):  # a Labeled is a non-empty tuple: true; None is false
+            taken = next(o for o in owner[i:j] if o is not None)
             findings.append(_warning(file, "span-overlap-dropped",
                                      f"{_describe(span)} overlaps {_describe(taken)}; the token views keep the latter",
                                      HINT_OVERLAP, Severity.NOTE))  # by design: nothing to fix
@@ -160,15 +161,17 @@ def tag(tokens: Tokens, spans: list[Labeled], file: str,
         owner[i:j] = [span] * (j - i)
         kept.append(aligned[k])
     kept.sort(key=lambda item: (item[1], item[2]))
-    labels, code = ["O"], {"O": 0}
+    labels = ["O"]
+    pair: dict[str, tuple[int, int]] = {}  # label -> its B- and I- codes, both named when the label is first kept
     codes = numpy.zeros(n_tokens, dtype="int64")
     for span, s, i, j in kept:
-        for prefix, a, z in (("B", i, i + 1), ("I", i + 1, j)):
-            name = f"{prefix}-{span.label}"
-            if name not in code:
-                code[name] = len(labels)
-                labels.append(name)
-            codes[a:z] = code[name]
+        b_i = pair.get(span.label)
+        if b_i is None:
+            b_i = pair[span.label] = (len(labels), len(labels) + 1)
+            labels += (f"B-{span.label}", f"I-{span.label}")
+        codes[i] = b_i[0]
+        if j > i + 1:
+            codes[i + 1:j] = b_i[1]
     first_of = bounds.tolist()
     local = [(span, s, i - first_of[s], j - first_of[s]) for span, s, i, j in kept]
     return Tagged(labels, codes, bounds, local, findings)
