@@ -352,3 +352,46 @@ def test_the_ner_view_of_a_built_web_page_has_no_junk_rows(tmp_path):
     assert rows[0]["tokens"][:4] == ["Japan", "and", "South", "Korea"]
     assert [names[t] for t in rows[0]["ner_tags"][:4]] == ["B-GPE", "O", "B-GPE", "I-GPE"]
     assert SEED_ID in {r["doc_id"] for r in ner}
+
+
+def test_context_free_class_equals_the_one_before_perf5():
+    """_context_free counts stop words in C (map) where it ran a generator per word: the same class
+    and heading flag as before on random lines of every class (stop words in any case, Unicode
+    letters whose lower case differs in length, short, long, caps, punctuation)."""
+    import random
+
+    from builders.source import boilerplate as bp
+
+    stop = bp.stop_words("en")
+    assert stop
+    rng = random.Random(5)
+    vocab = ["the", "The", "THE", "of", "and", "İstanbul", "ǅemal", "Straße", "SANCTIONS", "rose", "o'clock",
+             "U.S.", "co-op", "price", "It", "was", "—", "|", "said.", "Read", "more", "ΣΟΦΙΑ", "ﬁnance"]
+    classes = set()
+    for _ in range(3000):
+        line = " ".join(rng.choice(vocab) for _ in range(rng.randint(1, 60)))
+        before, now = _context_free_before_perf5(line, stop), bp._context_free(line, stop)
+        assert now == before, line
+        classes.add(before[0])
+    assert classes == {"good", "neargood", "short", "bad"}
+
+
+# boilerplate._context_free as main had it before perf5 (859e307), verbatim: the reference
+from builders.source.boilerplate import (  # noqa: E402
+    _HEADING_END, _SENTENCE_END, _WORD, LENGTH_HIGH, LENGTH_LOW, STOPWORDS_HIGH, STOPWORDS_LOW, STOPWORDS_PROSE)
+
+
+def _context_free_before_perf5(s: str, stop: frozenset[str]) -> tuple[str, bool]:
+    """jusText's context-free class of one line, and whether it looks like a heading."""
+    words = _WORD.findall(s)
+    if len(s) < LENGTH_LOW:
+        letters = [c for c in s if c.isalpha()]
+        caps = len(letters) >= 3 and all(c.isupper() for c in letters)
+        heading = not caps and bool(words) and s[0].isupper() and not _HEADING_END.search(s) and len(words) <= 12
+        return ("bad" if caps else "short"), heading
+    density = sum(w.lower() in stop for w in words) / len(words) if words else 0.0
+    if density >= STOPWORDS_HIGH:
+        return ("good" if len(s) > LENGTH_HIGH else "neargood"), False
+    if density >= STOPWORDS_LOW or (density >= STOPWORDS_PROSE and _SENTENCE_END.search(s)):
+        return "neargood", False
+    return "bad", False
