@@ -82,3 +82,73 @@ def test_lints_run_only_at_level_4(corpus_copy):
     edit(annotation(corpus_copy), "      - East Sea\n", "")
     assert [f.code for f in validate([corpus_copy], level=4).findings] == ["missed-mention"]
     assert validate([corpus_copy], level=3).findings == []
+
+
+def test_missed_mentions_equal_the_lint_before_perf5():
+    """missed_mentions makes the set of name spans once per document (not a copy per entity) and
+    joins the covering spans only when an occurrence is no mention: the same warnings, in the same
+    order, as before, on the fixture corpus's documents with random mentions taken out and random
+    kinds changed (a name covered by the entity's own nominal mention only, or by another's name)."""
+    import dataclasses
+    import random
+
+    from builders.check import level1, level4
+    from builders.check.document import check
+    from builders.source.corpus import discover, read
+
+    rng = random.Random(5)
+    folders, _ = discover([CORPUS])
+    warned = 0
+    for folder in folders:
+        doc = read(folder)
+        records = check(doc).records
+        if records is None:
+            continue
+        parsed, _ = level1.parse(doc.annotation, doc.annotation_file)
+        for _ in range(20):
+            entities = [{**e, "mentions": [{**m, "kind": rng.choice(["NAM", "NOM"])} if rng.random() < 0.3 else m
+                                           for m in e["mentions"] if rng.random() < 0.7]} for e in records.entities]
+            cut = dataclasses.replace(records, entities=entities)
+            before = _missed_mentions_before_perf5(cut, parsed, "f.yaml")
+            assert level4.missed_mentions(cut, parsed, "f.yaml") == before
+            warned += len(before)
+    assert warned > 20  # misses were made and found
+
+
+# level4.missed_mentions as main had it before perf5 (859e307), verbatim: the reference
+from builders.annotation.resolve import occurrences  # noqa: E402
+from builders.check.level4 import LEVEL  # noqa: E402
+from builders.findings import Finding, Severity  # noqa: E402
+from builders.annotation.records import DocRecords  # noqa: E402
+from builders.annotation.yamlio import Parsed  # noqa: E402
+
+
+def _missed_mentions_before_perf5(records: DocRecords, parsed: Parsed, file: str) -> list[tuple[Finding, str]]:
+    """A name or alias of an entity that occurs in the text with no mention covering it.
+
+    An occurrence is covered by a mention of the entity itself, or by a longer *name* of any
+    entity ("Japan" in "Sea of Japan": ANNOTATION.md 3.5). A nominal mention of another entity
+    does not cover it: "United States" in "the United States military" is a mention of its own.
+    """
+    text = records.documents[0]["text"]
+    names_spans = [(m["start"], m["end"]) for e in records.entities for m in e["mentions"] if m["kind"] == "NAM"]
+    entities = {e["id"]: e for e in parsed.data["entities"]}
+    out = []
+    for i, record in enumerate(records.entities):
+        covered = names_spans + [(m["start"], m["end"]) for m in record["mentions"]]
+        exact = set(covered)  # most occurrences are mentions themselves: no scan needed
+        names = {record["name"], *entities[record["entity_id"]].get("aliases", [])}
+        names |= {m["text"] for m in record["mentions"] if m["kind"] == "NAM"}
+        for name in sorted(names):
+            found = occurrences(text, name)
+            for n, start in enumerate(found, 1):
+                end = start + len(name)
+                if (start, end) in exact or any(s <= start and end <= e for s, e in covered):
+                    continue
+                out.append((Finding(
+                    file, parsed.line_of(("entities", i, "mentions")), "missed-mention",
+                    f"{name!r} (occurrence {n}, offset {start}) names {record['entity_id']!r} but no mention covers it",
+                    f"add {{text: {name!r}, occurrence: {n}}} to its mentions; if it rightly is not a mention, "
+                    f"acknowledge it: `acknowledged: [{{code: missed-mention, text: {name!r}, reason: ...}}]`",
+                    Severity.WARNING, level=LEVEL), name))
+    return out

@@ -56,18 +56,24 @@ def missed_mentions(records: DocRecords, parsed: Parsed, file: str) -> list[tupl
     """
     text = records.documents[0]["text"]
     names_spans = [(m["start"], m["end"]) for e in records.entities for m in e["mentions"] if m["kind"] == "NAM"]
+    names_exact = set(names_spans)  # made once: most occurrences are mentions themselves, no scan needed
     entities = {e["id"]: e for e in parsed.data["entities"]}
     out = []
     for i, record in enumerate(records.entities):
-        covered = names_spans + [(m["start"], m["end"]) for m in record["mentions"]]
-        exact = set(covered)  # most occurrences are mentions themselves: no scan needed
+        own = [(m["start"], m["end"]) for m in record["mentions"]]
+        own_exact = set(own)
+        covered = None  # every name span and the entity's own, joined only when an occurrence is no mention
         names = {record["name"], *entities[record["entity_id"]].get("aliases", [])}
         names |= {m["text"] for m in record["mentions"] if m["kind"] == "NAM"}
         for name in sorted(names):
             found = occurrences(text, name)
             for n, start in enumerate(found, 1):
                 end = start + len(name)
-                if (start, end) in exact or any(s <= start and end <= e for s, e in covered):
+                if (start, end) in names_exact or (start, end) in own_exact:
+                    continue
+                if covered is None:
+                    covered = names_spans + own
+                if any(s <= start and end <= e for s, e in covered):
                     continue
                 out.append((Finding(
                     file, parsed.line_of(("entities", i, "mentions")), "missed-mention",
