@@ -136,3 +136,50 @@ def test_one_call_over_a_documents_records_answers_as_the_record_by_record_check
         found = level3.record_schema_findings(broken, "x.yaml")
         assert found and {f.code for f in found} == {"record-schema"}, (config, key)
         assert all(f.message.startswith(f"{config} record") for f in found)
+
+
+@pytest.mark.parametrize("config", list(schema.ALL_CONFIGS))
+def test_the_forms_derived_without_datasets_equal_what_datasets_gives(config):
+    """The build derives Arrow schemas, label names and the card's features from ``schema.fields``
+    without importing ``datasets``: each form must be the one ``datasets.Features`` gives."""
+    feats = schema.features(config)
+    assert schema.features_dict(config) == feats.to_dict()
+    assert schema.arrow_schema(config).equals(feats.arrow_schema, check_metadata=True)
+    assert schema.arrow_schema(config).metadata == feats.arrow_schema.metadata
+    info = datasets.DatasetInfo(features=feats, config_name=config)._to_yaml_dict()  # noqa: SLF001
+    assert schema.features_yaml(config) == info["features"]
+    from_datasets = []
+
+    def walk(feature, path):
+        if isinstance(feature, datasets.ClassLabel):
+            from_datasets.append((path, tuple(feature.names)))
+        elif isinstance(feature, dict):
+            for name, sub in feature.items():
+                walk(sub, (*path, name))
+        elif isinstance(feature, datasets.List):
+            walk(feature.feature, path)
+
+    walk(dict(feats), ())
+    assert [(path, label.names) for path, label in schema.class_labels(config)] == from_datasets
+    for path, names in from_datasets:
+        assert tuple(schema.label_names(config, *path)) == names
+
+
+def test_build_does_not_import_datasets(tmp_path):
+    """``geosignal build`` (cold, then warm from its cache) never imports ``datasets`` (~1.8 s a process)."""
+    import subprocess
+    import sys
+
+    from conftest import CORPUS
+
+    probe = ("import atexit, sys\n"
+             "atexit.register(lambda: print('datasets imported:', 'datasets' in sys.modules))\n"
+             "from builders import cli\n"
+             "sys.argv = ['geosignal', *sys.argv[1:]]\n"
+             "cli.run()\n")
+    for workers in ("1", "2", "2"):  # the second 2-worker run is warm: every chunk from the cache
+        ran = subprocess.run([sys.executable, "-c", probe, "build", "--corpus", str(CORPUS), "--out",
+                              str(tmp_path / "dist"), "--workers", workers, "--cache", str(tmp_path / "cache")],
+                             capture_output=True, text=True)
+        assert ran.returncode == 0, ran.stderr
+        assert "datasets imported: False" in ran.stdout, ran.stdout + ran.stderr

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from builders.findings import Finding, Severity
 from builders.annotation.records import DocRecords
 from builders.dataset.tokens import Sentence, Tokens, tokenize
-from builders.schema import features
+from builders.schema import label_names
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -250,7 +250,7 @@ def token_table(config: str, docs: list[DocViews], schema: "pa.Schema", shared: 
     import pyarrow as pa
 
     column = TAG_COLUMNS[config]
-    ids = {name: i for i, name in enumerate(features(config)[column].feature.names)}
+    ids = {name: i for i, name in enumerate(label_names(config, column))}
     types = {f.name: f.type for f in schema}
     key = tuple((name, types[name]) for name in ("doc_id", "sentence_id", "tokens", "token_offsets"))
     common = None if shared is None else shared.get(key)

@@ -17,7 +17,7 @@ import yaml
 from builders.__about__ import __version__
 from builders.files import project_file
 from builders.release.metadata import DATASHEET, bibtex, current_release_date, metadata as release_metadata
-from builders.schema import ALL_CONFIGS, VIEWS, class_labels, columns, features, label_descriptions, schema_version
+from builders.schema import ALL_CONFIGS, VIEWS, class_labels, columns, features_yaml, label_descriptions, schema_version
 from builders.dataset.splits import SplitConfig
 from builders.dataset.stats import to_markdown
 from builders.dataset.write import MARKER, SplitFiles, data_glob
@@ -89,13 +89,12 @@ def counts_of(splits: dict[str, dict[str, SplitFiles]]) -> dict[str, int]:
 
 def metadata(splits: dict[str, dict[str, SplitFiles]], build_info: "BuildInfo | None" = None,
              languages: list[str] | None = None, licences: Licences | None = None) -> dict[str, Any]:
-    import datasets
-
     written = [c for c in ALL_CONFIGS if any(f.num_examples for f in splits.get(c, {}).values())]
     infos = []
     for config in written:
-        info = datasets.DatasetInfo(features=features(config), config_name=config)
-        entry = info._to_yaml_dict()  # noqa: SLF001 - the documented way the Hub writes dataset_info
+        # what ``DatasetInfo(features=..., config_name=...)._to_yaml_dict()`` gives (the form the Hub
+        # writes), derived without importing ``datasets`` (tests compare the two)
+        entry: dict[str, Any] = {"features": features_yaml(config), "config_name": config}
         entry["splits"] = [{"name": split, "num_bytes": f.num_bytes, "num_examples": f.num_examples}
                            for split, f in splits[config].items() if f.num_examples]
         infos.append(entry)

@@ -18,7 +18,7 @@ from builders.files import FileEntry, file_entry
 from builders.release.card import spdx_url
 from builders.release.provenance import BuildInfo
 from builders.release.metadata import bibtex, current_release_date, metadata
-from builders.schema import ALL_CONFIGS, class_labels, columns, features, label_descriptions
+from builders.schema import ALL_CONFIGS, Label, Seq, Value, class_labels, columns, fields, label_descriptions
 
 FILE = "croissant.json"
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
@@ -88,12 +88,10 @@ def split_of(path: str) -> tuple[str, str]:
 
 
 def _scalar_type(feature: Any) -> str:
-    import datasets
-
-    if isinstance(feature, datasets.ClassLabel):
+    if isinstance(feature, Label):
         return "sc:Integer"
     types = {"string": "sc:Text", "large_string": "sc:Text", "bool": "sc:Boolean"}
-    if isinstance(feature, datasets.Value):
+    if isinstance(feature, Value):
         if feature.dtype in types:
             return types[feature.dtype]
         if feature.dtype.startswith(("int", "uint")):
@@ -114,9 +112,7 @@ def _field(fid: str, description: str, **rest: Any) -> dict[str, Any]:
 
 def _leaf(config: str, path: tuple[str, ...], feature: Any, description: str) -> dict[str, Any]:
     """A scalar field; label ids say which names they stand for."""
-    import datasets
-
-    if isinstance(feature, datasets.ClassLabel):
+    if isinstance(feature, Label):
         names = ", ".join(f"{i} = {n}" for i, n in enumerate(feature.names))
         description = f"{description} Label id: {names} (record set {labels_id(config, path)})".strip()
     return {"description": description, "dataType": _scalar_type(feature)}
@@ -124,15 +120,13 @@ def _leaf(config: str, path: tuple[str, ...], feature: Any, description: str) ->
 
 def _fields(config: str) -> list[dict[str, Any]]:
     """The config's columns as Croissant fields: structs as subFields, lists as isArray fields."""
-    import datasets
-
     described = {row["column"]: row["description"] for row in columns(config)}
     source = {"fileSet": {"@id": f"{config}-parquet"}}
     out = []
-    for name, feature in features(config).items():
+    for name, feature in fields(config).items():
         fid = f"{config}/{name}"
         column = {**source, "extract": {"column": name}}
-        is_list = isinstance(feature, datasets.List)
+        is_list = isinstance(feature, Seq)
         inner = feature.feature if is_list else feature
         array = {"isArray": True, "arrayShape": "-1"} if is_list else {}
         if not isinstance(inner, dict):
@@ -141,7 +135,7 @@ def _fields(config: str) -> list[dict[str, Any]]:
             continue
         subs = []
         for key, sub in inner.items():
-            if isinstance(sub, (dict, datasets.List)):
+            if isinstance(sub, (dict, Seq)):
                 raise ValueError(f"{config}.{name}.{key}: Croissant fields nest one struct level here")
             leaf = _leaf(config, (name, key), sub, described.get(f"{name}{'[]' if is_list else ''}.{key}", ""))
             subs.append(_field(f"{fid}/{key}", leaf.pop("description"), **leaf,
