@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import shutil
 
@@ -11,10 +13,10 @@ from huggingface_hub import DatasetCard, DatasetCardData
 from builders import build
 from builders.release.card import BUILD_KEY, datasheet_body, size_category
 from builders.release.provenance import corpus_sha256
-from builders.files import project_file
+from builders.files import file_sha256, project_file
 from builders.release.metadata import DATASHEET
 from builders.schema import ALL_CONFIGS
-from conftest import CORPUS, annotation, commit_corpus, load_dataset
+from conftest import CORPUS, SEED_ID, annotation, commit_corpus, edit, load_dataset
 
 # Values the Hub accepts (huggingface_hub's DatasetCardData docstring; the Hub's task list).
 CREATORS = {"found", "crowdsourced", "expert-generated", "machine-generated", "no-annotation", "other"}
@@ -88,6 +90,32 @@ def test_card_records_the_build(tmp_path, state):
     recorded = DatasetCard.load(tmp_path / "dist" / "README.md").data.to_dict()[BUILD_KEY]
     assert recorded["corpus_git"] == state
     assert recorded["corpus_sha256"] == corpus_sha256(corpus) and re.fullmatch(r"[0-9a-f]{64}", recorded["corpus_sha256"])
+
+
+def test_the_corpus_hash_of_a_cached_build_reuses_the_chunk_keys_digests_and_follows_every_byte(tmp_path, monkeypatch):
+    """With a cache the card's corpus hash is made from the digests the chunk keys computed (each
+    input file read once): it must equal the hash of the files read afresh, before and after one
+    byte of a source changes, and change with that byte."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "README.md").write_text("not a document: hashed on its own\n", encoding="utf-8")
+    from builders.release import provenance
+
+    hashed = []  # files the corpus hash reads itself: only those no chunk key read
+    monkeypatch.setattr(provenance, "file_sha256", lambda path: hashed.append(path) or file_sha256(path))
+    recorded = []
+    for _ in range(2):
+        hashed.clear()
+        built = build(corpus, tmp_path / "dist", workers=1, cache=tmp_path / "cache")
+        assert built.written, [(f.code, f.message) for f in built.report.findings if f.is_error]
+        recorded.append(DatasetCard.load(tmp_path / "dist" / "README.md").data.to_dict()[BUILD_KEY]["corpus_sha256"])
+        assert [os.path.basename(p) for p in hashed] == ["README.md"]
+        assert recorded[-1] == corpus_sha256(corpus)
+        source = corpus / SEED_ID / "source.txt"
+        old = hashlib.sha256(source.read_bytes()).hexdigest()
+        source.write_bytes(source.read_bytes() + b"\n")  # one byte more (the annotation names its sha256)
+        edit(annotation(corpus), old, hashlib.sha256(source.read_bytes()).hexdigest())
+    assert recorded[0] != recorded[1]
 
 
 def test_card_body_has_datasheet_sections_labels_and_citation(card):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -63,11 +64,18 @@ def _relative_files(corpus: Path) -> list[str]:
     return sorted(out, key=lambda rel: rel.split("/"))
 
 
-def corpus_sha256(corpus: Path) -> str:
-    """sha256 over (relative path, sha256 of contents) of every corpus file: contents only, no mtimes."""
+def corpus_sha256(corpus: Path, known: Mapping[str, str] | None = None) -> str:
+    """sha256 over (relative path, sha256 of contents) of every corpus file: contents only, no mtimes.
+
+    ``known``: hex digests already computed in this run, by path as ``os.path.join(corpus, rel)``
+    spells it (the chunk keys' digests: run/runner.py), so that a build reads each input file
+    once for both; any other file (a README, a stray file) is hashed here."""
+    known = known or {}
+    root = os.fspath(corpus)
     lines = []
     for rel in _relative_files(corpus):
-        lines.append(f"{file_sha256(os.path.join(corpus, rel))}  {rel}\n")
+        path = os.path.join(root, rel)
+        lines.append(f"{known.get(path) or file_sha256(path)}  {rel}\n")
     return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
 
 
@@ -89,5 +97,6 @@ def git_state(corpus: Path) -> str:
     return CLEAN if not status.stdout.strip() else DIRTY
 
 
-def build_info(corpus: Path) -> BuildInfo:
-    return BuildInfo(dataset_version(), schema_version(), __version__, corpus_sha256(corpus), git_state(corpus))
+def build_info(corpus: Path, known: Mapping[str, str] | None = None) -> BuildInfo:
+    """``known``: file digests this run has computed already (``corpus_sha256``)."""
+    return BuildInfo(dataset_version(), schema_version(), __version__, corpus_sha256(corpus, known), git_state(corpus))

@@ -58,13 +58,13 @@ def build(
     result = BuildResult(run.report, notes=run.notes)
     total = stats.empty()
     languages: set[str] = set()
-    info = provenance.build_info(corpus)
+    planned = run.plan(assignment)  # the chunk keys: every input file hashed once, for the corpus hash too
+    info = provenance.build_info(corpus, run.digests)
     options = {"shard_bytes": shard_bytes} if shard_bytes else {}
     parquet_metadata = {write.PARQUET_METADATA_KEY: json.dumps(
         {"dataset_version": info.dataset_version, "schema_version": info.schema_version}, sort_keys=True)}
     with write.DatasetWriter(out, parquet_metadata=parquet_metadata, protected=[corpus], **options) as writer:
         left_out: set[str] = set()
-        planned = run.plan(assignment)
         numbers = write.shard_numbers([folders[-1].doc_id for folders, _ in planned], shard_chunks, min_shard_chunks)
         built = [shards.Shard([]) for _ in range(numbers[-1] + 1 if numbers else 0)]
         for (_, key), number in zip(planned, numbers):
