@@ -52,15 +52,40 @@ class LocalPool:
     """This machine's worker processes, at most ``WINDOW`` calls each in flight.
 
     ``preload`` runs once in this process before the workers fork (spaCy's pipeline, when every
-    chunk will need it), so that they inherit it instead of each loading it.
+    chunk will need it), so that they inherit it instead of each loading it. ``start`` launches
+    the workers before there is work for them, each running ``warm`` first (spaCy's pipeline, when
+    this process will not need it): their start then overlaps whatever this process does until
+    ``map`` (a warm rebuild: hashing the files, reading the cached chunks). ``close`` ends them.
     """
 
     def __init__(self, workers: int | None = None, preload: Callable[[], Any] | None = None) -> None:
         self.workers = workers or default_workers()
         self.preload = preload
+        self._pool: ProcessPoolExecutor | None = None
+
+    def start(self, warm: Callable[[], Any] | None = None) -> "LocalPool":
+        """Launch the workers now (forked at the first submission: a call that does nothing)."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_worker_start, initargs=(warm,))
+            self._pool.submit(_nothing)
+        return self
+
+    def close(self) -> None:
+        """End the started workers now, whatever they are doing (a worker still loading what ``warm``
+        loads, for a rebuild that needed none, would otherwise hold up this process's exit)."""
+        if self._pool is not None:
+            for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+                process.terminate()
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
     def map(self, fn: Callable[..., Any], calls: Iterable[tuple],
             lost: Callable[[tuple, BaseException], Any] | None = None) -> Iterator[Any]:
+        if self._pool is not None:  # started: the calls go to its workers, however few
+            return Ordered(self._pool, fn, list(calls), self.workers * WINDOW)
+        return self._map(fn, calls)
+
+    def _map(self, fn: Callable[..., Any], calls: Iterable[tuple]) -> Iterator[Any]:
         calls = list(calls)
         if self.preload is not None and calls:  # loaded, then frozen with the rest (also for one worker)
             self.preload()
@@ -76,3 +101,42 @@ class LocalPool:
                     yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()
+
+
+class Ordered:
+    """Calls submitted to a started pool a window at a time, results in the order of the calls;
+    ``ready()`` says whether the next result is done (the runner reads cached chunks meanwhile)."""
+
+    def __init__(self, pool: ProcessPoolExecutor, fn: Callable[..., Any], calls: list[tuple], window: int) -> None:
+        self.pool, self.fn, self.window = pool, fn, window
+        self.calls = iter(calls)
+        self.pending: deque = deque()
+        self._fill()
+
+    def _fill(self) -> None:
+        while len(self.pending) < self.window and (call := next(self.calls, None)) is not None:
+            self.pending.append(self.pool.submit(self.fn, *call))
+
+    def ready(self) -> bool:
+        return bool(self.pending) and self.pending[0].done()
+
+    def __iter__(self) -> "Ordered":
+        return self
+
+    def __next__(self) -> Any:
+        if not self.pending:
+            raise StopIteration
+        result = self.pending.popleft().result()
+        self._fill()
+        return result
+
+
+def _nothing() -> None:
+    return None
+
+
+def _worker_start(warm: Callable[[], Any] | None) -> None:
+    gctune.worker_init()
+    if warm is not None:
+        warm()
+        gctune.worker_init()  # what it loaded is frozen too

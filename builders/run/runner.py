@@ -71,9 +71,11 @@ def chunks(folders: list[DocFolder]) -> Iterator[list[DocFolder]]:
         yield chunk
 
 
-def chunk_key(folders: list[DocFolder], splits: list[str] | None, job: Job) -> str | None:
+def chunk_key(folders: list[DocFolder], splits: list[str] | None, job: Job,
+              digests: dict[str, str] | None = None) -> str | None:
     """Content key of a chunk; None when a file cannot be read plainly (never cached). The folders'
-    paths are part of it: findings name files as they were reached."""
+    paths are part of it: findings name files as they were reached. ``digests`` collects each
+    file's sha256 (hex, by path): the card's corpus hash reuses them (provenance.corpus_sha256)."""
     h = hashlib.sha256(f"{code_fingerprint()}\0{job.level}\0{splits is not None}\0{job.counts}\0{job.tables}\0"
                        f"{job.redistributable_only}\0".encode())
     for i, folder in enumerate(folders):
@@ -86,6 +88,8 @@ def chunk_key(folders: list[DocFolder], splits: list[str] | None, job: Job) -> s
             if digest is None:
                 return None
             h.update(digest)
+            if digests is not None:
+                digests[str(path)] = digest.hex()
     return h.hexdigest()
 
 
@@ -194,39 +198,19 @@ def _merged(parts: Iterable[dict[str, Any] | None]) -> dict[str, Any]:
     return total
 
 
+def _warm_worker() -> None:
+    """What a worker's first chunk would load before its step: spaCy's pipeline, and what pyarrow
+    imports on its first ``pa.array`` of Python objects (pandas, when installed: ~0.6 s)."""
+    import pyarrow as pa
+
+    spacy_pipeline()
+    pa.array([0])
+
+
 READ_AHEAD = 256  # hits read ahead at most while waiting for a rebuilt chunk: bounds memory
-
-
-class _Behind:
-    """The missed chunks on this machine's worker processes, submitted (a window at a time) from
-    this thread, so that this process can read cached chunks while they run; results in order."""
-
-    def __init__(self, workers: int, calls: list[tuple]) -> None:
-        from collections import deque
-        from concurrent.futures import ProcessPoolExecutor
-
-        self.window = workers * WINDOW
-        self.pool = ProcessPoolExecutor(max_workers=min(workers, len(calls)), initializer=gctune.worker_init)
-        self.calls = iter(calls)
-        self.pending: Any = deque()
-        self._fill()
-
-    def _fill(self) -> None:
-        while len(self.pending) < self.window and (call := next(self.calls, None)) is not None:
-            self.pending.append(self.pool.submit(run_chunk, *call))
-
-    def ready(self) -> bool:
-        return self.pending[0].done()
-
-    def __next__(self) -> ChunkResult:
-        result = self.pending.popleft().result()
-        self._fill()
-        return result
-
-    def close(self) -> None:
-        for future in self.pending:
-            future.cancel()
-        self.pool.shutdown(wait=True)
+# misses that the one worker started early rebuilds alone: a second worker would first load spaCy
+# (~2 s), more than a few chunks' step (~0.3 s for 32 statements, ~0.6 s for articles)
+EARLY_MISSES = WINDOW
 
 
 class CorpusRun:
@@ -262,6 +246,8 @@ class CorpusRun:
         self._calls: list[tuple] | None = None
         self._keys: list[str | None] | None = None
         self._splits: Mapping[str, str] | None = None
+        self.digests: dict[str, str] = {}  # sha256 (hex) of every input file the chunk keys read, by path
+        self._early: LocalPool | None = None  # a worker started before the keys are computed
 
     def plan(self, splits: Mapping[str, str] | None = None) -> list[tuple[list[DocFolder], str | None]]:
         """The chunks in corpus order with their cache keys (None without a cache), computed once;
@@ -272,7 +258,11 @@ class CorpusRun:
             self._calls = [(chunk, [splits[f.doc_id] for f in chunk] if splits is not None else None, self.job,
                             self.cache) for chunk in chunks(self.folders)]
             cached = self.cache is not None and not self.job.records
-            self._keys = [chunk_key(folders, chunk_splits, self.job) if cached else None
+            if cached and self.job.tables and self.engine is None and (self.workers or default_workers()) > 1:
+                # a rebuild's few misses go to one worker started now, spaCy loaded while this
+                # process hashes the files and reads the cached chunks (closed unused otherwise)
+                self._early = LocalPool(1).start(warm=_warm_worker)
+            self._keys = [chunk_key(folders, chunk_splits, self.job, self.digests) if cached else None
                           for folders, chunk_splits, *_ in self._calls]
         elif splits is not self._splits:
             raise RuntimeError("a CorpusRun is planned for one assignment of splits")
@@ -314,11 +304,16 @@ class CorpusRun:
             return
         stored = [key is not None and chunkcache.present(self.cache, key) for key in keys]
         missed = [call + (key,) for call, key, hit in zip(calls, keys, stored) if not hit]
-        ahead = self.engine is None and missed and any(stored) and (self.workers or default_workers()) > 1
-        # the default engine's workers rebuild the misses while this process reads the hits (a
-        # warm rebuild's edited chunk: spaCy's import and the step run beside the reading)
-        rebuilt: Any = (_Behind(self.workers or default_workers(), missed) if ahead
-                        else iter(engine.map(run_chunk, missed, lost=lost_chunk)))
+        behind = None  # the default engine's workers rebuild the misses while this process reads the hits
+        if self.engine is None and missed and any(stored) and (self.workers or default_workers()) > 1:
+            behind = (self._early if self._early is not None and len(missed) <= EARLY_MISSES
+                      else LocalPool(min(self.workers or default_workers(), len(missed))).start())
+        if self._early is not None and self._early is not behind:
+            self._early.close()
+        self._early = None
+        ahead = behind is not None
+        rebuilt: Any = behind.map(run_chunk, missed) if behind is not None else iter(
+            engine.map(run_chunk, missed, lost=lost_chunk))
         hits = [i for i, hit in enumerate(stored) if hit]
         read: dict[int, ChunkResult] = {}  # hits read ahead while a miss is being rebuilt
         next_hit = 0  # hits[next_hit:] are not read yet
@@ -343,11 +338,14 @@ class CorpusRun:
                     next_hit += 1
                 yield next(rebuilt)
         finally:
-            if ahead:
-                rebuilt.close()
+            if behind is not None:
+                behind.close()
 
     def finish(self) -> Report:
         """The report: every document's findings and, from level 3, the checks across documents; sorted."""
+        if self._early is not None:  # planned, never run
+            self._early.close()
+            self._early = None
         self.report.checked = len(self._fingerprints)
         if self.job.level >= CORPUS_CHECKS_LEVEL:
             self.report.findings.extend(corpus_findings(self.folders, self._fingerprints, self.cache, self._links))
