@@ -63,6 +63,7 @@ class Packed:
 
 
 identity = corpus_io.identity  # a folder's identity without following a link in its last component
+identity_parts = corpus_io.identity_parts  # the same as (resolved folder, name): no Path per document
 
 
 def siblings(selected: list[corpus_io.DocFolder]) -> list[tuple[Path, list[str]]]:
@@ -75,8 +76,8 @@ def siblings(selected: list[corpus_io.DocFolder]) -> list[tuple[Path, list[str]]
     """
     chosen: dict[Path, set[str]] = {}
     for folder in selected:
-        key = identity(folder.path)
-        chosen.setdefault(key.parent, set()).add(key.name)
+        parent, name = identity_parts(folder.path)
+        chosen.setdefault(parent, set()).add(name)
     out = []
     for corpus in sorted(chosen):
         try:
@@ -205,8 +206,8 @@ def remember(checked: Iterable[tuple[corpus_io.DocFolder, Fingerprint | None]], 
     by_corpus: dict[Path, list[tuple[str, Fingerprint]]] = {}
     for folder, fp in checked:
         if fp is not None:
-            key = identity(folder.path)
-            by_corpus.setdefault(key.parent, []).append((key.name, fp))
+            parent, name = identity_parts(folder.path)
+            by_corpus.setdefault(parent, []).append((name, fp))
     if not by_corpus:
         return
     memo = {} if memo is None else memo
@@ -238,21 +239,21 @@ def same_blob(checked: list[corpus_io.DocFolder], memo: dict[Path, dict[str, str
     (folder -> that document's id): found from git's own blob ids, never from the fingerprint store,
     so a tampered store cannot hide a byte-identical copy. Only the checked sources are read again."""
     out: dict[Path, str] = {}
-    chosen = {identity(f.path) for f in checked}
+    chosen = {identity_parts(f.path) for f in checked}
     by_blob: dict[Path, dict[str, str]] = {}  # corpus -> blob id -> the first other document holding it
     for corpus, blobs in memo.items():
         owners: dict[str, str] = {}
         for name, blob in sorted(blobs.items()):
             doc = name.removesuffix(f"/{corpus_io.SOURCE}")
-            if corpus / doc not in chosen:
+            if (corpus, doc) not in chosen:
                 owners.setdefault(blob, doc)
         by_blob[corpus] = owners
     for folder in checked:
-        key = identity(folder.path)
-        if not by_blob.get(key.parent):
+        parent, _ = identity_parts(folder.path)
+        if not by_blob.get(parent):
             continue
         read, _ = corpus_io.read_source_file(folder.source)
-        if read is not None and (twin := by_blob[key.parent].get(git_blob_id(read[0]))) is not None:
+        if read is not None and (twin := by_blob[parent].get(git_blob_id(read[0]))) is not None:
             out[folder.path] = twin
     return out
 

@@ -53,6 +53,14 @@ def build(
     """
     run = CorpusRun([corpus], Job(tables=True, redistributable_only=redistributable_only), workers=workers, cache=cache,
                     engine=engine)
+    try:
+        return _build(run, corpus, out, shard_bytes, redistributable_only, shard_chunks, min_shard_chunks)
+    finally:
+        run.close()  # its early worker, if the run stopped before using it
+
+
+def _build(run: CorpusRun, corpus: Path, out: Path, shard_bytes: int | None, redistributable_only: bool,
+           shard_chunks: int, min_shard_chunks: int) -> BuildResult:
     split_config = splits.load_config()
     assignment = splits.assign((f.doc_id for f in run.folders), split_config)
     result = BuildResult(run.report, notes=run.notes)

@@ -38,7 +38,7 @@ from builders.run.engine import WINDOW, Engine, LocalPool, default_workers
 from builders.run.outcomes import ChunkResult, DocOutcome, Job
 from builders.run.step import DocResult, step
 from builders.schema import ALL_CONFIGS, schema_dir
-from builders.source.corpus import DocFolder, discover, display, read
+from builders.source.corpus import ANNOTATION, SECOND_ANNOTATION, SOURCE, DocFolder, discover, display, read
 
 AVERAGE_CHUNK = 32  # documents per chunk on average: an edit reruns ~32 documents (a fraction of a second)
 MAX_CHUNK = 128
@@ -80,8 +80,10 @@ def chunk_key(folders: list[DocFolder], splits: list[str] | None, job: Job,
                        f"{job.redistributable_only}\0".encode())
     for i, folder in enumerate(folders):
         h.update(f"{folder.doc_id}\0{splits[i] if splits else ''}\0{display(folder.path)}\0".encode())
-        for path in (folder.source, folder.annotation, folder.second_annotation):
-            if path == folder.second_annotation and not os.path.lexists(path):
+        base = os.fspath(folder.path)  # strings, not Paths: this runs for every file of the corpus
+        for name in (SOURCE, ANNOTATION, SECOND_ANNOTATION):
+            path = os.path.join(base, name)
+            if name == SECOND_ANNOTATION and not os.path.lexists(path):
                 h.update(b"-")
                 continue
             digest = _regular_file_sha256(path)
@@ -89,27 +91,31 @@ def chunk_key(folders: list[DocFolder], splits: list[str] | None, job: Job,
                 return None
             h.update(digest)
             if digests is not None:
-                digests[str(path)] = digest.hex()
+                digests[path] = digest.hex()
     return h.hexdigest()
 
 
-def _regular_file_sha256(path: Path, limit: int = 64 * 1024 * 1024) -> bytes | None:
+def _regular_file_sha256(path: str, limit: int = 64 * 1024 * 1024) -> bytes | None:
     """The sha256 of a regular file, never opening anything else (a FIFO would block, a link
     could point anywhere): checked before the open and again on the open file."""
     try:
-        if not stat.S_ISREG(path.lstat().st_mode):
+        if not stat.S_ISREG(os.lstat(path).st_mode):
             return None
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
-    try:
-        with os.fdopen(fd, "rb") as f:
-            info = os.fstat(f.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-                return None
-            return hashlib.file_digest(f, "sha256").digest()
+    try:  # plain reads on the descriptor: no file object or 256 KiB buffer per (small) file
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        h = hashlib.sha256()
+        while block := os.read(fd, 1 << 20):
+            h.update(block)
+        return h.digest()
     except OSError:
         return None
+    finally:
+        os.close(fd)
 
 
 def run_chunk(folders: list[DocFolder], splits: list[str] | None, job: Job, cache_dir: Path | None,
@@ -227,6 +233,13 @@ class CorpusRun:
     def __init__(self, paths: list[Path], job: Job = Job(), *, workers: int | None = None,
                  cache: Path | None = None, engine: Engine | None = None,
                  select: Callable[[list[DocFolder]], list[DocFolder]] | None = None) -> None:
+        why = chunkcache.usable(cache) if cache is not None else None
+        self._early: LocalPool | None = None  # a worker started before the folders are found and hashed
+        if (cache is not None and why is None and job.tables and not job.records and engine is None
+                and (workers or default_workers()) > 1):
+            # a rebuild's few misses go to one worker started now, spaCy loaded while this process
+            # finds and hashes the files and reads the cached chunks (ended unused otherwise)
+            self._early = LocalPool(1).start(warm=_warm_worker)
         folders, found = discover(paths)
         # ``select``: which of the folders found are run, and as what (scoring reads annotation.b.yaml in
         # annotation.yaml's place); the discovery's findings stay
@@ -235,7 +248,7 @@ class CorpusRun:
         self.report = Report(findings=list(found))
         self.notes = self.report.notes  # one line each: cache entries not used, a cache not usable
         self.from_cache = 0  # documents served from the cache
-        if cache is not None and (why := chunkcache.usable(cache)) is not None:
+        if why is not None:
             self.notes.append(why)
             cache = None
         self.cache = cache
@@ -247,7 +260,6 @@ class CorpusRun:
         self._keys: list[str | None] | None = None
         self._splits: Mapping[str, str] | None = None
         self.digests: dict[str, str] = {}  # sha256 (hex) of every input file the chunk keys read, by path
-        self._early: LocalPool | None = None  # a worker started before the keys are computed
 
     def plan(self, splits: Mapping[str, str] | None = None) -> list[tuple[list[DocFolder], str | None]]:
         """The chunks in corpus order with their cache keys (None without a cache), computed once;
@@ -258,10 +270,6 @@ class CorpusRun:
             self._calls = [(chunk, [splits[f.doc_id] for f in chunk] if splits is not None else None, self.job,
                             self.cache) for chunk in chunks(self.folders)]
             cached = self.cache is not None and not self.job.records
-            if cached and self.job.tables and self.engine is None and (self.workers or default_workers()) > 1:
-                # a rebuild's few misses go to one worker started now, spaCy loaded while this
-                # process hashes the files and reads the cached chunks (closed unused otherwise)
-                self._early = LocalPool(1).start(warm=_warm_worker)
             self._keys = [chunk_key(folders, chunk_splits, self.job, self.digests) if cached else None
                           for folders, chunk_splits, *_ in self._calls]
         elif splits is not self._splits:
@@ -341,11 +349,15 @@ class CorpusRun:
             if behind is not None:
                 behind.close()
 
-    def finish(self) -> Report:
-        """The report: every document's findings and, from level 3, the checks across documents; sorted."""
-        if self._early is not None:  # planned, never run
+    def close(self) -> None:
+        """End the worker started early if nothing used it (a run that stopped before its chunks)."""
+        if self._early is not None:
             self._early.close()
             self._early = None
+
+    def finish(self) -> Report:
+        """The report: every document's findings and, from level 3, the checks across documents; sorted."""
+        self.close()
         self.report.checked = len(self._fingerprints)
         if self.job.level >= CORPUS_CHECKS_LEVEL:
             self.report.findings.extend(corpus_findings(self.folders, self._fingerprints, self.cache, self._links))

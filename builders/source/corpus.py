@@ -30,16 +30,30 @@ def doc_id_pattern() -> re.Pattern[str]:
     return re.compile(schemas()["common"]["$defs"]["doc_id"]["pattern"])
 
 
-def display(path: Path) -> str:
+def display(path: Path | str) -> str:
     """A path as a person would type it: as given when relative, else relative to the working
-    directory when inside it. (Called for every file read, so it avoids needless work.)"""
+    directory when inside it. (Called for every file read, so it avoids needless work: the
+    folder is made relative once, its entries joined to it.)"""
+    path = os.fspath(path)
     if not os.path.isabs(path):
-        return str(path)
+        return path
+    cwd = os.getcwd()
+    folder, name = os.path.split(path)
+    if name in ("", ".", "..") or folder == path:
+        return _display(path, cwd)
+    shown = _display(folder, cwd)
+    if shown == folder:  # its folder is outside the working directory: so is the path, unless it is it
+        return "." if os.path.normpath(path) == cwd else path
+    return name if shown == "." else f"{shown}{os.sep}{name}"
+
+
+@lru_cache(maxsize=256)
+def _display(path: str, cwd: str) -> str:
     try:
-        rel = os.path.relpath(path)
+        rel = os.path.relpath(path, cwd)
     except ValueError:  # another drive on Windows
-        return str(path)
-    return rel if not rel.startswith("..") else str(path)
+        return path
+    return rel if not rel.startswith("..") else path
 
 
 @dataclass(frozen=True)
@@ -81,7 +95,7 @@ def is_doc_folder(path: Path) -> bool:
 
 def discover(paths: list[Path]) -> tuple[list[DocFolder], list[Finding]]:
     """Document folders named by the paths: a corpus folder, document folders, or files in them."""
-    folders: dict[Path, DocFolder] = {}
+    folders: dict[tuple[Path, str], DocFolder] = {}  # by identity
     findings: list[Finding] = []
     for path in paths:
         if not path.exists() and not path.is_symlink():
@@ -100,7 +114,7 @@ def discover(paths: list[Path]) -> tuple[list[DocFolder], list[Finding]]:
                                     f"a document folder holds {SOURCE} and {ANNOTATION}", level=1))
             continue
         for folder in candidates:
-            folders.setdefault(identity(folder), DocFolder(folder.name, folder))
+            folders.setdefault(identity_parts(folder), DocFolder(folder.name, folder))
     return sorted(folders.values(), key=lambda f: (f.doc_id, str(f.path))), findings
 
 
@@ -111,8 +125,20 @@ def _resolved(folder: str, cwd: str) -> Path:
 
 def identity(path: Path) -> Path:
     """A path's identity, its folder resolved once and its last component not followed if a link."""
-    parent = str(path.parent)
-    return _resolved(parent, "" if os.path.isabs(parent) else os.getcwd()) / path.name
+    folder, name = identity_parts(path)
+    return folder / name
+
+
+def identity_parts(path: Path | str) -> tuple[Path, str]:
+    """``identity(path)`` as (its folder, resolved; its last component): no Path made per call,
+    for the loops over every folder of a corpus (discovery, the checks across documents)."""
+    text = os.fspath(path)
+    parent, name = os.path.split(text)
+    if name in ("", ".", ".."):
+        path = Path(path)
+        parent, name = str(path.parent), path.name
+    parent = parent or "."
+    return _resolved(parent, "" if os.path.isabs(parent) else os.getcwd()), name
 
 
 def _corpus_children(corpus: Path) -> tuple[list[Path], list[Finding]]:
