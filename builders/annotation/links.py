@@ -77,8 +77,8 @@ def findings(checked: Iterable[tuple[corpus_io.DocFolder, list[CrossLink]]]) -> 
     corpora: dict[Path, set[str]] = {}
     for folder, _ in checked:
         paths.setdefault(folder.doc_id, folder.path)
-        key = corpus_io.identity(folder.path)
-        corpora.setdefault(key.parent, set()).add(key.name)
+        parent, name = corpus_io.identity_parts(folder.path)
+        corpora.setdefault(parent, set()).add(name)
     links = [link for _, doc_links in checked for link in doc_links]
     for corpus, names in sorted(corpora.items()):
         try:

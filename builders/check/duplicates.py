@@ -203,19 +203,14 @@ def remember(checked: Iterable[tuple[corpus_io.DocFolder, Fingerprint | None]], 
              memo: dict[Path, dict[str, str]] | None = None) -> None:
     """Store the fingerprints of validated sources that git holds unchanged, so that a full
     validation (CI on the main branch) prepares the store for the pull requests that follow."""
-    by_corpus: dict[Path, list[tuple[str, Fingerprint]]] = {}
-    for folder, fp in checked:
-        if fp is not None:
-            parent, name = identity_parts(folder.path)
-            by_corpus.setdefault(parent, []).append((name, fp))
-    if not by_corpus:
-        return
     memo = {} if memo is None else memo
     new: dict[str, tuple[Fingerprint, int]] = {}
-    for corpus, pairs in sorted(by_corpus.items()):
-        blobs = _blobs(corpus, memo)
-        new.update((blobs[f"{name}/{corpus_io.SOURCE}"], (fp, _size(corpus / name / corpus_io.SOURCE)))
-                   for name, fp in pairs if f"{name}/{corpus_io.SOURCE}" in blobs)
+    for folder, fp in checked:  # git is asked once per corpus; a corpus outside git costs no more
+        if fp is not None:
+            corpus, name = identity_parts(folder.path)
+            blob = _blobs(corpus, memo).get(f"{name}/{corpus_io.SOURCE}")
+            if blob is not None:
+                new[blob] = (fp, _size(corpus / name / corpus_io.SOURCE))
     if new:
         store = FingerprintStore(cache_dir)
         store.put(new)

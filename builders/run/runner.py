@@ -80,9 +80,9 @@ def chunk_key(folders: list[DocFolder], splits: list[str] | None, job: Job,
                        f"{job.redistributable_only}\0".encode())
     for i, folder in enumerate(folders):
         h.update(f"{folder.doc_id}\0{splits[i] if splits else ''}\0{display(folder.path)}\0".encode())
-        base = os.fspath(folder.path)  # strings, not Paths: this runs for every file of the corpus
+        base = os.path.join(folder.path, "")  # strings, not Paths: this runs for every file of the corpus
         for name in (SOURCE, ANNOTATION, SECOND_ANNOTATION):
-            path = os.path.join(base, name)
+            path = base + name
             if name == SECOND_ANNOTATION and not os.path.lexists(path):
                 h.update(b"-")
                 continue
