@@ -283,6 +283,25 @@ def test_a_warm_rebuild_keeps_unchanged_shards_and_equals_a_cold_build(corpus, t
     assert after == digest(tmp_path / "b")  # file by file, the card and croissant.json too
 
 
+def test_a_worker_is_started_ahead_only_for_a_rebuild(corpus, tmp_path):
+    """A first build into an empty cache starts no worker ahead (every chunk misses: the pool does
+    them); once the cache holds chunks, a rebuild starts one before hashing."""
+    from builders.run.outcomes import Job
+
+    cache = tmp_path / "cache"
+    first = runner.CorpusRun([corpus], Job(tables=True), workers=2, cache=cache)
+    try:
+        assert first._early is None
+    finally:
+        first.close()
+    assert build(corpus, tmp_path / "out", workers=1, cache=cache, **SHARDS).written
+    again = runner.CorpusRun([corpus], Job(tables=True), workers=2, cache=cache)
+    try:
+        assert again._early is not None
+    finally:
+        again.close()
+
+
 def _retamper_listing(out: Path, rel: str) -> None:
     """Make the output folder's own file list agree with an edited file (what someone editing it would do)."""
     import json

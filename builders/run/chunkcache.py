@@ -255,6 +255,16 @@ def write_atomic(path: Path, data: bytes) -> None:
             pass
 
 
+def has_entries(cache_dir: Path) -> bool:
+    """Whether any chunk was stored here: a first build into an empty cache has nothing to rebuild
+    around, so no worker is started ahead for it (runner.CorpusRun)."""
+    try:
+        with os.scandir(cache_dir) as it:
+            return any(len(e.name) == 2 and e.is_dir(follow_symlinks=False) for e in it)
+    except OSError:
+        return False
+
+
 def usable(cache_dir: Path) -> str | None:
     """None when the cache folder can be used, else why not (one line): then the build runs without it."""
     try:

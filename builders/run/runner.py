@@ -236,9 +236,10 @@ class CorpusRun:
         why = chunkcache.usable(cache) if cache is not None else None
         self._early: LocalPool | None = None  # a worker started before the folders are found and hashed
         if (cache is not None and why is None and job.tables and not job.records and engine is None
-                and (workers or default_workers()) > 1):
+                and (workers or default_workers()) > 1 and chunkcache.has_entries(cache)):
             # a rebuild's few misses go to one worker started now, spaCy loaded while this process
-            # finds and hashes the files and reads the cached chunks (ended unused otherwise)
+            # finds and hashes the files and reads the cached chunks (ended unused otherwise); not
+            # for a first build into an empty cache: every chunk misses, the pool does them all
             self._early = LocalPool(1).start(warm=_warm_worker)
         folders, found = discover(paths)
         # ``select``: which of the folders found are run, and as what (scoring reads annotation.b.yaml in
