@@ -115,8 +115,9 @@ def tables_of(records: list[DocRecords], configs: Iterable[str], views: list[Doc
         else:
             rows = [r for v in views or [] for r in v.rows_of(config)]
         # one conversion in C of the rows as a struct array (``from_pylist`` gathers each column in
-        # Python first): the same table, cell for cell
-        rows = pa.array(encode_rows(config, rows), type=_row_type(config))
+        # Python first), the labels as the strings they are, then each label column replaced by its
+        # ids in Arrow (no copy of each row in Python): the same table, cell for cell
+        rows = _encode_labels(pa.array(rows, type=_raw_row_type(config)), _row_type(config), fields(config))
         return pa.Table.from_batches([pa.RecordBatch.from_struct_array(rows)], schema=schema)
 
     return {c: table(c) for c in configs}
@@ -128,6 +129,63 @@ def _row_type(config: str) -> Any:
     import pyarrow as pa
 
     return pa.struct(list(_bare_schema(config)))
+
+
+@cache
+def _raw_row_type(config: str) -> Any:
+    """A config's row as one Arrow struct type with its label columns as strings (their names)."""
+    import pyarrow as pa
+
+    def merge(feature: Any, typed: Any) -> Any:
+        if isinstance(feature, dict):
+            return pa.struct([pa.field(f.name, merge(feature[f.name], f.type)) for f in typed])
+        if isinstance(feature, Seq):
+            return pa.list_(merge(feature.feature, typed.value_type))
+        return pa.string() if isinstance(feature, Label) else typed
+
+    return merge(fields(config), _row_type(config))
+
+
+def _has_label(feature: Any) -> bool:
+    if isinstance(feature, dict):
+        return any(_has_label(f) for f in feature.values())
+    if isinstance(feature, Seq):
+        return _has_label(feature.feature)
+    return isinstance(feature, Label)
+
+
+@cache
+def _names_array(names: tuple[str, ...]) -> Any:
+    import pyarrow as pa
+
+    return pa.array(names, type=pa.string())
+
+
+def _encode_labels(array: Any, typed: Any, feature: Any) -> Any:
+    """``array`` (labels as names) with every label column, nested ones included, replaced by the
+    index of its name (``pyarrow.compute.index_in``); lists and structs are rebuilt around their
+    new child with their offsets and validity. A name not among a label's names raises KeyError,
+    as the Python encoder (``encoder``) does."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not _has_label(feature):
+        return array
+    if isinstance(feature, Label):
+        ids = pc.index_in(array, value_set=_names_array(feature.names))
+        if ids.null_count != array.null_count:
+            unknown = pc.filter(array, pc.and_(pc.is_null(ids), pc.is_valid(array)))
+            raise KeyError(unknown[0].as_py())
+        return ids.cast(pa.int64())
+    mask = array.is_null() if array.null_count else None
+    if isinstance(feature, Seq):
+        if array.offset:  # a slice: its offsets start past the child's first value
+            array = pa.concat_arrays([array])
+        values = _encode_labels(array.values, typed.value_type, feature.feature)
+        return pa.ListArray.from_arrays(array.offsets, values, type=typed, mask=mask)
+    # flatten: the children with the struct's nulls (Arrow fills a null struct's slots with "")
+    children = [_encode_labels(child, f.type, feature[f.name]) for child, f in zip(array.flatten(), typed)]
+    return pa.StructArray.from_arrays(children, fields=list(typed), mask=mask)
 
 
 @cache
