@@ -190,22 +190,6 @@ def _bio(numpy, starts, ends, spans: list[tuple[int, int, str]], labels: dict[st
             codes[a] = labels.setdefault("B-" + label, len(labels))
             codes[a + 1:z] = [labels.setdefault("I-" + label, len(labels))] * (z - a - 1)
     return numpy.array(codes, dtype="int32")
-    offsets = numpy.array([(s, e) for s, e, _ in spans], dtype="int64")
-    first = numpy.searchsorted(starts, offsets[:, 0])
-    last = numpy.searchsorted(ends, offsets[:, 1])
-    n = len(starts)
-    aligned = ((first < n) & (last < n) & (first <= last)
-               & (starts[first.clip(max=n - 1)] == offsets[:, 0]) & (ends[last.clip(max=n - 1)] == offsets[:, 1]))
-    order = numpy.argsort(offsets[:, 0] - offsets[:, 1], kind="stable")  # longest first
-    firsts, lasts, keep = first.tolist(), last.tolist(), aligned.tolist()
-    for k in order.tolist():
-        if keep[k]:
-            a, z = firsts[k], lasts[k] + 1
-            if not codes[a:z].any():
-                label = spans[k][2]
-                codes[a] = labels.setdefault("B-" + label, len(labels))
-                codes[a + 1:z] = labels.setdefault("I-" + label, len(labels))
-    return codes
 
 
 def _find(text: str, ref) -> tuple[int, int]:
