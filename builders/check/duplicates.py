@@ -62,8 +62,7 @@ class Packed:
             yield Fingerprint(self._digests[64 * i:64 * i + 32].hex(), self._digests[64 * i + 32:64 * i + 64].hex()) if present else None
 
 
-identity = corpus_io.identity  # a folder's identity without following a link in its last component
-identity_parts = corpus_io.identity_parts  # the same as (resolved folder, name): no Path per document
+identity_parts = corpus_io.identity_parts  # (resolved folder, name): a folder's identity, its last component not followed
 
 
 def siblings(selected: list[corpus_io.DocFolder]) -> list[tuple[Path, list[str]]]:

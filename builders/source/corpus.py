@@ -123,15 +123,10 @@ def _resolved(folder: str, cwd: str) -> Path:
     return Path(cwd, folder).resolve()
 
 
-def identity(path: Path) -> Path:
-    """A path's identity, its folder resolved once and its last component not followed if a link."""
-    folder, name = identity_parts(path)
-    return folder / name
-
-
 def identity_parts(path: Path | str) -> tuple[Path, str]:
-    """``identity(path)`` as (its folder, resolved; its last component): no Path made per call,
-    for the loops over every folder of a corpus (discovery, the checks across documents)."""
+    """A path's identity as (its folder, resolved once; its last component, not followed if a
+    link): no Path made per call, for the loops over every folder of a corpus (discovery, the
+    checks across documents)."""
     text = os.fspath(path)
     parent, name = os.path.split(text)
     if name in ("", ".", ".."):
