@@ -44,15 +44,18 @@ def test_composition_counts_and_merge():
 
 
 def test_tokens_counted_as_the_matches_of_the_token_pattern():
-    """compute counts tokens with subn (no string per match): the count is findall's, on random
-    texts of word characters, joiners, punctuation, white space and non-Latin letters."""
+    """compute counts tokens with subn (no string per match) of a pattern that takes the white space
+    before each token: the count is findall's of the token pattern, on random texts of word
+    characters, joiners, punctuation, white space of every kind (runs, leading, final) and
+    non-Latin letters."""
     import random
 
     from builders.dataset import stats
 
     rng = random.Random(19)
-    pieces = ["a", "B", "7", "_", "-", "'", "\u2019", ".", " ", "\n", ",", "é", "\u0663", "--", "..", "!", "\t", "x-y", "U.S."]
-    for _ in range(3000):
+    pieces = ["a", "B", "7", "_", "-", "'", "\u2019", ".", " ", "\n", ",", "é", "\u0663", "--", "..", "!", "\t", "x-y", "U.S.",
+              "\u00a0", "\u2028", "\u3000", "\x1c", "\x85", "\r\n", "   ", "\u200b", "\U0001d400", "#"]
+    for _ in range(5000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
         doc = {"text": text, "license": {"spdx": "CC-BY-4.0", "redistributable": True}, "annotation_status": "draft"}
         assert stats.compute({"documents": [doc]})["tokens"] == len(stats._TOKEN.findall(text)), repr(text)
