@@ -56,7 +56,7 @@ def floor(corpus: str, out: str, gc_mode: str, reader: str = "csafe") -> dict:
     """The same essential work as a build, on one core, with the fastest well-kept libraries and
     nothing loaded beforehand: read and sha256 both files, parse the YAML with libyaml's C loader
     (dates kept as written, as the build keeps them),
-    one compiled validation (jsonschema-rs) of the annotation, clean the text (builders.source.clean: the
+    one compiled validation (jsonschema-rs, the schemas as the build compiles them) of the annotation, clean the text (builders.source.clean: the
     project's own rules, there is no library for them), resolve every quote with str.find, tokenise
     and split sentences with spaCy's blank English pipeline read as arrays, tag the kept tokens BIO
     for the entity mentions and the event triggers (numpy searchsorted of the spans over the token
@@ -70,7 +70,6 @@ def floor(corpus: str, out: str, gc_mode: str, reader: str = "csafe") -> dict:
     build whose reader beats the library's loader."""
     import contextlib
     import hashlib
-    import json as json_
 
     import jsonschema_rs
     import numpy
@@ -79,6 +78,7 @@ def floor(corpus: str, out: str, gc_mode: str, reader: str = "csafe") -> dict:
     import yaml
 
     from builders.run import gctune
+    from builders.schema import compiled_schemas
     from builders.source.clean import clean
 
     class _DatesAsWritten(yaml.CSafeLoader):
@@ -100,11 +100,11 @@ def floor(corpus: str, out: str, gc_mode: str, reader: str = "csafe") -> dict:
 
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
-        schema_dir = Path(__file__).resolve().parent.parent / "schema"
-        loaded = [json_.loads(p.read_text(encoding="utf-8")) for p in sorted(schema_dir.glob("*.schema.json"))]
-        registry = jsonschema_rs.Registry([(s["$id"], s) for s in loaded])
-        validator = jsonschema_rs.validator_for(json_.loads((schema_dir / "annotation.schema.json").read_text()),
-                                                registry=registry)
+        # the schemas in the form the build compiles them (schema.compiled_schemas: a pattern's final
+        # $(?!\n) as $, the same answers on jsonschema-rs's linear regex engine)
+        loaded = compiled_schemas()
+        registry = jsonschema_rs.Registry([(s["$id"], s) for s in loaded.values()])
+        validator = jsonschema_rs.validator_for(loaded["annotation"], registry=registry)
         docs: dict[str, list] = {"doc_id": [], "sha256": [], "text": []}
         spans: dict[str, list] = {"doc_id": [], "kind": [], "start": [], "end": [], "text": []}
         tokens: dict[str, list] = {"doc_id": [], "tokens": [], "starts": [], "ends": [], "sentence_starts": [],
