@@ -14,6 +14,7 @@ import datasets
 import pytest
 import yaml
 from seqeval.metrics.sequence_labeling import get_entities
+from hypothesis import given, settings, strategies as st
 
 from builders import schema
 from builders.run.build import build
@@ -306,3 +307,25 @@ def _tag_before_perf5(tokens: Tokens, spans: list[Labeled], file: str,
     first_of = bounds.tolist()
     local = [(span, s, i - first_of[s], j - first_of[s]) for span, s, i, j in kept]
     return Tagged(labels, codes, bounds, local, findings)
+
+
+_PIECES = ["We", "met", "U.S.", ".", "!", "\n\n", " ", "  ", "caf\u00e9", "\u00e9t\u00e9", "\u4e1c\u4eac", "\u3002",
+           "\U0001F600", "\U00011047", "e\u0301", "\u00a0", "\r\n", "\u2014", "\u201cQuote\u201d", "x"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join), max_size=4))
+def test_token_strings_from_the_bytes_equal_the_token_texts(texts):
+    """token_strings gathers the tokens' UTF-8 bytes from each text; it holds the token texts (tokens.texts,
+    a slice of the text per token), for ASCII and other texts (two-, three- and four-byte characters),
+    several documents and none, as string and large_string."""
+    import pyarrow as pa
+
+    from builders.dataset.tokens import tokenize
+    from builders.dataset.views import token_strings
+
+    documents = [tokenize(text) for text in texts]
+    for string_type in (pa.string(), pa.large_string()):
+        made = token_strings(documents, string_type)
+        made.validate(full=True)
+        assert made.equals(pa.array([t for tokens in documents for t in tokens.texts], string_type))

@@ -20,7 +20,8 @@ included (tests/test_tokens.py compares them on generated and hand-made texts).
 
 from __future__ import annotations
 
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
 from builders.source.corpus import MAX_SOURCE_BYTES
@@ -43,13 +44,20 @@ class Sentence(NamedTuple):
     tokens: tuple[Token, ...]
 
 
-class Tokens(NamedTuple):
+@dataclass(eq=False)
+class Tokens:
     """One document's non-space tokens as columns, and where its sentences start."""
 
-    texts: list[str]
+    text: str  # the document text the offsets point into
     starts: "numpy.ndarray"  # int64 code-point offsets into the text
     ends: "numpy.ndarray"
     bounds: "numpy.ndarray"  # int64: the first token of each sentence, then the number of tokens
+
+    @cached_property
+    def texts(self) -> list[str]:
+        """The tokens' texts, made when first asked for: the build writes them straight from the
+        text's bytes (views.token_strings), a Python string per token cost more than the rest."""
+        return [self.text[a:b] for a, b in zip(self.starts.tolist(), self.ends.tolist())]
 
     def sentences(self) -> list[Sentence]:
         """The same tokens as Sentence and Token tuples (for code that walks them one by one)."""
@@ -137,8 +145,7 @@ def tokenize(text: str) -> Tokens:
     if len(first) and (not len(bounds) or bounds[0] != 0):  # the first token opens the first sentence
         bounds = numpy.concatenate(([0], bounds))
     bounds = numpy.concatenate((bounds, [len(first)])).astype("int64")
-    starts_list, ends_list = first.tolist(), end.tolist()
-    return Tokens([text[a:b] for a, b in zip(starts_list, ends_list)], first, end, bounds)
+    return Tokens(text, first, end, bounds)
 
 
 def doc(text: str) -> "Doc":

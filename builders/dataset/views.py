@@ -101,7 +101,7 @@ def _describe(span: Labeled) -> str:
 
 def token_index(tokens: Tokens) -> tuple[dict[int, int], dict[int, int]]:
     """Where tokens start and end: offset -> token (its index in the document)."""
-    n = range(len(tokens.texts))
+    n = range(len(tokens.starts))
     return dict(zip(tokens.starts.tolist(), n)), dict(zip(tokens.ends.tolist(), n))
 
 
@@ -115,7 +115,7 @@ def tag(tokens: Tokens, spans: list[Labeled], file: str,
     import numpy
 
     bounds = tokens.bounds
-    n_tokens = len(tokens.texts)
+    n_tokens = len(tokens.starts)
     findings: list[Finding] = []
     aligned: list[tuple[Labeled, int, int, int]] = []  # span, sentence, first token, end token (document indexes)
     if spans:
@@ -272,15 +272,14 @@ def _token_columns(docs: list[DocViews], types: dict[str, "pa.DataType"]) -> tup
     import numpy
     import pyarrow as pa
 
-    doc_ids, sentence_ids, offsets, texts, starts, ends = [], [], [numpy.zeros(1, dtype="int64")], [], [], []
+    doc_ids, sentence_ids, offsets, starts, ends = [], [], [numpy.zeros(1, dtype="int64")], [], []
     count = 0
     for doc in docs:
         n_sentences = len(doc.tokens.bounds) - 1
         doc_ids += [doc.doc_id] * n_sentences
         sentence_ids.append(numpy.arange(n_sentences, dtype="int64"))
         offsets.append(doc.tokens.bounds[1:] + count)
-        count += len(doc.tokens.texts)
-        texts += doc.tokens.texts
+        count += len(doc.tokens.starts)
         starts.append(doc.tokens.starts)
         ends.append(doc.tokens.ends)
     offsets_array = pa.array(numpy.concatenate(offsets).astype("int32"))
@@ -296,6 +295,42 @@ def _token_columns(docs: list[DocViews], types: dict[str, "pa.DataType"]) -> tup
     return offsets_array, {
         "doc_id": pa.array(doc_ids, types["doc_id"]),
         "sentence_id": pa.array(numpy.concatenate(sentence_ids or [numpy.zeros(0, "int64")]), types["sentence_id"]),
-        "tokens": listed(pa.array(texts, types["tokens"].value_type), "tokens"),
+        "tokens": listed(token_strings([doc.tokens for doc in docs], types["tokens"].value_type), "tokens"),
         "token_offsets": listed(spans, "token_offsets"),
     }
+
+
+def token_strings(documents: list[Tokens], string_type: "pa.DataType") -> "pa.Array":
+    """The texts of the documents' tokens, in order, as one Arrow string array made from each
+    text's UTF-8 bytes (their token slices gathered in numpy), not from a Python string per token;
+    ``pa.array(texts)`` gives the same array."""
+    import numpy
+    import pyarrow as pa
+
+    datas, byte_starts, byte_ends, base = [], [numpy.zeros(0, "int64")], [numpy.zeros(0, "int64")], 0
+    for tokens in documents:
+        data = tokens.text.encode("utf-8")
+        at = _utf8_offsets(tokens.text) if len(data) != len(tokens.text) else None  # None: ASCII, offsets as they are
+        byte_starts.append((tokens.starts if at is None else at[tokens.starts]) + base)
+        byte_ends.append((tokens.ends if at is None else at[tokens.ends]) + base)
+        datas.append(data)
+        base += len(data)
+    first, end = numpy.concatenate(byte_starts), numpy.concatenate(byte_ends)
+    lengths = end - first
+    offsets = numpy.concatenate(([0], numpy.cumsum(lengths)))
+    large = pa.types.is_large_string(string_type)
+    if not large and offsets[-1] >= 2**31:  # past what 32-bit offsets hold: Arrow's own conversion says how
+        return pa.array([t for tokens in documents for t in tokens.texts], string_type)
+    values = numpy.frombuffer(b"".join(datas), dtype="uint8")[
+        numpy.repeat(first - offsets[:-1], lengths) + numpy.arange(offsets[-1])]
+    return pa.Array.from_buffers(string_type, len(lengths), [
+        None, pa.py_buffer(offsets.astype("int64" if large else "int32")), pa.py_buffer(values)])
+
+
+def _utf8_offsets(text: str) -> "numpy.ndarray":
+    """Code-point offset -> UTF-8 byte offset, for every offset of ``text`` (its length included)."""
+    import numpy
+
+    points = numpy.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    width = 1 + (points >= 0x80).astype("int64") + (points >= 0x800) + (points >= 0x10000)
+    return numpy.concatenate(([0], numpy.cumsum(width)))
