@@ -235,6 +235,44 @@ def test_tag_equals_the_tag_before_perf5():
     assert overlaps > 50  # the overlap path was exercised
 
 
+def test_tag_without_overlaps_equals_the_tag_before_perf5(monkeypatch):
+    """Spans that neither overlap nor are empty are kept as they are, in the order of their tokens,
+    without the longest-first loop (views._claim); labels, codes, kept spans and findings are what the
+    loop gave, on many random documents with many such spans (multi-token, several labels, in any
+    order), some off token boundaries or across sentences."""
+    import random
+
+    from builders.dataset import views
+    from builders.dataset.tokens import tokenize
+    from builders.dataset.views import Labeled, tag
+
+    claimed = []
+    loop = views._claim
+    monkeypatch.setattr(views, "_claim", lambda *a: claimed.append(1) or loop(*a))
+    rng = random.Random(7)
+    calls = 0
+    for _ in range(300):
+        text = " ".join(rng.choice(["We", "met", "U.S.", "co-op", ".", "!", "\n\n", "x", "  ", "New York"])
+                        for _ in range(rng.randint(1, 80)))
+        tokens = tokenize(text)
+        starts, ends = tokens.starts.tolist(), tokens.ends.tolist()
+        spans, t = [], 0
+        while t < len(starts):  # disjoint runs of tokens, some left untagged
+            n = rng.randint(1, 4)
+            if rng.random() < 0.6:
+                a, b = starts[t], ends[min(t + n, len(starts)) - 1]
+                if rng.random() < 0.1 and b > a + 1:  # off a token boundary (and not empty)
+                    a += 1
+                spans.append(Labeled(a, b, rng.choice(["PER", "ORG", "GPE", "LOC"]), f"span {len(spans)}"))
+            t += n
+        rng.shuffle(spans)
+        new, old = tag(tokens, spans, "f.yaml"), _tag_before_perf5(tokens, spans, "f.yaml")
+        assert new.labels == old.labels and new.codes.tolist() == old.codes.tolist()
+        assert new.kept == old.kept and new.findings == old.findings
+        calls += 1
+    assert calls == 300 and not claimed  # every document went the way without the loop
+
+
 # views.tag as main had it before perf5 (859e307), kept verbatim as the reference for the cheaper loops
 from builders.dataset.views import HINT_BOUNDARY, HINT_OVERLAP, Tagged, _describe, _warning  # noqa: E402
 from builders.findings import Finding, Severity  # noqa: E402

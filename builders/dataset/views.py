@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from builders.findings import Finding, Severity
@@ -124,8 +125,8 @@ def tag(tokens: Tokens, spans: list[Labeled], file: str,
             firsts = [starts.get(span.start, -1) for span in spans]
             lasts = [ends.get(span.end, -1) for span in spans]
         else:  # the last token starting (ending) at the offset, as the dicts of token_index keep it
-            wanted_starts = numpy.fromiter((span.start for span in spans), dtype="int64", count=len(spans))
-            wanted_ends = numpy.fromiter((span.end for span in spans), dtype="int64", count=len(spans))
+            span_starts, span_ends, *_ = zip(*spans)  # the spans' offsets as two columns
+            wanted_starts, wanted_ends = numpy.array(span_starts, dtype="int64"), numpy.array(span_ends, dtype="int64")
             first = numpy.searchsorted(tokens.starts, wanted_starts, side="right") - 1
             last = numpy.searchsorted(tokens.ends, wanted_ends, side="right") - 1
             found_first = (first >= 0) & (tokens.starts[first.clip(0)] == wanted_starts) if n_tokens else first < -1
@@ -146,21 +147,14 @@ def tag(tokens: Tokens, spans: list[Labeled], file: str,
                                          f"{_describe(span)} crosses a sentence boundary", HINT_BOUNDARY))
             else:
                 aligned.append((span, sentence_of[0][k], first_k, last_k + 1))
-    # longest first, then the first to start, then the first annotated (keys made once, compared in C)
-    keys = [(span.start - span.end, span.start, k) for k, (span, _, _, _) in enumerate(aligned)]
-    owner: list[Labeled | None] = [None] * n_tokens  # the span each token went to
-    kept = []
-    for k in sorted(range(len(aligned)), key=keys.__getitem__):
-        span, s, i, j = aligned[k]
-        if any(owner[i:j]):  # a Labeled is a non-empty tuple: true; None is false
-            taken = next(o for o in owner[i:j] if o is not None)
-            findings.append(_warning(file, "span-overlap-dropped",
-                                     f"{_describe(span)} overlaps {_describe(taken)}; the token views keep the latter",
-                                     HINT_OVERLAP, Severity.NOTE))  # by design: nothing to fix
-            continue
-        owner[i:j] = [span] * (j - i)
-        kept.append(aligned[k])
-    kept.sort(key=lambda item: (item[1], item[2]))
+    # in the order of their tokens (a sentence holds the tokens from its first to the next one's: by
+    # first token is by sentence, then first token); ties keep the order they came in
+    by_place = sorted(aligned, key=itemgetter(2))
+    if (all(i < j for _, _, i, j in by_place)
+            and all(before[3] <= after[2] for before, after in zip(by_place, by_place[1:]))):
+        kept = by_place  # the usual case: no span is empty and none overlaps another, every one is kept
+    else:
+        kept = _claim(aligned, n_tokens, file, findings)
     labels = ["O"]
     pair: dict[str, tuple[int, int]] = {}  # label -> its B- and I- codes, both named when the label is first kept
     codes = numpy.zeros(n_tokens, dtype="int64")
@@ -175,6 +169,28 @@ def tag(tokens: Tokens, spans: list[Labeled], file: str,
     first_of = bounds.tolist()
     local = [(span, s, i - first_of[s], j - first_of[s]) for span, s, i, j in kept]
     return Tagged(labels, codes, bounds, local, findings)
+
+
+def _claim(aligned: list[tuple[Labeled, int, int, int]], n_tokens: int, file: str, findings: list[Finding]
+           ) -> list[tuple[Labeled, int, int, int]]:
+    """The placed spans the token views keep, in the order of their tokens: longest first, then
+    the first to start, then the first annotated; a span over tokens already taken is reported."""
+    # keys made once, compared in C
+    keys = [(span.start - span.end, span.start, k) for k, (span, _, _, _) in enumerate(aligned)]
+    owner: list[Labeled | None] = [None] * n_tokens  # the span each token went to
+    kept = []
+    for k in sorted(range(len(aligned)), key=keys.__getitem__):
+        span, s, i, j = aligned[k]
+        if any(owner[i:j]):  # a Labeled is a non-empty tuple: true; None is false
+            taken = next(o for o in owner[i:j] if o is not None)
+            findings.append(_warning(file, "span-overlap-dropped",
+                                     f"{_describe(span)} overlaps {_describe(taken)}; the token views keep the latter",
+                                     HINT_OVERLAP, Severity.NOTE))  # by design: nothing to fix
+            continue
+        owner[i:j] = [span] * (j - i)
+        kept.append(aligned[k])
+    kept.sort(key=itemgetter(2))  # by first token: by sentence, then first token
+    return kept
 
 
 def entity_spans(records: DocRecords) -> list[Labeled]:
