@@ -138,7 +138,8 @@ def tag(tokens: Tokens, spans: list[Labeled], file: str,
         for k, span in enumerate(spans):
             first_k, last_k = firsts[k], lasts[k]
             if first_k < 0 or last_k < 0:
-                cut = [tokens.texts[t] for t in numpy.flatnonzero((tokens.starts < span.end) & (span.start < tokens.ends)).tolist()]
+                touched = (tokens.starts < span.end) & (span.start < tokens.ends)
+                cut = [tokens.text[a:z] for a, z in zip(tokens.starts[touched].tolist(), tokens.ends[touched].tolist())]
                 findings.append(_warning(file, "span-off-token-boundary",
                                          f"{_describe(span)} does not start and end on token boundaries (tokens {cut})",
                                          HINT_BOUNDARY))
