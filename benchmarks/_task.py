@@ -58,7 +58,8 @@ def floor(corpus: str, out: str, gc_mode: str, reader: str = "csafe") -> dict:
     (dates kept as written, as the build keeps them),
     one compiled validation (jsonschema-rs, the schemas as the build compiles them) of the annotation, clean the text (builders.source.clean: the
     project's own rules, there is no library for them), resolve every quote with str.find, tokenise
-    and split sentences with spaCy's blank English pipeline read as arrays, tag the kept tokens BIO
+    and split sentences with spaCy's blank English pipeline read as arrays (the token texts gathered from
+    the text's bytes, views.token_strings, as the build does), tag the kept tokens BIO
     for the entity mentions and the event triggers (numpy searchsorted of the spans over the token
     starts and ends, label ids as int arrays, the longest of overlapping spans kept, as the build's
     views do; see _bio: 0.29 ms/doc on 1k generated documents of either shape, in isolation), and write the documents, spans and tokens (with both tag columns) to
@@ -78,6 +79,8 @@ def floor(corpus: str, out: str, gc_mode: str, reader: str = "csafe") -> dict:
     import yaml
 
     from builders.run import gctune
+    from builders.dataset.tokens import Tokens
+    from builders.dataset.views import token_strings
     from builders.schema import compiled_schemas
     from builders.source.clean import clean
 
@@ -134,7 +137,7 @@ def floor(corpus: str, out: str, gc_mode: str, reader: str = "csafe") -> dict:
             keep = cols[:, 2] == 0
             starts, ends = cols[keep, 0], cols[keep, 0] + cols[keep, 1]
             tokens["doc_id"].append(folder.name)
-            tokens["tokens"].append([text[s:e] for s, e in zip(starts.tolist(), ends.tolist())])
+            tokens["tokens"].append(Tokens(text, starts.astype("int64"), ends.astype("int64"), numpy.zeros(0, "int64")))
             tokens["starts"].append(starts.tolist())
             tokens["ends"].append(ends.tolist())
             tokens["sentence_starts"].append((cols[keep, 3] == 1).nonzero()[0].tolist())
@@ -142,6 +145,10 @@ def floor(corpus: str, out: str, gc_mode: str, reader: str = "csafe") -> dict:
             tokens["trigger_tags"].append(_bio(numpy, starts, ends, tagged["trigger"], labels))
             for key, value in (("doc_id", folder.name), ("sha256", digest), ("text", text)):
                 docs[key].append(value)
+        # the token texts from each text's UTF-8 bytes, not a Python string per token (as the build does)
+        lengths = numpy.array([len(t.starts) for t in tokens["tokens"]], dtype="int32")
+        offsets = numpy.concatenate([[0], numpy.cumsum(lengths)]).astype("int32")
+        tokens["tokens"] = pa.ListArray.from_arrays(pa.array(offsets), token_strings(tokens["tokens"], pa.string()))
         for key in ("ner_tags", "trigger_tags"):  # the int arrays as one Arrow list column, no Python list per token
             lengths = numpy.array([len(codes) for codes in tokens[key]], dtype="int32")
             offsets = numpy.concatenate([[0], numpy.cumsum(lengths)]).astype("int32")
