@@ -14,7 +14,7 @@ from typing import Any
 from builders.source.segments import Cleaned
 from builders.source.corrections import clean_document
 from builders.findings import Finding, Severity
-from builders.annotation.resolve import QuoteIndex, Span, SpanError, resolve
+from builders.annotation.resolve import QuoteIndex, SpanError, locate
 from builders.annotation.timex import event_date, normalise
 from builders.annotation.yamlio import Parsed
 
@@ -43,9 +43,10 @@ class _Context:
     def add(self, path: tuple, code: str, message: str, hint: str, severity: Severity = Severity.ERROR) -> None:
         self.findings.append(Finding(self.file, self.parsed.line_of(path), code, _clip(message), _clip(hint), severity, level=3))
 
-    def span(self, path: tuple, ref: str | dict[str, Any]) -> Span | None:
+    def span(self, path: tuple, ref: str | dict[str, Any]) -> tuple[int, int, str] | None:
+        """The span's ``(start, end, text)``, or None with a finding (resolve.locate; extra keys are ignored)."""
         try:
-            return resolve(self.index, ref)
+            return locate(self.index, ref)
         except SpanError as exc:
             self.add(path, exc.code, exc.message, exc.hint)
             return None
@@ -151,8 +152,8 @@ def _document(doc_id: str, meta: dict[str, Any], raw_text: str, cleaned: Cleaned
     }
 
 
-def _as_dict(span: Span | None) -> dict[str, Any]:
-    return {"start": span.start, "end": span.end, "text": span.text} if span else {"start": 0, "end": 0, "text": "?"}
+def _as_dict(span: tuple[int, int, str] | None) -> dict[str, Any]:
+    return {"start": span[0], "end": span[1], "text": span[2]} if span else {"start": 0, "end": 0, "text": "?"}
 
 
 def _check_author(ctx: _Context, meta: dict[str, Any], entities: list[dict[str, Any]]) -> None:
@@ -180,13 +181,14 @@ def _entity(ctx: _Context, doc_id: str, i: int, ent: dict[str, Any], entity_ids:
         span = ctx.span(("entities", i, "mentions", j), ref)
         if span is None:
             continue
-        kind = ref.get("kind", "NAM") if isinstance(ref, dict) else "NAM"
-        if (span.start, span.end) in mentions:
+        start, end, text = span
+        if (start, end) in mentions:
             ctx.add(("entities", i, "mentions", j), "duplicate-mention",
-                    f"the mention {span.text!r} at {span.start}..{span.end} is listed twice for {ent['id']!r}",
+                    f"the mention {text!r} at {start}..{end} is listed twice for {ent['id']!r}",
                     "remove the repeated mention, or point it at another occurrence with 'occurrence: N'")
             continue
-        mentions[(span.start, span.end)] = {**_as_dict(span), "kind": kind}
+        mentions[(start, end)] = {"start": start, "end": end, "text": text,
+                                  "kind": ref.get("kind", "NAM") if isinstance(ref, dict) else "NAM"}
     members = ent.get("members", [])
     seen: set[str] = set()
     for j, member in enumerate(members):
@@ -213,10 +215,10 @@ def _entity(ctx: _Context, doc_id: str, i: int, ent: dict[str, Any], entity_ids:
 
 
 def _time(ctx: _Context, doc_id: str, i: int, t: dict[str, Any], published: str | None) -> dict[str, Any]:
-    span = ctx.span(("times", i), {k: t[k] for k in ("text", "occurrence", "context", "start", "end") if k in t})
+    span = ctx.span(("times", i), t)  # the locators only are read: text, occurrence, context, start, end
     value, source = t.get("value"), "annotated"
     if value is None and span is not None:
-        value, source = normalise(span.text, t["type"], published), "normalised"
+        value, source = normalise(span[2], t["type"], published), "normalised"
     return {
         "doc_id": doc_id,
         "time_id": t["id"],
@@ -252,24 +254,18 @@ def _event(ctx, doc_id, i, ev, entity_ids, event_ids, entity_mentions, times) ->
                         _suggest(time_id, set(times), "time expression (in times:)"))
             else:
                 t = times[time_id]
-                span = Span(t["start"], t["end"], t["text"])
+                span = t["start"], t["end"], t["text"]
                 if time_role is None:
                     time_role = t
         elif "text" in arg:
-            ref = {k: arg[k] for k in ("text", "occurrence", "context", "start", "end") if k in arg}
-            span = ctx.span(path, ref)
-            if span and entity in entity_mentions and (span.start, span.end) not in entity_mentions[entity]:
+            span = ctx.span(path, arg)  # the locators only are read: text, occurrence, context, start, end
+            if span and entity in entity_mentions and span[:2] not in entity_mentions[entity]:
                 ctx.add(path, "argument-not-a-mention",
-                        f"the argument text {span.text!r} at {span.start}..{span.end} is not a mention of {entity!r}",
+                        f"the argument text {span[2]!r} at {span[0]}..{span[1]} is not a mention of {entity!r}",
                         f"add it to the mentions of {entity!r}, or drop 'text' and name the entity only")
-        arguments.append({
-            "role": arg["role"],
-            "entity_id": entity,
-            "time_id": time_id,
-            "start": span.start if span else None,
-            "end": span.end if span else None,
-            "text": span.text if span else None,
-        })
+        start, end, text = span or (None, None, None)
+        arguments.append({"role": arg["role"], "entity_id": entity, "time_id": time_id, "start": start, "end": end,
+                          "text": text})
     links = []
     for j, link in enumerate(ev.get("links", [])):
         target = link["event"]

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
+    """A resolved span: offsets into the clean text and the text they cover (a tuple: cheap to make)."""
+
     start: int
     end: int
     text: str
@@ -45,14 +45,17 @@ def short(value: str, limit: int = MAX_SHOWN) -> str:
 
 def occurrences(text: str, quote: str) -> list[int]:
     """Start offsets of every whole-word occurrence of quote in text."""
-    found, i = [], text.find(quote)
+    find = text.find
+    i = find(quote)
+    if i == -1:
+        return []
+    # the whole-word test applies only at an end of the quote that is a letter or digit
+    head, tail, n, size = quote[0].isalnum(), quote[-1].isalnum(), len(quote), len(text)
+    found = []
     while i != -1:
-        end = i + len(quote)
-        left_ok = not (quote[0].isalnum() and i > 0 and text[i - 1].isalnum())
-        right_ok = not (quote[-1].isalnum() and end < len(text) and text[end].isalnum())
-        if left_ok and right_ok:
+        if not (head and i and text[i - 1].isalnum()) and not (tail and i + n < size and text[i + n].isalnum()):
             found.append(i)
-        i = text.find(quote, i + 1)
+        i = find(quote, i + 1)
     return found
 
 
@@ -93,9 +96,10 @@ class QuoteIndex:
         return self._folded
 
     def occurrences(self, quote: str) -> list[int]:
-        if quote not in self._found:
-            self._found[quote] = occurrences(self.text, quote)
-        return self._found[quote]
+        found = self._found.get(quote)
+        if found is None:
+            found = self._found[quote] = occurrences(self.text, quote)
+        return found
 
     def substring_starts(self, value: str) -> list[int]:
         """Every start of ``value`` (not only whole words), overlapping ones included."""
@@ -147,10 +151,6 @@ class QuoteIndex:
         return close[0] if close else None
 
 
-def _index(text: str | QuoteIndex) -> QuoteIndex:
-    return text if isinstance(text, QuoteIndex) else QuoteIndex(text)
-
-
 def resolve(text: str | QuoteIndex, ref: str | dict[str, Any]) -> Span:
     """Resolve one span reference, or raise SpanError saying what to write instead.
 
@@ -161,7 +161,12 @@ def resolve(text: str | QuoteIndex, ref: str | dict[str, Any]) -> Span:
     is not found as written but is found with quote marks folded (``fold_quotes``), that span is
     returned with the exact text of the source.
     """
-    index = _index(text)
+    return Span(*locate(text, ref))
+
+
+def locate(text: str | QuoteIndex, ref: str | dict[str, Any]) -> tuple[int, int, str]:
+    """``resolve``'s span as a plain ``(start, end, text)`` tuple: records need no object per span."""
+    index = text if isinstance(text, QuoteIndex) else QuoteIndex(text)
     try:
         return _resolve(index, ref)
     except SpanError as exc:
@@ -174,18 +179,17 @@ def resolve(text: str | QuoteIndex, ref: str | dict[str, Any]) -> Span:
             span = _resolve(index.folded(), folded_ref)
         except SpanError as folded:
             raise (exc if folded.code == exc.code else folded) from None
-        return Span(span.start, span.end, index.text[span.start:span.end])
+        return span[0], span[1], index.text[span[0]:span[1]]
 
 
-def _resolve(index: QuoteIndex, ref: str | dict[str, Any]) -> Span:
+def _resolve(index: QuoteIndex, ref: str | dict[str, Any]) -> tuple[int, int, str]:
     if isinstance(ref, str):
-        ref = {"text": ref}
+        if not ref[:1].isalnum():
+            _check_word(ref)
+        return _by_occurrence(index, ref, None)
     quote = ref["text"]
-    if not quote[:1].isalnum() and not any(c.isalnum() for c in quote):  # most quotes start with a word
-        raise SpanError(
-            "span-not-a-word", f"the span {short(quote)} holds no letter or digit (only white space or punctuation)",
-            "a span covers words: quote the words themselves, not the space or punctuation around them",
-        )
+    if not quote[:1].isalnum():  # most quotes start with a word
+        _check_word(quote)
     if "start" in ref or "end" in ref:
         span = _explicit(index, quote, ref.get("start"), ref.get("end"))
     elif "context" in ref:
@@ -197,20 +201,28 @@ def _resolve(index: QuoteIndex, ref: str | dict[str, Any]) -> Span:
     if "occurrence" in ref and ("context" in ref or "start" in ref or "end" in ref):
         k = ref["occurrence"]
         found = index.occurrences(quote)
-        at = bisect_left(found, span.start)
-        actual = at + 1 if at < len(found) and found[at] == span.start else None
+        at = bisect_left(found, span[0])
+        actual = at + 1 if at < len(found) and found[at] == span[0] else None
         if actual != k:
             raise SpanError(
                 "locators-disagree",
                 f"occurrence {k} of {short(quote)} was given, but the span's "
-                f"{'offsets' if 'start' in ref else 'context'} locate occurrence {actual} (at {span.start})",
+                f"{'offsets' if 'start' in ref else 'context'} locate occurrence {actual} (at {span[0]})",
                 "give one locator (occurrence, context or start/end), or make them agree"
                 + (f": occurrence: {actual}" if actual else ""),
             )
     return span
 
 
-def _by_occurrence(index: QuoteIndex, quote: str, n: int | None) -> Span:
+def _check_word(quote: str) -> None:
+    if not any(c.isalnum() for c in quote):
+        raise SpanError(
+            "span-not-a-word", f"the span {short(quote)} holds no letter or digit (only white space or punctuation)",
+            "a span covers words: quote the words themselves, not the space or punctuation around them",
+        )
+
+
+def _by_occurrence(index: QuoteIndex, quote: str, n: int | None) -> tuple[int, int, str]:
     found = index.occurrences(quote)
     if not found:
         raise SpanError("quote-not-found", f"the quote {short(quote)} does not occur in the clean text", index.near_miss(quote))
@@ -221,7 +233,7 @@ def _by_occurrence(index: QuoteIndex, quote: str, n: int | None) -> Span:
                 f"occurrence {n} of {short(quote)} was asked for, but it occurs {len(found)} time(s)",
                 f"use an occurrence from 1 to {len(found)}",
             )
-        return Span(found[n - 1], found[n - 1] + len(quote), quote)
+        return found[n - 1], found[n - 1] + len(quote), quote
     if len(found) > 1:
         shown = "; ".join(f"{k}: …{_around(index.text, i, min(len(quote), MAX_SHOWN))}…" for k, i in enumerate(found[:5], 1))
         raise SpanError(
@@ -229,22 +241,23 @@ def _by_occurrence(index: QuoteIndex, quote: str, n: int | None) -> Span:
             f"the quote {short(quote)} occurs {len(found)} times ({shown})",
             "add 'occurrence: N' or a 'context:' of a few surrounding words that occurs once",
         )
-    return Span(found[0], found[0] + len(quote), quote)
+    return found[0], found[0] + len(quote), quote
 
 
-def _check_context(index: QuoteIndex, span: Span, context: str) -> None:
+def _check_context(index: QuoteIndex, span: tuple[int, int, str], context: str) -> None:
     """With explicit offsets, a context must occur and hold the span where the offsets put it."""
     starts = index.substring_starts(context) if context else []
     if not starts:
         raise SpanError("context-not-found", f"the context {short(context)} does not occur in the clean text",
                         "drop the context (the offsets locate the span) or copy it from the clean text")
-    if not any(c <= span.start and span.end <= c + len(context) for c in starts):
+    start, end = span[0], span[1]
+    if not any(c <= start and end <= c + len(context) for c in starts):
         raise SpanError(
             "locators-disagree",
-            f"the context {short(context)} does not contain the span at {span.start}..{span.end}",
+            f"the context {short(context)} does not contain the span at {start}..{end}",
             "give one locator (context or start/end), or make them agree",
         )
-def _explicit(index: QuoteIndex, quote: str, start: int, end: int) -> Span:
+def _explicit(index: QuoteIndex, quote: str, start: int, end: int) -> tuple[int, int, str]:
     text = index.text
     if not (0 <= start < end <= len(text)):
         raise SpanError(
@@ -260,10 +273,10 @@ def _explicit(index: QuoteIndex, quote: str, start: int, end: int) -> Span:
             f"text[{start}:{end}] is {short(text[start:end])}, not the quote {short(quote)}{where}",
             "fix the offsets or drop start/end and let the quote locate the span",
         )
-    return Span(start, end, quote)
+    return start, end, quote
 
 
-def _in_context(index: QuoteIndex, quote: str, context: str) -> Span:
+def _in_context(index: QuoteIndex, quote: str, context: str) -> tuple[int, int, str]:
     text = index.text
     at = text.find(context) if context else -1
     if at == -1:
@@ -286,7 +299,7 @@ def _in_context(index: QuoteIndex, quote: str, context: str) -> Span:
             "the context must contain the quote exactly once",
         )
     start = at + inner[0]
-    return Span(start, start + len(quote), quote)
+    return start, start + len(quote), quote
 
 
 def _around(text: str, i: int, n: int, width: int = 20) -> str:
