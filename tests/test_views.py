@@ -206,6 +206,12 @@ def test_spans_placed_by_sorted_search_as_by_the_offset_dicts():
             assert fast.kept == slow.kept and fast.findings == slow.findings
 
 
+def _random_text(rng, most: int) -> str:
+    """Up to ``most`` pieces, with abbreviations, hyphens, punctuation, paragraph breaks, runs of spaces."""
+    return " ".join(rng.choice(["We", "met", "U.S.", "co-op", ".", "!", "\n\n", "x", "  ", "New York"])
+                    for _ in range(rng.randint(1, most)))
+
+
 def test_tag_equals_the_tag_before_perf5():
     """tag's overlap and code loops (keys compared in C, any() over the owners, one B/I pair per
     label) give what they gave before: labels, codes, kept spans and findings, on random spans
@@ -218,8 +224,7 @@ def test_tag_equals_the_tag_before_perf5():
     rng = random.Random(5)
     overlaps = 0
     for _ in range(300):
-        text = " ".join(rng.choice(["We", "met", "U.S.", "co-op", ".", "!", "\n\n", "x", "  ", "New York"])
-                        for _ in range(rng.randint(1, 60)))
+        text = _random_text(rng, 60)
         tokens = tokenize(text)
         bounds = sorted({0, len(text), *tokens.starts.tolist(), *tokens.ends.tolist()})
         for _ in range(3):
@@ -252,8 +257,7 @@ def test_tag_without_overlaps_equals_the_tag_before_perf5(monkeypatch):
     rng = random.Random(7)
     calls = 0
     for _ in range(300):
-        text = " ".join(rng.choice(["We", "met", "U.S.", "co-op", ".", "!", "\n\n", "x", "  ", "New York"])
-                        for _ in range(rng.randint(1, 80)))
+        text = _random_text(rng, 80)
         tokens = tokenize(text)
         starts, ends = tokens.starts.tolist(), tokens.ends.tolist()
         spans, t = [], 0
