@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from builders import validate
+from builders.annotation.resolve import QuoteIndex
 
 from conftest import CORPUS, SEED_ID, annotation, cli, edit
 
@@ -111,8 +112,27 @@ def test_missed_mentions_equal_the_lint_before_perf5():
             cut = dataclasses.replace(records, entities=entities)
             before = _missed_mentions_before_perf5(cut, parsed, "f.yaml")
             assert level4.missed_mentions(cut, parsed, "f.yaml") == before
+            # the same without level 3's quote index (found afresh), and with a stale one (another text)
+            assert level4.missed_mentions(dataclasses.replace(cut, quotes=None), parsed, "f.yaml") == before
+            stale = QuoteIndex(records.documents[0]["text"][1:])
+            assert level4.missed_mentions(dataclasses.replace(cut, quotes=stale), parsed, "f.yaml") == before
             warned += len(before)
     assert warned > 20  # misses were made and found
+
+
+def test_records_carry_level_3s_quote_index_but_do_not_pickle_it():
+    """Level 4 reuses the index level 3 filled; it is not data: records compare, show and pickle without it."""
+    import pickle
+
+    from builders.check.document import check
+    from builders.source.corpus import discover, read
+
+    folders, _ = discover([CORPUS])
+    records = check(read(folders[0])).records
+    assert records.quotes is not None and records.quotes.text == records.documents[0]["text"]
+    assert records.quotes._found  # level 3 looked its quotes up in it
+    copy = pickle.loads(pickle.dumps(records))
+    assert copy.quotes is None and copy == records and "quotes" not in repr(records)
 
 
 # level4.missed_mentions as main had it before perf5 (859e307), verbatim: the reference

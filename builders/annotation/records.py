@@ -27,9 +27,15 @@ class DocRecords:
     times: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     stances: list[dict[str, Any]] = field(default_factory=list)
+    # the clean text's quote index, as level 3 left it: level 4 looks names up in it again (most
+    # were quotes already, found once). Not data: not compared, shown or pickled.
+    quotes: QuoteIndex | None = field(default=None, repr=False, compare=False)
 
     def config(self, name: str) -> list[dict[str, Any]]:
         return getattr(self, name)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "quotes": None}
 
 
 class _Context:
@@ -79,7 +85,7 @@ def make_records(
     ids = _check_ids(ctx, ann)
     entity_ids = {e["id"] for e in ann["entities"]}
     event_ids = {e["id"] for e in ann["events"]}
-    records = DocRecords(doc_id)
+    records = DocRecords(doc_id, quotes=ctx.index)
     records.documents.append(_document(doc_id, meta, raw_text, cleaned))
     _check_author(ctx, meta, ann["entities"])
     entity_mentions: dict[str, set[tuple[int, int]]] = {}

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from builders.annotation.records import DocRecords
-from builders.annotation.resolve import occurrences
+from builders.annotation.resolve import QuoteIndex
 from builders.annotation.yamlio import Parsed
 from builders.findings import Finding, Severity
 
@@ -55,6 +55,8 @@ def missed_mentions(records: DocRecords, parsed: Parsed, file: str) -> list[tupl
     does not cover it: "United States" in "the United States military" is a mention of its own.
     """
     text = records.documents[0]["text"]
+    # level 3's index of this text (its quotes already found), else a fresh one
+    index = records.quotes if records.quotes is not None and records.quotes.text == text else QuoteIndex(text)
     names_spans = [(m["start"], m["end"]) for e in records.entities for m in e["mentions"] if m["kind"] == "NAM"]
     names_exact = set(names_spans)  # made once: most occurrences are mentions themselves, no scan needed
     entities = {e["id"]: e for e in parsed.data["entities"]}
@@ -66,7 +68,7 @@ def missed_mentions(records: DocRecords, parsed: Parsed, file: str) -> list[tupl
         names = {record["name"], *entities[record["entity_id"]].get("aliases", [])}
         names |= {m["text"] for m in record["mentions"] if m["kind"] == "NAM"}
         for name in sorted(names):
-            found = occurrences(text, name)
+            found = index.occurrences(name)
             for n, start in enumerate(found, 1):
                 end = start + len(name)
                 if (start, end) in names_exact or (start, end) in own_exact:
