@@ -59,3 +59,33 @@ def test_tokens_counted_as_the_matches_of_the_token_pattern():
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
         doc = {"text": text, "license": {"spdx": "CC-BY-4.0", "redistributable": True}, "annotation_status": "draft"}
         assert stats.compute({"documents": [doc]})["tokens"] == len(stats._TOKEN.findall(text)), repr(text)
+
+
+def test_a_chunk_counted_at_once_equals_its_documents_counted_and_summed():
+    """The runner counts a chunk's records at once (runner.count): the same counts, the order of
+    open-ended keys included, as each document's counts merged in document order (how a run
+    counted before), on fixture documents and metadata-only documents of other sources, years and
+    kinds, in random orders and subsets."""
+    import json
+    import random
+
+    from builders.annotation.records import DocRecords
+    from builders.check.document import check
+    from builders.dataset.stats import empty
+    from builders.run.runner import count
+    from builders.schema import CONFIGS
+    from builders.source.corpus import discover, read
+
+    from conftest import CORPUS
+
+    records = [r for r in (check(read(f)).records for f in discover([CORPUS])[0]) if r is not None]
+    assert records
+    docs = records + [DocRecords(f"x{i}", documents=[d]) for i, d in enumerate(DOCS)]
+    rng = random.Random(3)
+    for _ in range(20):
+        chunk = rng.sample(docs, k=rng.randint(1, len(docs)))
+        total = None
+        for r in chunk:
+            total = merge(total, compute({c: r.config(c) for c in CONFIGS}))
+        assert json.dumps(count(chunk)) == json.dumps(total)
+    assert json.dumps(count([])) == json.dumps(empty())

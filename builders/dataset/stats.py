@@ -23,6 +23,10 @@ def token_count(text: str) -> int:
     return _TOKEN_COUNT.subn("", text.rstrip())[1]
 
 
+def _sorted(counter: Counter) -> dict[str, int]:
+    return dict(sorted(counter.items()))
+
+
 def _count(values, names: list[str]) -> dict[str, int]:
     counter = Counter(values)
     return {name: counter.get(name, 0) for name in names}
@@ -52,20 +56,26 @@ def item_type(doc: dict[str, Any]) -> str:
     return "news report"
 
 
-def compute(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    """Counts by label, with every label of the schema listed (zeros included)."""
+def compute(rows: dict[str, list[dict[str, Any]]], seen_order: bool = False) -> dict[str, Any]:
+    """Counts by label, with every label of the schema listed (zeros included).
+
+    Open-ended keys (licences, sources, years, kinds of item) are sorted; with ``seen_order`` they
+    are in the order their documents come, so that the counts of several documents at once equal,
+    key order included, their counts one by one summed with ``merge``: a run counts a chunk at once.
+    """
     docs, ents, tms, evs, sts = (rows.get(c, []) for c in ("documents", "entities", "times", "events", "stances"))
     mentions = [(e["type"], m["kind"]) for e in ents for m in e["mentions"]]
+    open_ended = dict if seen_order else _sorted
     return {
         "documents": len(docs),
         "characters": sum(len(d["text"]) for d in docs),
         "tokens": sum(token_count(d["text"]) for d in docs),
         # licence ids are open-ended (SPDX): only those present are listed, sorted when shown
-        "documents_by_license": dict(sorted(Counter(d["license"]["spdx"] for d in docs).items())),
+        "documents_by_license": open_ended(Counter(d["license"]["spdx"] for d in docs)),
         # open-ended too: sources, years and kinds of item present, sorted when shown
-        "documents_by_source": dict(sorted(Counter(source_of(d) for d in docs).items())),
-        "documents_by_year": dict(sorted(Counter(year_of(d) for d in docs).items())),
-        "documents_by_item_type": dict(sorted(Counter(item_type(d) for d in docs).items())),
+        "documents_by_source": open_ended(Counter(source_of(d) for d in docs)),
+        "documents_by_year": open_ended(Counter(year_of(d) for d in docs)),
+        "documents_by_item_type": open_ended(Counter(item_type(d) for d in docs)),
         "documents_redistributable": sum(1 for d in docs if d["license"]["redistributable"]),
         "documents_by_status": _count((d["annotation_status"] for d in docs), _names("documents", "annotation_status")),
         "entities": {"total": len(ents), "by_type": _count((e["type"] for e in ents), _names("entities", "type"))},

@@ -1,22 +1,18 @@
 """The per-document step of the corpus run: a document's texts in, its outcome out. Pure.
 
 Raw source and annotation text(s), as ``source/corpus.py`` read them, go through the checks
-(check/document.py); a valid document then gives, as the run asks (``Job``), its counts
-(dataset/stats.py) and its training views (dataset/views.py). No file is read or written here
+(check/document.py); a valid document then gives, as the run asks (``Job``), its records and its
+training views (dataset/views.py); the runner counts a chunk's records at once (dataset/stats.py). No file is read or written here
 and nothing is cached: the runner (runner.py) does that around it, chunk by chunk.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
 from builders.annotation.records import DocRecords
 from builders.check.document import check
-from builders.dataset.stats import compute
 from builders.dataset.views import DocViews, doc_views
 from builders.run.outcomes import DocOutcome, Job
-from builders.schema import CONFIGS
 from builders.source.corpus import DocTexts
 
 
@@ -25,7 +21,6 @@ class DocResult:
     outcome: DocOutcome
     records: DocRecords | None = None  # kept: valid, and not left out for its licence
     views: DocViews | None = None  # the training views, when tables are asked for
-    counts: dict[str, Any] | None = None
 
 
 def step(doc: DocTexts, job: Job) -> DocResult:
@@ -39,8 +34,6 @@ def step(doc: DocTexts, job: Job) -> DocResult:
                                   redistributable), kept)
     if kept is None:
         return result
-    if job.counts or job.tables:
-        result.counts = compute({c: kept.config(c) for c in CONFIGS})
     if job.tables:
         views = doc_views(kept, doc.annotation_file)
         result.views = views
