@@ -3,7 +3,7 @@ documents' metadata, computed and merged like every other count."""
 
 from __future__ import annotations
 
-from builders.dataset.stats import compute, item_type, merge, to_markdown
+from builders.dataset.stats import combine, compute, item_type, merge, to_markdown
 
 
 def doc(publisher, title=None, published=None, repository=None, note=None, spdx="CC0-1.0"):
@@ -88,4 +88,10 @@ def test_a_chunk_counted_at_once_equals_its_documents_counted_and_summed():
         for r in chunk:
             total = merge(total, compute({c: r.config(c) for c in CONFIGS}))
         assert json.dumps(count(chunk)) == json.dumps(total)
-    assert json.dumps(count([])) == json.dumps(empty())
+        # counted split by split, the total summed from the splits (as a run with splits does)
+        cuts = sorted(rng.sample(range(1, len(chunk)), k=min(2, len(chunk) - 1)))
+        parts = [chunk[a:b] for a, b in zip([0, *cuts], [*cuts, len(chunk)])]
+        rng.shuffle(parts)
+        rows = [d for r in chunk for d in r.documents]
+        assert json.dumps(combine([count(p) for p in parts], rows)) == json.dumps(total)
+    assert json.dumps(count([])) == json.dumps(empty()) == json.dumps(combine([], []))

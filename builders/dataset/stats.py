@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from builders.schema import label_names as _names
@@ -65,17 +66,12 @@ def compute(rows: dict[str, list[dict[str, Any]]], seen_order: bool = False) -> 
     """
     docs, ents, tms, evs, sts = (rows.get(c, []) for c in ("documents", "entities", "times", "events", "stances"))
     mentions = [(e["type"], m["kind"]) for e in ents for m in e["mentions"]]
-    open_ended = dict if seen_order else _sorted
+    in_order = dict if seen_order else _sorted
     return {
         "documents": len(docs),
         "characters": sum(len(d["text"]) for d in docs),
         "tokens": sum(token_count(d["text"]) for d in docs),
-        # licence ids are open-ended (SPDX): only those present are listed, sorted when shown
-        "documents_by_license": open_ended(Counter(d["license"]["spdx"] for d in docs)),
-        # open-ended too: sources, years and kinds of item present, sorted when shown
-        "documents_by_source": open_ended(Counter(source_of(d) for d in docs)),
-        "documents_by_year": open_ended(Counter(year_of(d) for d in docs)),
-        "documents_by_item_type": open_ended(Counter(item_type(d) for d in docs)),
+        **{key: in_order(counter) for key, counter in _open_ended(docs).items()},
         "documents_redistributable": sum(1 for d in docs if d["license"]["redistributable"]),
         "documents_by_status": _count((d["annotation_status"] for d in docs), _names("documents", "annotation_status")),
         "entities": {"total": len(ents), "by_type": _count((e["type"] for e in ents), _names("entities", "type"))},
@@ -104,6 +100,30 @@ def compute(rows: dict[str, list[dict[str, Any]]], seen_order: bool = False) -> 
         },
         "stances": {"total": len(sts), "by_polarity": _count((s["polarity"] for s in sts), _names("stances", "polarity"))},
     }
+
+
+def _open_ended(docs: list[dict[str, Any]]) -> dict[str, Counter]:
+    """The counts whose keys are open-ended, in the order their documents come."""
+    return {
+        # licence ids are open-ended (SPDX): only those present are listed, sorted when shown
+        "documents_by_license": Counter(d["license"]["spdx"] for d in docs),
+        # open-ended too: sources, years and kinds of item present, sorted when shown
+        "documents_by_source": Counter(source_of(d) for d in docs),
+        "documents_by_year": Counter(year_of(d) for d in docs),
+        "documents_by_item_type": Counter(item_type(d) for d in docs),
+    }
+
+
+def combine(parts: Iterable[dict[str, Any]], docs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The counts of ``docs`` (their document rows) from counts of its parts (a chunk's, split by
+    split): the parts summed, then the open-ended keys put in the order of ``docs``; equal, key
+    order included, to ``compute`` of all their rows with ``seen_order``, without counting twice."""
+    total = empty()
+    for part in parts:
+        total = merge(total, part)
+    for key, counter in _open_ended(docs).items():
+        total[key] = dict(counter)
+    return total
 
 
 def by_split(rows: dict[str, list[dict[str, Any]]], splits: dict[str, str], names: list[str]) -> dict[str, dict[str, Any]]:

@@ -29,7 +29,7 @@ from builders.__about__ import __version__
 from builders.annotation.records import DocRecords
 from builders.check.corpus import LEVEL as CORPUS_CHECKS_LEVEL, Report, corpus_findings
 from builders.check.duplicates import Packed
-from builders.dataset.stats import compute
+from builders.dataset.stats import combine, compute
 from builders.dataset.tokens import pipeline as spacy_pipeline
 from builders.dataset.write import tables_of
 from builders.files import PACKAGE
@@ -181,15 +181,18 @@ def assemble(results: list[DocResult], splits: list[str] | None, job: Job) -> Ch
     if not all(d.valid for d in docs):
         return ChunkResult(docs, None, None, records=records)
     counted = job.counts or job.tables
-    counts = count([r.records for r in results if r.records is not None]) if counted else None
+    valid = [r.records for r in results if r.records is not None]
     kept = [(splits[i], r) for i, r in enumerate(results) if r.records is not None] if splits is not None else []
     names = sorted({s for s, _ in kept})
-    tables = split_stats = None
+    tables = counts = split_stats = None
     if job.tables:
         tables = {split: tables_of([r.records for s, r in kept if s == split], ALL_CONFIGS,
                                    [r.views for s, r in kept if s == split]) for split in names}
-    if splits is not None and counted:
+    if splits is not None and counted:  # each split counted, the chunk's total summed from them
         split_stats = {split: count([r.records for s, r in kept if s == split]) for split in names}
+        counts = combine(split_stats.values(), [d for doc in valid for d in doc.documents])
+    elif counted:
+        counts = count(valid)
     return ChunkResult(docs, tables, counts, split_stats, records=records)
 
 
