@@ -33,12 +33,12 @@ class _Named(DocFolder):
     name: str = ANNOTATION
 
     @property
-    def annotation(self) -> Path:
-        return self.path / self.name
+    def annotation_name(self) -> str:
+        return self.name
 
     @property
-    def second_annotation(self) -> Path:
-        return self.path / (ANNOTATION if self.name == SECOND else SECOND)
+    def second_name(self) -> str:
+        return ANNOTATION if self.name == SECOND else SECOND
 
 
 @dataclass

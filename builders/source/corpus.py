@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from functools import lru_cache
+from functools import cache, lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,7 @@ MAX_ANNOTATION_BYTES = 1024 * 1024
 CORPUS_FILES = {"README.md", ".gitattributes"}
 
 
+@cache
 def doc_id_pattern() -> re.Pattern[str]:
     return re.compile(schemas()["common"]["$defs"]["doc_id"]["pattern"])
 
@@ -62,16 +63,26 @@ class DocFolder:
     path: Path
 
     @property
+    def annotation_name(self) -> str:
+        """The file read as the annotation (score/load.py reads a folder with another one)."""
+        return ANNOTATION
+
+    @property
+    def second_name(self) -> str:
+        """The file read as the second annotation."""
+        return SECOND_ANNOTATION
+
+    @property
     def source(self) -> Path:
         return self.path / SOURCE
 
     @property
     def annotation(self) -> Path:
-        return self.path / ANNOTATION
+        return self.path / self.annotation_name
 
     @property
     def second_annotation(self) -> Path:
-        return self.path / SECOND_ANNOTATION
+        return self.path / self.second_name
 
 
 @dataclass(frozen=True)
@@ -162,31 +173,60 @@ def _corpus_children(corpus: Path) -> tuple[list[Path], list[Finding]]:
 
 
 def read(folder: DocFolder) -> DocTexts:
-    """Level 1, the I/O half: every file of a document folder read under the file rules."""
-    source, annotation, findings = read_parts(folder)
-    second, second_findings = read_second_annotation(folder)
-    return DocTexts(folder.doc_id, source, annotation, second, display(folder.annotation),
-                    display(folder.second_annotation), tuple(findings), tuple(second_findings))
+    """Level 1, the I/O half: every file of a document folder read under the file rules.
+
+    Called for every document of every run: paths are plain strings joined once, and each
+    folder is looked at with one lstat and one listing (which also tells whether the second
+    annotation exists), not a Path and a stat per question."""
+    base = os.fspath(folder.path)
+    names = _entries(base)
+    source, annotation, findings = _read_parts(folder, base, names)
+    second, second_findings = (None, []) if names is None or folder.second_name not in names else \
+        read_second_annotation(folder)
+    return DocTexts(folder.doc_id, source, annotation, second, display(_join(base, folder.annotation_name)),
+                    display(_join(base, folder.second_name)), tuple(findings), tuple(second_findings))
+
+
+def _join(base: str, name: str) -> str:
+    """``str(Path(base) / name)`` without making a Path."""
+    return name if base == "." else os.path.join(base, name)
+
+
+def _entries(base: str) -> list[str] | None:
+    """The names in a document folder, sorted; None when it is a link or not a directory."""
+    try:
+        info = os.lstat(base)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode):
+        return None
+    return sorted(os.listdir(base))
 
 
 def read_parts(folder: DocFolder) -> tuple[tuple[bytes, str] | None, str | None, list[Finding]]:
     """Level 1 for each file on its own: a broken source does not stop the annotation's checks."""
+    base = os.fspath(folder.path)
+    return _read_parts(folder, base, _entries(base))
+
+
+def _read_parts(folder: DocFolder, base: str, names: list[str] | None
+                ) -> tuple[tuple[bytes, str] | None, str | None, list[Finding]]:
     findings: list[Finding] = []
-    if folder.path.is_symlink():
-        findings.append(Finding(display(folder.path), None, "symlink", f"the document folder {display(folder.path)} is a symbolic link",
+    if names is None and os.path.islink(base):
+        findings.append(Finding(display(base), None, "symlink", f"the document folder {display(base)} is a symbolic link",
                                 "copy the document into the corpus; links can point outside it and are not followed", level=1))
         return None, None, findings
     if not doc_id_pattern().match(folder.doc_id):
-        findings.append(Finding(display(folder.path), None, "bad-doc-id", f"{folder.doc_id!r} is not a valid document id",
+        findings.append(Finding(display(base), None, "bad-doc-id", f"{folder.doc_id!r} is not a valid document id",
                                 "name the folder with 3-64 lowercase letters, digits, '_' or '-', starting with a letter or digit",
                                 level=1))
-    for name in sorted(os.listdir(folder.path)) if folder.path.is_dir() else []:
+    for name in names or ():
         if name not in (SOURCE, ANNOTATION, SECOND_ANNOTATION) and not name.startswith("."):
-            findings.append(Finding(display(folder.path / name), None, "stray-file", f"unexpected file {name!r} in a document folder",
+            findings.append(Finding(display(_join(base, name)), None, "stray-file", f"unexpected file {name!r} in a document folder",
                                     f"a document folder holds only {SOURCE} and {ANNOTATION} (and {SECOND_ANNOTATION}, a second annotation)",
                                     Severity.WARNING, level=1))
-    source = _read_file(folder.source, MAX_SOURCE_BYTES, findings, is_source=True)
-    annotation = _read_file(folder.annotation, MAX_ANNOTATION_BYTES, findings, is_source=False)
+    source = _read_file(_join(base, SOURCE), MAX_SOURCE_BYTES, findings, is_source=True)
+    annotation = _read_file(_join(base, folder.annotation_name), MAX_ANNOTATION_BYTES, findings, is_source=False)
     return source, annotation[1] if annotation else None, findings
 
 
@@ -205,49 +245,52 @@ def read_source_file(path: Path) -> tuple[tuple[bytes, str] | None, list[Finding
     return _read_file(path, MAX_SOURCE_BYTES, findings, is_source=True), findings
 
 
-def _read_file(path: Path, limit: int, findings: list[Finding], is_source: bool) -> tuple[bytes, str] | None:
-    where = display(path)
+def _read_file(path: Path | str, limit: int, findings: list[Finding], is_source: bool) -> tuple[bytes, str] | None:
+    path = os.fspath(path)
     what = "raw source" if is_source else "annotation file"
     try:
-        info = path.lstat()
-    except FileNotFoundError:
+        info = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):  # or its folder is gone, or became a file
         hint = ("add the raw article as received (`geosignal new FILE` copies it in)" if is_source
                 else "write the annotation file (`geosignal new FILE` creates a template)")
-        findings.append(Finding(where, None, "file-missing", f"the {what} {path.name} is missing", hint, level=1))
+        findings.append(Finding(display(path), None, "file-missing", f"the {what} {os.path.basename(path)} is missing",
+                                hint, level=1))
         return None
     if stat.S_ISLNK(info.st_mode):
-        findings.append(Finding(where, None, "symlink", f"the {what} is a symbolic link",
+        findings.append(Finding(display(path), None, "symlink", f"the {what} is a symbolic link",
                                 "store the file itself: links can point outside the corpus and are not followed", level=1))
         return None
     if not stat.S_ISREG(info.st_mode):
-        findings.append(Finding(where, None, "not-a-file", f"the {what} is not a regular file", "replace it with a regular file", level=1))
+        findings.append(Finding(display(path), None, "not-a-file", f"the {what} is not a regular file",
+                                "replace it with a regular file", level=1))
         return None
     if info.st_size > limit:
-        findings.append(Finding(where, None, "file-too-large", f"the {what} has {info.st_size:,} bytes; the limit is {limit:,}",
+        findings.append(Finding(display(path), None, "file-too-large", f"the {what} has {info.st_size:,} bytes; the limit is {limit:,}",
                                 "split the article or check that the right file was added", level=1))
         return None
     if info.st_size == 0:
-        findings.append(Finding(where, None, "file-empty", f"the {what} is empty",
+        findings.append(Finding(display(path), None, "file-empty", f"the {what} is empty",
                                 "add the article text" if is_source else "fill in the annotation template", level=1))
         return None
-    data = path.read_bytes()
+    with open(path, "rb", buffering=0) as file:
+        data = file.read()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        findings.append(Finding(where, line, "not-utf8", f"the {what} is not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})",
+        findings.append(Finding(display(path), line, "not-utf8", f"the {what} is not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})",
                                 "re-save the file as UTF-8", level=1))
         return None
     if text.startswith("\ufeff"):
         if is_source:
-            findings.append(Finding(where, 1, "bom", "the raw source starts with a byte-order mark",
+            findings.append(Finding(display(path), 1, "bom", "the raw source starts with a byte-order mark",
                                     "the cleaner drops it; nothing to do unless the mark was added by your editor",
                                     Severity.WARNING, level=1))
         else:
-            findings.append(Finding(where, 1, "bom", "the annotation file starts with a byte-order mark",
+            findings.append(Finding(display(path), 1, "bom", "the annotation file starts with a byte-order mark",
                                     "save the file as UTF-8 without BOM", level=1))
     if "\r" in text and not is_source:  # a raw source keeps its CRLF: the cleaner normalises it
         line = text[: text.index("\r")].count("\n") + 1
-        findings.append(Finding(where, line, "line-endings", f"the {what} has CR or CRLF line endings",
+        findings.append(Finding(display(path), line, "line-endings", f"the {what} has CR or CRLF line endings",
                                 "convert the file to LF line endings (e.g. `dos2unix`)", level=1))
     return data, text
