@@ -44,10 +44,9 @@ def test_composition_counts_and_merge():
 
 
 def test_tokens_counted_as_the_matches_of_the_token_pattern():
-    """compute counts tokens with subn (no string per match) of a pattern that takes the white space
-    before each token: the count is findall's of the token pattern, on random texts of word
-    characters, joiners, punctuation, white space of every kind (runs, leading, final) and
-    non-Latin letters."""
+    """compute counts tokens from each character's class (stats.token_count), not with the token
+    pattern: the count is findall's of the pattern, on random texts of word characters, joiners,
+    punctuation, white space of every kind (runs, leading, final) and non-Latin letters."""
     import random
 
     from builders.dataset import stats
@@ -59,6 +58,26 @@ def test_tokens_counted_as_the_matches_of_the_token_pattern():
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
         doc = {"text": text, "license": {"spdx": "CC-BY-4.0", "redistributable": True}, "annotation_status": "draft"}
         assert stats.compute({"documents": [doc]})["tokens"] == len(stats._TOKEN.findall(text)), repr(text)
+
+
+def test_token_count_equals_the_pattern_on_any_text():
+    """token_count classes characters (numpy) instead of running _TOKEN: the same count as findall
+    of _TOKEN on any text, every plane of Unicode, lone surrogates, and long texts of the
+    characters where the two could part (joiners between, before and after word characters)."""
+    from hypothesis import given, settings, strategies as st
+
+    from builders.dataset import stats
+
+    tricky = st.sampled_from(list("aZ9_-'\u2019.,!\u2013 \n\t\u00a0\u3000\x1c\x85\u00e9\u0663\u0301\u00b2\u2160"
+                                  "\U0001d400\U0001f600\ud800"))
+
+    @settings(max_examples=600, deadline=None, derandomize=True)
+    @given(st.one_of(st.text(), st.text(alphabet=tricky, max_size=300),
+                     st.lists(st.text(alphabet=tricky, max_size=5), max_size=60).map("".join)))
+    def same(text: str) -> None:
+        assert stats.token_count(text) == len(stats._TOKEN.findall(text)), repr(text)
+
+    same()
 
 
 def test_a_chunk_counted_at_once_equals_its_documents_counted_and_summed():

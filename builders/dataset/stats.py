@@ -8,20 +8,55 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+
 from builders.schema import label_names as _names
 
 _TOKEN = re.compile(r"\w+(?:[-'\u2019.]\w+)*|[^\w\s]")  # what a token is
-# The same tokens, each match also taking the white space before it, so that no match is tried and
-# failed at every space (the quantifiers possessive: nothing after them could make them give back).
-# Final white space is stripped first only so that a long run of it is not tried from each of its
-# positions, every try running to its end.
-_TOKEN_COUNT = re.compile(r"\s*+(?:\w++(?:[-'\u2019.]\w++)*+|[^\w\s])")
+_JOINERS = "-'\u2019."  # the characters _TOKEN joins between two word characters
+
+# A character's class for the count: white space, word character (\w), joiner, other.
+SPACE, WORD, JOINER, OTHER = 0, 1, 2, 3
+
+
+def _class_of(char: str) -> int:
+    r"""As ``re`` classes characters for a ``str`` pattern: ``\w`` is str.isalnum() or "_", ``\s`` str.isspace()."""
+    if char.isalnum() or char == "_":
+        return WORD
+    if char.isspace():
+        return SPACE
+    return JOINER if char in _JOINERS else OTHER
+
+
+_ASCII = np.array([_class_of(chr(c)) for c in range(128)], dtype=np.uint8)
+_classes: dict[int, int] = {}  # code point -> class, for the characters past ASCII met so far
 
 
 def token_count(text: str) -> int:
-    """How many matches of _TOKEN the text holds; counted, not collected: subn makes no string per
-    token (~40% less CPU than findall), _TOKEN_COUNT a third less again."""
-    return _TOKEN_COUNT.subn("", text.rstrip())[1]
+    """How many matches of _TOKEN the text holds, counted from each character's class, not by the
+    regex (which cost ~0.2 ms a web article): every run of word characters is a token, and every
+    other character that is not white space is one, except a joiner between two word characters,
+    which joins two runs into one token (so that token and the joiner's count are taken back)."""
+    if text.isascii():
+        kind = _ASCII[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
+    else:
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        kind = np.empty(len(codes), dtype=np.uint8)
+        low = codes < 128
+        kind[low] = _ASCII[codes[low]]
+        high = codes[~low]
+        distinct = np.unique(high)
+        for code in distinct.tolist():
+            if code not in _classes:
+                _classes[code] = _class_of(chr(code))
+        kind[~low] = np.array([_classes[c] for c in distinct.tolist()], dtype=np.uint8)[np.searchsorted(distinct, high)]
+    if not len(kind):
+        return 0
+    word = kind == WORD
+    runs = int(word[0]) + int(np.count_nonzero(word[1:] & ~word[:-1]))
+    others = int(np.count_nonzero(kind >= JOINER))
+    joined = int(np.count_nonzero((kind[1:-1] == JOINER) & word[:-2] & word[2:]))
+    return runs + others - 2 * joined
 
 
 def _sorted(counter: Counter) -> dict[str, int]:
