@@ -2,13 +2,15 @@
 
 Raw source and annotation text(s), as ``source/corpus.py`` read them, go through the checks
 (check/document.py); a valid document then gives, as the run asks (``Job``), its records and its
-training views (dataset/views.py); the runner counts a chunk's records at once (dataset/stats.py). No file is read or written here
-and nothing is cached: the runner (runner.py) does that around it, chunk by chunk.
+training views (dataset/views.py); the runner counts a chunk's records at once (dataset/stats.py).
+No file is read or written here and nothing is cached: the runner (runner.py) does that around
+it, chunk by chunk.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from builders.annotation.records import DocRecords
 from builders.check.document import check
 from builders.dataset.views import DocViews, doc_views
